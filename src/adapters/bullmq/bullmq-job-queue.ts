@@ -1,0 +1,120 @@
+import { type Job, type JobsOptions, Queue, type QueueOptions, type JobType } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { currentContext } from '../../application/context';
+import type { EnqueueOptions, JobQueue, JobView } from '../../application/ports/job-queue.port';
+import { type JobPriority, type JobState, QUEUE_NAMES, type QueueName, type RetryPolicy } from '../../domain/jobs/job';
+
+/** BullMQ: 1 is the highest priority. Every job gets one so that order is by priority, then age. */
+export const BULLMQ_PRIORITY: Readonly<Record<JobPriority, number>> = { critical: 1, high: 2, normal: 3, low: 4 };
+
+/** What we store as a BullMQ job's data: the payload plus the facts that follow the job around. */
+export interface Envelope {
+  readonly payload: unknown;
+  readonly requestId?: string;
+}
+
+export const BACKOFF_TYPE = 'nexus';
+
+/** The producer side on BullMQ. One Queue object per queue name, sharing one fail-fast connection. */
+export class BullmqJobQueue implements JobQueue {
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(
+    private readonly connection: Redis,
+    private readonly retry: Readonly<Record<QueueName, RetryPolicy>>,
+    private readonly prefix = 'nexus',
+  ) {}
+
+  queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      const options: QueueOptions = { connection: this.connection, prefix: this.prefix };
+      queue = new Queue(name, options);
+      queue.on('error', () => undefined); // surfaced through enqueue failures and health checks
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  async enqueue(queueName: QueueName, name: string, data: unknown, options: EnqueueOptions = {}): Promise<{ id: string }> {
+    const policy = this.retry[queueName];
+    const requestId = options.requestId ?? currentContext()?.requestId;
+    const envelope: Envelope = { payload: data, ...(requestId === undefined ? {} : { requestId }) };
+    const jobOptions: JobsOptions = {
+      priority: BULLMQ_PRIORITY[options.priority ?? 'normal'],
+      attempts: policy.attempts,
+      backoff: { type: BACKOFF_TYPE },
+      removeOnComplete: { count: 1000 },
+      removeOnFail: { count: 5000 },
+      ...(options.delayMs && options.delayMs > 0 ? { delay: options.delayMs } : {}),
+      ...(options.jobId === undefined ? {} : { jobId: options.jobId }),
+    };
+    const job = await this.queue(queueName).add(name, envelope, jobOptions);
+    return { id: job.id ?? options.jobId ?? '' };
+  }
+
+  async get(queueName: QueueName, id: string): Promise<JobView | null> {
+    const job = await this.queue(queueName).getJob(id);
+    if (!job) return null;
+    return toView(queueName, job, await job.getState());
+  }
+
+  async list(queueName: QueueName, offset: number, limit: number): Promise<{ items: JobView[]; total: number }> {
+    const queue = this.queue(queueName);
+    const types: JobType[] = ['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed'];
+    const [jobs, counts] = await Promise.all([queue.getJobs(types, offset, offset + limit - 1, true), queue.getJobCounts(...types)]);
+    const items = await Promise.all(jobs.filter(Boolean).map(async (job) => toView(queueName, job, await job.getState())));
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    return { items, total };
+  }
+
+  async remove(queueName: QueueName, id: string): Promise<boolean> {
+    return (await this.queue(queueName).remove(id)) === 1;
+  }
+
+  async ping(): Promise<void> {
+    await this.connection.ping();
+  }
+
+  /** Waits until every queue's connection is ready (used at start-up). */
+  async ready(): Promise<void> {
+    await Promise.all(QUEUE_NAMES.map((name) => this.queue(name).waitUntilReady()));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+}
+
+export const mapState = (state: string, attemptsMade: number): JobState => {
+  switch (state) {
+    case 'active':
+      return 'processing';
+    case 'completed':
+      return 'completed';
+    case 'failed':
+      return 'dead';
+    case 'delayed':
+      return attemptsMade > 0 ? 'failed' : 'scheduled';
+    default:
+      return 'pending';
+  }
+};
+
+const toView = (queue: QueueName, job: Job, state: string): JobView => {
+  const envelope = (job.data ?? {}) as Envelope;
+  const progress = typeof job.progress === 'number' ? job.progress : 0;
+  return {
+    id: job.id ?? '',
+    queue,
+    name: job.name,
+    state: mapState(state, job.attemptsMade),
+    progress,
+    attemptsMade: job.attemptsMade,
+    data: envelope.payload,
+    ...(job.returnvalue === undefined || job.returnvalue === null ? {} : { result: job.returnvalue }),
+    ...(job.failedReason ? { failedReason: job.failedReason } : {}),
+    ...(envelope.requestId === undefined ? {} : { requestId: envelope.requestId }),
+    createdAt: new Date(job.timestamp),
+  };
+};

@@ -1,0 +1,13 @@
+import type { User } from '../../../domain/users/user';
+
+/** The public shape of a user. Built field by field, so nothing new leaks by default. */
+export const presentUser = (u: User) => ({
+  id: u.id,
+  name: u.name,
+  email: u.email,
+  age: u.age,
+  status: u.status,
+  roleIds: u.roleIds,
+  createdAt: u.createdAt.toISOString(),
+  updatedAt: u.updatedAt.toISOString(),
+});

@@ -1,0 +1,261 @@
+import { injectable } from 'inversify';
+import { currentContext, runInContext } from '../../application/context';
+import {
+  type EnqueueOptions,
+  type JobHandlers,
+  type JobQueue,
+  type JobView,
+  type JobWorker,
+  PermanentJobFailure,
+  type RunningJob,
+} from '../../application/ports/job-queue.port';
+import type { Logger } from '../../application/ports/logger.port';
+import {
+  backoffDelay,
+  type DeadLetter,
+  deadLetterId,
+  hasAttemptsLeft,
+  PRIORITY_RANK,
+  type JobPriority,
+  type JobState,
+  type QueueName,
+  type RetryPolicy,
+} from '../../domain/jobs/job';
+
+interface JobRecord {
+  readonly id: string;
+  readonly queue: QueueName;
+  readonly name: string;
+  readonly data: unknown;
+  readonly priority: JobPriority;
+  readonly seq: number;
+  readonly createdAt: Date;
+  readonly requestId?: string;
+  state: JobState;
+  runAt: number;
+  attemptsMade: number;
+  progress: number;
+  result?: unknown;
+  failedReason?: string;
+}
+
+export interface InProcessJobQueueOptions {
+  readonly retry: Readonly<Record<QueueName, RetryPolicy>>;
+  readonly concurrency: number;
+  /** Finished jobs kept per queue for inspection; older ones are forgotten. */
+  readonly keepFinished?: number;
+}
+
+/**
+ * The embedded profile's job system: one process enqueues and runs jobs with the semantics of
+ * the BullMQ adapter (priority, delay, retries with a backoff schedule, progress, a dead-letter
+ * queue). Jobs live in memory, so they do not survive a restart; that is what the production
+ * profile is for.
+ */
+@injectable()
+export class InProcessJobQueue implements JobQueue, JobWorker {
+  private readonly jobs = new Map<string, JobRecord>();
+  private handlers: JobHandlers = {};
+  private running = 0;
+  private readonly inFlight = new Set<Promise<void>>();
+  private started = false;
+  private seq = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly options: InProcessJobQueueOptions,
+  ) {}
+
+  async enqueue(queue: QueueName, name: string, data: unknown, options: EnqueueOptions = {}): Promise<{ id: string }> {
+    const seq = ++this.seq;
+    const id = options.jobId ?? String(seq);
+    if (this.jobs.has(key(queue, id))) return { id };
+    const delay = Math.max(0, options.delayMs ?? 0);
+    const requestId = options.requestId ?? currentContext()?.requestId;
+    this.jobs.set(key(queue, id), {
+      id,
+      queue,
+      name,
+      data: structuredClone(data),
+      priority: options.priority ?? 'normal',
+      seq,
+      createdAt: new Date(),
+      ...(requestId === undefined ? {} : { requestId }),
+      state: delay > 0 ? 'scheduled' : 'pending',
+      runAt: Date.now() + delay,
+      attemptsMade: 0,
+      progress: 0,
+    });
+    this.pump();
+    return { id };
+  }
+
+  async get(queue: QueueName, id: string): Promise<JobView | null> {
+    const job = this.jobs.get(key(queue, id));
+    return job ? view(job) : null;
+  }
+
+  /** Jobs of one queue in the order they were added (used to list the dead-letter queue). */
+  async list(queue: QueueName, offset: number, limit: number): Promise<{ items: JobView[]; total: number }> {
+    const all = [...this.jobs.values()].filter((j) => j.queue === queue).sort((a, b) => a.seq - b.seq);
+    return { items: all.slice(offset, offset + limit).map(view), total: all.length };
+  }
+
+  async remove(queue: QueueName, id: string): Promise<boolean> {
+    return this.jobs.delete(key(queue, id));
+  }
+
+  async ping(): Promise<void> {}
+
+  async start(handlers: JobHandlers): Promise<void> {
+    this.handlers = handlers;
+    this.started = true;
+    this.pump();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    await Promise.all([...this.inFlight]);
+  }
+
+  private pump(): void {
+    if (!this.started) return;
+    const now = Date.now();
+    while (this.running < this.options.concurrency) {
+      const next = this.nextDue(now);
+      if (!next) break;
+      this.runJob(next);
+    }
+    this.armTimer(now);
+  }
+
+  private nextDue(now: number): JobRecord | undefined {
+    let best: JobRecord | undefined;
+    for (const job of this.jobs.values()) {
+      if (!isWaiting(job) || job.runAt > now || !this.handlers[job.queue]) continue;
+      if (!best || before(job, best)) best = job;
+    }
+    return best;
+  }
+
+  private armTimer(now: number): void {
+    let earliest = Infinity;
+    for (const job of this.jobs.values()) {
+      if (isWaiting(job) && job.runAt > now && this.handlers[job.queue]) earliest = Math.min(earliest, job.runAt);
+    }
+    if (earliest === Infinity || earliest >= this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = earliest;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      this.pump();
+    }, earliest - now);
+    this.timer.unref();
+  }
+
+  private runJob(job: JobRecord): void {
+    const handler = this.handlers[job.queue];
+    if (!handler) return;
+    job.state = 'processing';
+    this.running += 1;
+    const running: RunningJob = {
+      id: job.id,
+      queue: job.queue,
+      name: job.name,
+      data: structuredClone(job.data),
+      attemptsMade: job.attemptsMade,
+      ...(job.requestId === undefined ? {} : { requestId: job.requestId }),
+      reportProgress: async (percent) => {
+        job.progress = clampPercent(percent);
+      },
+    };
+    const context = { requestId: job.requestId ?? `job-${job.queue}-${job.id}`, jobId: job.id };
+    const done = runInContext(context, () => handler(running))
+      .then(
+        (result) => this.succeed(job, result),
+        (err: unknown) => this.fail(job, err),
+      )
+      .finally(() => {
+        this.running -= 1;
+        this.inFlight.delete(done);
+        this.forgetOldFinished(job.queue);
+        this.pump();
+      });
+    this.inFlight.add(done);
+  }
+
+  private succeed(job: JobRecord, result: unknown): void {
+    job.attemptsMade += 1;
+    job.state = 'completed';
+    job.progress = 100;
+    job.result = result ?? null;
+  }
+
+  private async fail(job: JobRecord, err: unknown): Promise<void> {
+    job.attemptsMade += 1;
+    const error = err instanceof Error ? err : new Error(String(err));
+    job.failedReason = error.message;
+    const policy = this.options.retry[job.queue];
+    const permanent = error instanceof PermanentJobFailure;
+    this.logger.warn('job attempt failed', { queue: job.queue, jobId: job.id, attempt: job.attemptsMade, error: error.message });
+    if (!permanent && hasAttemptsLeft(policy, job.attemptsMade)) {
+      job.state = 'failed';
+      job.runAt = Date.now() + backoffDelay(policy, job.attemptsMade);
+      return;
+    }
+    job.state = 'dead';
+    const letter: DeadLetter = {
+      originalQueue: job.queue,
+      originalJobId: job.id,
+      name: job.name,
+      data: job.data,
+      attemptsMade: job.attemptsMade,
+      error: error.message,
+      ...(error.stack === undefined ? {} : { stack: error.stack }),
+      failedAt: new Date().toISOString(),
+      ...(job.requestId === undefined ? {} : { requestId: job.requestId }),
+    };
+    await this.enqueue('dead-letter', job.name, letter, {
+      jobId: deadLetterId(job.queue, job.id),
+      ...(job.requestId === undefined ? {} : { requestId: job.requestId }),
+    });
+    this.logger.error('job moved to the dead-letter queue', { queue: job.queue, jobId: job.id, attempts: job.attemptsMade });
+  }
+
+  private forgetOldFinished(queue: QueueName): void {
+    const keep = this.options.keepFinished ?? 1000;
+    const finished = [...this.jobs.values()].filter((j) => j.queue === queue && (j.state === 'completed' || j.state === 'dead'));
+    for (const job of finished.slice(0, Math.max(0, finished.length - keep))) this.jobs.delete(key(job.queue, job.id));
+  }
+}
+
+const key = (queue: QueueName, id: string): string => `${queue}\u0000${id}`;
+
+const isWaiting = (job: JobRecord): boolean => job.state === 'pending' || job.state === 'scheduled' || job.state === 'failed';
+
+const before = (a: JobRecord, b: JobRecord): boolean => {
+  const byPriority = PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority];
+  return byPriority !== 0 ? byPriority < 0 : a.seq < b.seq;
+};
+
+const clampPercent = (n: number): number => Math.min(100, Math.max(0, Math.round(n)));
+
+const view = (job: JobRecord): JobView => ({
+  id: job.id,
+  queue: job.queue,
+  name: job.name,
+  state: job.state,
+  progress: job.progress,
+  attemptsMade: job.attemptsMade,
+  data: structuredClone(job.data),
+  ...(job.result === undefined ? {} : { result: job.result }),
+  ...(job.failedReason === undefined ? {} : { failedReason: job.failedReason }),
+  ...(job.requestId === undefined ? {} : { requestId: job.requestId }),
+  createdAt: job.createdAt,
+});

@@ -1,0 +1,54 @@
+import { ObjectId } from 'mongodb';
+import type { Email } from '../../domain/users/email';
+import type { User, UserId, UserStatus } from '../../domain/users/user';
+
+/** A user as stored. `email` is already normalised, so the unique index is case-insensitive. */
+export interface UserDocument {
+  _id: ObjectId;
+  name: string;
+  email: string;
+  age: number | null;
+  status: UserStatus;
+  roleIds: ObjectId[];
+  isDeleted: boolean;
+  deletedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+  /** Secrets: stored here, never projected out by the repository's reads. */
+  passwordHash?: string;
+  passwordHistory?: { hash: string; changedAt: Date }[];
+}
+
+export const USERS_COLLECTION = 'users';
+
+/** Every read uses this, so secrets cannot leave the repository by accident. */
+export const PUBLIC_USER_FIELDS = { passwordHash: 0, passwordHistory: 0 } as const;
+
+export const toUserDocument = (u: User): UserDocument => ({
+  _id: new ObjectId(u.id),
+  name: u.name,
+  email: u.email,
+  age: u.age,
+  status: u.status,
+  roleIds: u.roleIds.map((id) => new ObjectId(id)),
+  isDeleted: u.isDeleted,
+  deletedAt: u.deletedAt,
+  createdAt: u.createdAt,
+  updatedAt: u.updatedAt,
+  version: u.version,
+});
+
+export const fromUserDocument = (d: UserDocument): User => ({
+  id: d._id.toHexString() as UserId,
+  name: d.name,
+  email: d.email as Email,
+  age: d.age ?? null,
+  status: d.status,
+  roleIds: (d.roleIds ?? []).map((id) => id.toHexString()),
+  isDeleted: d.isDeleted,
+  deletedAt: d.deletedAt ?? null,
+  createdAt: d.createdAt,
+  updatedAt: d.updatedAt,
+  version: d.version,
+});

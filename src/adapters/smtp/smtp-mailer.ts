@@ -1,0 +1,42 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Mailer, OutgoingMail } from '../../application/ports/mailer.port';
+
+/** Mail over SMTP with nodemailer; `SMTP_URL` is e.g. `smtp://user:pass@mail.example.com:587`. */
+export class SmtpMailer implements Mailer {
+  private readonly transport: Transporter;
+
+  constructor(
+    url: string,
+    private readonly from: string,
+  ) {
+    this.transport = nodemailer.createTransport(withTimeouts(url));
+  }
+
+  async send(mail: OutgoingMail): Promise<{ messageId: string }> {
+    const info = await this.transport.sendMail({
+      from: this.from,
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      ...(mail.messageId === undefined ? {} : { messageId: mail.messageId }),
+    });
+    return { messageId: String(info.messageId) };
+  }
+
+  async ping(): Promise<void> {
+    await this.transport.verify();
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}
+
+/** Adds connection timeouts to an SMTP URL unless it sets its own, so a dead server fails a send instead of hanging it. */
+const withTimeouts = (url: string): string => {
+  const parsed = new URL(url);
+  for (const [key, value] of [['connectionTimeout', '10000'], ['greetingTimeout', '10000'], ['socketTimeout', '30000']] as const) {
+    if (!parsed.searchParams.has(key)) parsed.searchParams.set(key, value);
+  }
+  return parsed.toString();
+};

@@ -1,0 +1,53 @@
+export const QUEUE_NAMES = ['email', 'data-processing', 'reports', 'dead-letter'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+export const isQueueName = (s: string): s is QueueName => (QUEUE_NAMES as readonly string[]).includes(s);
+
+export const JOB_PRIORITIES = ['low', 'normal', 'high', 'critical'] as const;
+export type JobPriority = (typeof JOB_PRIORITIES)[number];
+
+/** Where a job is in its life; each queue technology's states map onto these. */
+export type JobState = 'pending' | 'scheduled' | 'processing' | 'completed' | 'failed' | 'dead';
+
+/** Higher runs first. */
+export const PRIORITY_RANK: Readonly<Record<JobPriority, number>> = { critical: 4, high: 3, normal: 2, low: 1 };
+
+/** How often a queue's jobs are tried and how long to wait between tries. */
+export interface RetryPolicy {
+  /** Total tries, the first included. */
+  readonly attempts: number;
+  /** Wait before retry n (1-based) is `backoffMs[n - 1]`; the last value repeats. */
+  readonly backoffMs: readonly number[];
+}
+
+export const backoffDelay = (policy: RetryPolicy, attemptsMade: number): number => {
+  if (policy.backoffMs.length === 0) return 0;
+  const index = Math.min(Math.max(attemptsMade, 1), policy.backoffMs.length) - 1;
+  return policy.backoffMs[index] ?? 0;
+};
+
+export const hasAttemptsLeft = (policy: RetryPolicy, attemptsMade: number): boolean => attemptsMade < policy.attempts;
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+export const DEFAULT_RETRY_POLICIES: Readonly<Record<QueueName, RetryPolicy>> = {
+  email: { attempts: 6, backoffMs: [MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR, 6 * HOUR] },
+  'data-processing': { attempts: 3, backoffMs: [10_000, MINUTE] },
+  reports: { attempts: 3, backoffMs: [5 * MINUTE, 30 * MINUTE] },
+  'dead-letter': { attempts: 1, backoffMs: [] },
+};
+
+/** What the dead-letter queue keeps of a job that failed its last attempt. */
+export interface DeadLetter {
+  readonly originalQueue: QueueName;
+  readonly originalJobId: string;
+  readonly name: string;
+  readonly data: unknown;
+  readonly attemptsMade: number;
+  readonly error: string;
+  readonly stack?: string;
+  readonly failedAt: string;
+  readonly requestId?: string;
+}
+
+export const deadLetterId = (queue: QueueName, jobId: string): string => `${queue}-${jobId}`;

@@ -1,0 +1,14 @@
+import * as E from 'fp-ts/Either';
+import type { Brand } from './brand';
+
+/** Ids are 24 lowercase hex characters (the MongoDB ObjectId shape), in every profile. */
+export type EntityId<B extends string> = Brand<string, B>;
+
+const OBJECT_ID = /^[0-9a-f]{24}$/i;
+
+export const isObjectIdString = (s: string): boolean => OBJECT_ID.test(s);
+
+export const parseId =
+  <B extends string>(kind: B) =>
+  (s: string): E.Either<string, EntityId<B>> =>
+    OBJECT_ID.test(s) ? E.right(s.toLowerCase() as EntityId<B>) : E.left(`must be a 24-character hex ${kind}`);

@@ -1,0 +1,114 @@
+import * as E from 'fp-ts/Either';
+import { type EntityId, parseId } from '../shared/id';
+import { type FieldError, fieldError } from '../shared/field-error';
+import { cleanText } from '../shared/text';
+import { type Email, parseEmail } from './email';
+
+export type UserId = EntityId<'UserId'>;
+export const parseUserId = parseId('UserId');
+
+export type UserStatus = 'active' | 'suspended';
+export const USER_STATUSES: readonly UserStatus[] = ['active', 'suspended'];
+
+/**
+ * A user as the rest of the system sees it. Secrets (the password hash and its history) are
+ * not part of this type: they live behind the repository and only the credential use cases
+ * ask for them.
+ */
+export interface User {
+  readonly id: UserId;
+  readonly name: string;
+  readonly email: Email;
+  readonly age: number | null;
+  readonly status: UserStatus;
+  readonly roleIds: readonly string[];
+  readonly isDeleted: boolean;
+  readonly deletedAt: Date | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  /** Bumped on every write; repositories refuse an update made against an older version. */
+  readonly version: number;
+}
+
+export const MAX_NAME_LENGTH = 100;
+export const MAX_AGE = 150;
+
+export interface UserInput {
+  readonly name: string;
+  readonly email: string;
+  readonly age?: number | null;
+}
+
+export interface UserChanges {
+  readonly name?: string;
+  readonly email?: string;
+  readonly age?: number | null;
+  readonly status?: UserStatus;
+}
+
+const checkName = (raw: string, errors: FieldError[]): string => {
+  const name = cleanText(raw);
+  if (name.length === 0) errors.push(fieldError('name', 'is required'));
+  else if (name.length > MAX_NAME_LENGTH) errors.push(fieldError('name', `must be at most ${MAX_NAME_LENGTH} characters`));
+  return name;
+};
+
+const checkEmail = (raw: string, errors: FieldError[]): Email => {
+  const parsed = parseEmail(raw);
+  if (E.isLeft(parsed)) {
+    errors.push(fieldError('email', parsed.left));
+    return '' as Email;
+  }
+  return parsed.right;
+};
+
+const checkAge = (age: number | null | undefined, errors: FieldError[]): number | null => {
+  if (age === undefined || age === null) return null;
+  if (!Number.isInteger(age) || age < 0 || age > MAX_AGE) errors.push(fieldError('age', `must be a whole number from 0 to ${MAX_AGE}`));
+  return age;
+};
+
+/** Builds a new, active user; every broken rule is reported, not just the first. */
+export const newUser = (
+  id: UserId,
+  input: UserInput,
+  now: Date,
+  roleIds: readonly string[] = [],
+): E.Either<readonly FieldError[], User> => {
+  const errors: FieldError[] = [];
+  const name = checkName(input.name, errors);
+  const email = checkEmail(input.email, errors);
+  const age = checkAge(input.age, errors);
+  if (errors.length > 0) return E.left(errors);
+  return E.right({
+    id,
+    name,
+    email,
+    age,
+    status: 'active',
+    roleIds: [...roleIds],
+    isDeleted: false,
+    deletedAt: null,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  });
+};
+
+/** Applies a partial change; fields left out stay as they were. */
+export const changeUser = (user: User, changes: UserChanges, now: Date): E.Either<readonly FieldError[], User> => {
+  const errors: FieldError[] = [];
+  const name = changes.name === undefined ? user.name : checkName(changes.name, errors);
+  const email = changes.email === undefined ? user.email : checkEmail(changes.email, errors);
+  const age = changes.age === undefined ? user.age : checkAge(changes.age, errors);
+  if (errors.length > 0) return E.left(errors);
+  return E.right({
+    ...user,
+    name,
+    email,
+    age,
+    status: changes.status ?? user.status,
+    updatedAt: now,
+    version: user.version + 1,
+  });
+};

@@ -1,0 +1,116 @@
+import * as E from 'fp-ts/Either';
+import * as t from 'io-ts';
+
+// Environment variables are strings; these codecs turn them into typed values with messages
+// an operator can act on, and fill defaults when a variable is unset or empty.
+
+const fromString = <A>(name: string, parse: (s: string) => A | undefined, expected: string) =>
+  new t.Type<A, string, unknown>(
+    name,
+    (u): u is A => u !== undefined,
+    (u, c) => {
+      if (typeof u !== 'string') return t.failure(u, c, `must be ${expected}`);
+      const value = parse(u.trim());
+      return value === undefined ? t.failure(u, c, `must be ${expected} (got "${u}")`) : t.success(value);
+    },
+    String,
+  );
+
+const withDefault = <A>(codec: t.Type<A, string, unknown>, fallback: A) =>
+  new t.Type<A, string, unknown>(
+    codec.name,
+    codec.is,
+    (u, c) => (u === undefined || u === '' ? t.success(fallback) : codec.validate(u, c)),
+    codec.encode,
+  );
+
+const optional = <A>(codec: t.Type<A, string, unknown>) =>
+  new t.Type<A | undefined, string, unknown>(
+    codec.name,
+    (u): u is A | undefined => u === undefined || codec.is(u),
+    (u, c) => (u === undefined || u === '' ? t.success(undefined) : codec.validate(u, c)),
+    (a) => (a === undefined ? '' : codec.encode(a)),
+  );
+
+const int = (min: number, max: number) =>
+  fromString<number>(
+    `int(${min}..${max})`,
+    (s) => {
+      if (!/^\d+$/.test(s)) return undefined;
+      const n = Number(s);
+      return n >= min && n <= max ? n : undefined;
+    },
+    `a whole number from ${min} to ${max}`,
+  );
+
+const bool = fromString<boolean>('boolean', (s) => ({ true: true, '1': true, false: false, '0': false })[s.toLowerCase()], 'true or false');
+
+const oneOf = <L extends string>(values: readonly L[]) =>
+  fromString<L>(values.join('|'), (s) => (values as readonly string[]).includes(s) ? (s as L) : undefined, `one of ${values.join(', ')}`);
+
+const url = (schemes: readonly string[]) =>
+  fromString<string>(
+    'url',
+    (s) => {
+      try {
+        return schemes.includes(new URL(s).protocol.replace(/:$/, '')) ? s : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    `a URL (${schemes.map((x) => `${x}://`).join(' or ')})`,
+  );
+
+const text = (min = 1) => fromString<string>('string', (s) => (s.length >= min ? s : undefined), min > 1 ? `at least ${min} characters` : 'a non-empty string');
+
+/** `60000,300000` -> [60000, 300000] */
+const msList = fromString<number[]>(
+  'ms-list',
+  (s) => {
+    const parts = s.split(',').map((p) => p.trim());
+    return parts.every((p) => /^\d+$/.test(p)) ? parts.map(Number) : undefined;
+  },
+  'comma-separated milliseconds, e.g. 60000,300000',
+);
+
+const csv = fromString<string[]>('csv', (s) => s.split(',').map((p) => p.trim()).filter(Boolean), 'a comma-separated list');
+
+const byteSize = fromString<string>('size', (s) => (/^\d+(b|kb|mb)?$/i.test(s) ? s.toLowerCase() : undefined), 'a size such as 100kb or 1mb');
+
+export const EnvCodec = t.type({
+  NODE_ENV: withDefault(oneOf(['development', 'production', 'test'] as const), 'development'),
+  PORT: withDefault(int(0, 65535), 3000),
+  HOST: withDefault(text(), '0.0.0.0'),
+  LOG_LEVEL: withDefault(oneOf(['error', 'warn', 'info', 'debug'] as const), 'info'),
+  LOG_FORMAT: optional(oneOf(['json', 'pretty'] as const)),
+  MONGO_URL: optional(url(['mongodb', 'mongodb+srv'])),
+  MONGO_DB: withDefault(text(), 'nexus'),
+  REDIS_URL: optional(url(['redis', 'rediss'])),
+  SMTP_URL: optional(url(['smtp', 'smtps'])),
+  MAIL_FROM: withDefault(text(), 'Nexus <no-reply@nexus.local>'),
+  OUTBOX_DIR: optional(text()),
+  JWT_SECRET: optional(text(32)),
+  BODY_LIMIT: withDefault(byteSize, '100kb'),
+  TRUST_PROXY: withDefault(bool, false),
+  CORS_ORIGINS: withDefault(csv, []),
+  CONNECT_TIMEOUT_MS: withDefault(int(100, 120_000), 5000),
+  HEALTH_TIMEOUT_MS: withDefault(int(50, 60_000), 1000),
+  SHUTDOWN_TIMEOUT_MS: withDefault(int(100, 600_000), 10_000),
+  WORKER_CONCURRENCY: withDefault(int(1, 1000), 5),
+  JOB_ATTEMPTS_EMAIL: optional(int(1, 100)),
+  JOB_BACKOFF_EMAIL: optional(msList),
+  JOB_ATTEMPTS_DATA_PROCESSING: optional(int(1, 100)),
+  JOB_BACKOFF_DATA_PROCESSING: optional(msList),
+  JOB_ATTEMPTS_REPORTS: optional(int(1, 100)),
+  JOB_BACKOFF_REPORTS: optional(msList),
+  JOB_LOCK_DURATION_MS: withDefault(int(1000, 600_000), 30_000),
+});
+export type Env = t.TypeOf<typeof EnvCodec>;
+
+export const decodeEnv = (env: Record<string, string | undefined>): E.Either<string[], Env> => {
+  const result = EnvCodec.decode(env);
+  if (E.isLeft(result)) {
+    return E.left(result.left.map((e) => `${e.context.map((c) => c.key).filter(Boolean).join('.')}: ${e.message ?? 'is not valid'}`));
+  }
+  return E.right(result.right);
+};

@@ -1,0 +1,75 @@
+import * as E from 'fp-ts/Either';
+import { DEFAULT_RETRY_POLICIES, type QueueName, type RetryPolicy } from '../../domain/jobs/job';
+import { decodeEnv, type Env } from './config.codec';
+
+export type Profile = 'embedded' | 'production';
+
+export interface Config {
+  readonly env: Env['NODE_ENV'];
+  readonly profile: Profile;
+  readonly http: { readonly port: number; readonly host: string; readonly bodyLimit: string; readonly trustProxy: boolean; readonly corsOrigins: readonly string[] };
+  readonly log: { readonly level: Env['LOG_LEVEL']; readonly format: 'json' | 'pretty' };
+  readonly mongo?: { readonly url: string; readonly dbName: string };
+  readonly redis?: { readonly url: string };
+  readonly mail: { readonly smtpUrl?: string; readonly from: string; readonly outboxDir?: string };
+  readonly jwtSecret?: string;
+  readonly timeouts: { readonly connectMs: number; readonly healthMs: number; readonly shutdownMs: number };
+  readonly jobs: {
+    readonly concurrency: number;
+    readonly lockDurationMs: number;
+    readonly retry: Readonly<Record<QueueName, RetryPolicy>>;
+  };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Decodes the environment; every problem is reported at once so an operator fixes them in one go. */
+export const loadConfig = (env: Record<string, string | undefined> = process.env): Config => {
+  const decoded = decodeEnv(env);
+  if (E.isLeft(decoded)) throw new ConfigError(decoded.left);
+  const e = decoded.right;
+
+  const problems: string[] = [];
+  if ((e.MONGO_URL === undefined) !== (e.REDIS_URL === undefined)) {
+    problems.push('MONGO_URL and REDIS_URL: set both (production profile) or neither (embedded profile)');
+  }
+  const profile: Profile = e.MONGO_URL && e.REDIS_URL ? 'production' : 'embedded';
+  if (e.NODE_ENV === 'production' && e.JWT_SECRET === undefined) problems.push('JWT_SECRET: is required when NODE_ENV=production');
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const retry = (queue: QueueName, attempts: number | undefined, backoff: number[] | undefined): RetryPolicy => ({
+    attempts: attempts ?? DEFAULT_RETRY_POLICIES[queue].attempts,
+    backoffMs: backoff ?? DEFAULT_RETRY_POLICIES[queue].backoffMs,
+  });
+
+  return {
+    env: e.NODE_ENV,
+    profile,
+    http: { port: e.PORT, host: e.HOST, bodyLimit: e.BODY_LIMIT, trustProxy: e.TRUST_PROXY, corsOrigins: e.CORS_ORIGINS },
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty') },
+    ...(e.MONGO_URL ? { mongo: { url: e.MONGO_URL, dbName: e.MONGO_DB } } : {}),
+    ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL } } : {}),
+    mail: {
+      from: e.MAIL_FROM,
+      ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}),
+      ...(e.OUTBOX_DIR ? { outboxDir: e.OUTBOX_DIR } : {}),
+    },
+    ...(e.JWT_SECRET ? { jwtSecret: e.JWT_SECRET } : {}),
+    timeouts: { connectMs: e.CONNECT_TIMEOUT_MS, healthMs: e.HEALTH_TIMEOUT_MS, shutdownMs: e.SHUTDOWN_TIMEOUT_MS },
+    jobs: {
+      concurrency: e.WORKER_CONCURRENCY,
+      lockDurationMs: e.JOB_LOCK_DURATION_MS,
+      retry: {
+        email: retry('email', e.JOB_ATTEMPTS_EMAIL, e.JOB_BACKOFF_EMAIL),
+        'data-processing': retry('data-processing', e.JOB_ATTEMPTS_DATA_PROCESSING, e.JOB_BACKOFF_DATA_PROCESSING),
+        reports: retry('reports', e.JOB_ATTEMPTS_REPORTS, e.JOB_BACKOFF_REPORTS),
+        'dead-letter': DEFAULT_RETRY_POLICIES['dead-letter'],
+      },
+    },
+  };
+};

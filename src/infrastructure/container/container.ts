@@ -1,0 +1,151 @@
+import 'reflect-metadata';
+import { Container } from 'inversify';
+import type { Redis } from 'ioredis';
+import { SendEmail } from '../../application/jobs/send-email';
+import type { Cache } from '../../application/ports/cache.port';
+import type { HealthCheck } from '../../application/ports/health-check.port';
+import type { JobQueue, JobWorker } from '../../application/ports/job-queue.port';
+import type { Logger } from '../../application/ports/logger.port';
+import type { Mailer } from '../../application/ports/mailer.port';
+import type { UserRepository } from '../../application/ports/user-repository.port';
+import { TYPES } from '../../application/symbols';
+import { CreateUser } from '../../application/users/create-user';
+import { GetUser } from '../../application/users/get-user';
+import { UpdateUser } from '../../application/users/update-user';
+import { BullmqJobQueue } from '../../adapters/bullmq/bullmq-job-queue';
+import { BullmqJobWorker } from '../../adapters/bullmq/bullmq-job-worker';
+import { InMemoryCache } from '../../adapters/memory/in-memory-cache';
+import { InMemoryUserRepository } from '../../adapters/memory/in-memory-user-repository';
+import { InProcessJobQueue } from '../../adapters/memory/in-process-job-queue';
+import { OutboxMailer } from '../../adapters/memory/outbox-mailer';
+import { MongoDatabase } from '../../adapters/mongo/mongo-database';
+import { MongoUserRepository } from '../../adapters/mongo/mongo-user-repository';
+import { connectRedis } from '../../adapters/redis/redis-connection';
+import { RedisCache } from '../../adapters/redis/redis-cache';
+import { SmtpMailer } from '../../adapters/smtp/smtp-mailer';
+import { ObjectIdGenerator } from '../../adapters/system/object-id-generator';
+import { SystemClock } from '../../adapters/system/system-clock';
+import type { Config } from '../config/load-config';
+
+export type Role = 'api' | 'worker';
+
+export interface Runtime {
+  readonly container: Container;
+  readonly config: Config;
+  /** Closes every pool and connection the container opened, in reverse order. */
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  readonly logger: Logger;
+  /** `worker` also gets a JobWorker; in the embedded profile the API is its own worker. */
+  readonly role?: Role;
+  /** Replaces bindings after the profile's own (tests swap a port this way). */
+  readonly overrides?: (container: Container) => void;
+}
+
+/**
+ * The composition root: the only place that knows which adapter serves which port. The
+ * profile decides the driven adapters; use cases are bound the same way in both.
+ */
+export const buildContainer = async (config: Config, options: BuildOptions): Promise<Runtime> => {
+  const container = new Container({ defaultScope: 'Singleton' });
+  const closers: (() => Promise<void>)[] = [];
+  const logger = options.logger;
+
+  container.bind(TYPES.Config).toConstantValue(config);
+  container.bind(TYPES.Logger).toConstantValue(logger);
+  container.bind(TYPES.Clock).to(SystemClock);
+  container.bind(TYPES.IdGenerator).to(ObjectIdGenerator);
+
+  try {
+    if (config.profile === 'production') await bindProduction(container, config, logger, options.role ?? 'api', closers);
+    else bindEmbedded(container, config, logger);
+  } catch (err) {
+    await closeAll(closers, logger);
+    throw err;
+  }
+
+  bindUseCases(container);
+  options.overrides?.(container);
+  return { container, config, close: () => closeAll(closers, logger) };
+};
+
+const bindEmbedded = (container: Container, config: Config, logger: Logger): void => {
+  const queue = new InProcessJobQueue(logger, { retry: config.jobs.retry, concurrency: config.jobs.concurrency });
+  const mailer: Mailer = config.mail.smtpUrl ? new SmtpMailer(config.mail.smtpUrl, config.mail.from) : new OutboxMailer(logger, config.mail.outboxDir);
+  container.bind<UserRepository>(TYPES.UserRepository).toConstantValue(new InMemoryUserRepository());
+  container.bind<Cache>(TYPES.Cache).toConstantValue(new InMemoryCache());
+  container.bind<JobQueue>(TYPES.JobQueue).toConstantValue(queue);
+  container.bind<JobWorker>(TYPES.JobWorker).toConstantValue(queue);
+  container.bind<Mailer>(TYPES.Mailer).toConstantValue(mailer);
+  container.bind<HealthCheck[]>(TYPES.HealthChecks).toConstantValue([
+    { name: 'database', check: async () => undefined },
+    { name: 'cache', check: async () => undefined },
+    { name: 'queue', check: () => queue.ping() },
+  ]);
+};
+
+const bindProduction = async (container: Container, config: Config, logger: Logger, role: Role, closers: (() => Promise<void>)[]): Promise<void> => {
+  const mongoConfig = config.mongo;
+  const redisConfig = config.redis;
+  if (!mongoConfig || !redisConfig) throw new Error('the production profile needs MONGO_URL and REDIS_URL');
+  const connectMs = config.timeouts.connectMs;
+
+  const database = await MongoDatabase.connect({ url: mongoConfig.url, dbName: mongoConfig.dbName, connectTimeoutMs: connectMs });
+  closers.push(() => database.close());
+  logger.info('connected to MongoDB', { transactions: database.supportsTransactions });
+
+  const cacheRedis = await connectRedis(redisConfig.url, { name: 'cache', failFast: true, connectTimeoutMs: connectMs });
+  closers.push(() => quit(cacheRedis));
+  const queueRedis = await connectRedis(redisConfig.url, { name: 'queue', failFast: true, connectTimeoutMs: connectMs });
+  closers.push(() => quit(queueRedis));
+
+  const users = new MongoUserRepository(database);
+  await users.ensureIndexes();
+
+  const queue = new BullmqJobQueue(queueRedis, config.jobs.retry);
+  closers.push(() => queue.close());
+  await queue.ready();
+
+  const mailer: Mailer = config.mail.smtpUrl ? new SmtpMailer(config.mail.smtpUrl, config.mail.from) : new OutboxMailer(logger, config.mail.outboxDir);
+  if (!config.mail.smtpUrl) logger.warn('SMTP_URL is not set: e-mails are written to the log, not sent');
+
+  container.bind<UserRepository>(TYPES.UserRepository).toConstantValue(users);
+  container.bind<Cache>(TYPES.Cache).toConstantValue(new RedisCache(cacheRedis));
+  container.bind<JobQueue>(TYPES.JobQueue).toConstantValue(queue);
+  container.bind<Mailer>(TYPES.Mailer).toConstantValue(mailer);
+  container.bind<HealthCheck[]>(TYPES.HealthChecks).toConstantValue([
+    { name: 'database', check: () => database.ping() },
+    { name: 'cache', check: async () => void (await cacheRedis.ping()) },
+    { name: 'queue', check: () => queue.ping() },
+  ]);
+
+  if (role === 'worker') {
+    const workerRedis = await connectRedis(redisConfig.url, { name: 'worker', failFast: false, connectTimeoutMs: connectMs });
+    closers.push(() => quit(workerRedis));
+    const worker = new BullmqJobWorker(workerRedis, queue, logger, {
+      concurrency: config.jobs.concurrency,
+      retry: config.jobs.retry,
+      lockDurationMs: config.jobs.lockDurationMs,
+    });
+    container.bind<JobWorker>(TYPES.JobWorker).toConstantValue(worker);
+  }
+};
+
+const bindUseCases = (container: Container): void => {
+  container.bind(TYPES.CreateUser).to(CreateUser);
+  container.bind(TYPES.GetUser).to(GetUser);
+  container.bind(TYPES.UpdateUser).to(UpdateUser);
+  container.bind(TYPES.SendEmail).to(SendEmail);
+};
+
+const quit = async (redis: Redis): Promise<void> => {
+  await redis.quit().catch(() => redis.disconnect());
+};
+
+const closeAll = async (closers: (() => Promise<void>)[], logger: Logger): Promise<void> => {
+  for (const close of closers.splice(0).reverse()) {
+    await close().catch((err: unknown) => logger.warn('error while closing', { error: String(err) }));
+  }
+};

@@ -1,0 +1,54 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import type { JobWorker } from '../application/ports/job-queue.port';
+import { TYPES } from '../application/symbols';
+import { buildContainer } from './container/container';
+import { ConfigError, type Config, loadConfig } from './config/load-config';
+import { createHttpApp, createJobHandlers } from './http';
+import { closeServer, EXIT_CONFIG, EXIT_UNAVAILABLE, failStartup, onShutdown } from './lifecycle';
+import { WinstonLogger } from './logger';
+
+const describeProfile = (config: Config): string =>
+  config.profile === 'embedded'
+    ? 'embedded profile: data, cache and jobs are kept in memory by this process and are lost when it exits; set MONGO_URL and REDIS_URL for the production profile'
+    : 'production profile: MongoDB, Redis cache, BullMQ jobs (run `npm run worker` to process them)';
+
+const main = async (): Promise<void> => {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) return failStartup(undefined, err.message, EXIT_CONFIG);
+    throw err;
+  }
+  const logger = new WinstonLogger({ level: config.log.level, format: config.log.format, service: 'nexus-api' });
+  logger.info(`Nexus API starting in the ${describeProfile(config)}`, { profile: config.profile });
+
+  const runtime = await buildContainer(config, { logger, role: 'api' }).catch((err: Error) =>
+    failStartup(logger, `start-up failed: ${err.message}`, EXIT_UNAVAILABLE),
+  );
+
+  // The embedded profile has no separate worker: the API runs its own jobs.
+  const worker = config.profile === 'embedded' ? runtime.container.get<JobWorker>(TYPES.JobWorker) : undefined;
+  if (worker) await worker.start(createJobHandlers(runtime));
+
+  const app = createHttpApp(runtime);
+  const server = app.listen(config.http.port, config.http.host);
+  server.on('error', (err) => failStartup(logger, `cannot listen on ${config.http.host}:${config.http.port}: ${err.message}`, EXIT_UNAVAILABLE));
+  server.on('listening', () => {
+    const { port } = server.address() as AddressInfo;
+    logger.info(`listening on http://${config.http.host}:${port}`, { port });
+  });
+
+  onShutdown(logger, config.timeouts.shutdownMs, [
+    { name: 'http', run: () => closeServer(server) },
+    { name: 'jobs', run: async () => worker?.stop() },
+    { name: 'connections', run: () => runtime.close() },
+  ]);
+};
+
+main().catch((err: unknown) => {
+  if (err instanceof Error && err.name === 'StartupFailed') return;
+  process.stderr.write(`fatal: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+});
