@@ -69,7 +69,10 @@ export class BullmqJobQueue implements JobQueue {
   }
 
   async remove(queueName: QueueName, id: string): Promise<boolean> {
-    return (await this.queue(queueName).remove(id)) === 1;
+    const job = await this.queue(queueName).getJob(id);
+    if (!job) return false;
+    await job.remove();
+    return true;
   }
 
   async ping(): Promise<void> {
@@ -103,14 +106,17 @@ export const mapState = (state: string, attemptsMade: number): JobState => {
 
 const toView = (queue: QueueName, job: Job, state: string): JobView => {
   const envelope = (job.data ?? {}) as Envelope;
-  const progress = typeof job.progress === 'number' ? job.progress : 0;
+  const mapped = mapState(state, job.attemptsMade);
+  const progress = mapped === 'completed' ? 100 : typeof job.progress === 'number' ? job.progress : 0;
+  // BullMQ counts failed attempts in attemptsMade; a success shows only in attemptsStarted.
+  const finished = mapped === 'completed' || mapped === 'dead';
   return {
     id: job.id ?? '',
     queue,
     name: job.name,
-    state: mapState(state, job.attemptsMade),
+    state: mapped,
     progress,
-    attemptsMade: job.attemptsMade,
+    attemptsMade: finished ? Math.max(job.attemptsMade, job.attemptsStarted) : job.attemptsMade,
     data: envelope.payload,
     ...(job.returnvalue === undefined || job.returnvalue === null ? {} : { result: job.returnvalue }),
     ...(job.failedReason ? { failedReason: job.failedReason } : {}),

@@ -1,4 +1,4 @@
-import { type ClientSession, type Db, MongoClient } from 'mongodb';
+import { type ClientSession, type Collection, type Db, type Document, type IndexDescription, MongoClient } from 'mongodb';
 
 export interface MongoOptions {
   readonly url: string;
@@ -63,3 +63,18 @@ export class MongoDatabase {
 
 /** `mongodb://user:secret@host` -> `mongodb://***@host`: credentials never reach a log. */
 export const redactUrl = (url: string): string => url.replace(/\/\/[^@/]*@/, '//***@');
+
+/**
+ * Creates the indexes a collection lacks. Asking again for an index that exists is harmless on
+ * MongoDB but crashes the connection on FerretDB v1, so we only ever ask for missing ones.
+ */
+export const ensureIndexes = async <T extends Document>(collection: Collection<T>, wanted: readonly (IndexDescription & { name: string })[]): Promise<void> => {
+  const existing = new Set(
+    (await collection.listIndexes().toArray().catch((err: { codeName?: string }) => {
+      if (err.codeName === 'NamespaceNotFound') return [];
+      throw err;
+    })).map((i) => String(i['name'])),
+  );
+  const missing = wanted.filter((i) => !existing.has(i.name));
+  if (missing.length > 0) await collection.createIndexes([...missing]);
+};

@@ -3,7 +3,7 @@ import { type Collection, MongoServerError, ObjectId } from 'mongodb';
 import type { InsertUserResult, UpdateUserResult, UserRepository } from '../../application/ports/user-repository.port';
 import type { Email } from '../../domain/users/email';
 import type { User, UserId } from '../../domain/users/user';
-import type { MongoDatabase } from './mongo-database';
+import { ensureIndexes, type MongoDatabase } from './mongo-database';
 import { fromUserDocument, PUBLIC_USER_FIELDS, toUserDocument, type UserDocument, USERS_COLLECTION } from './user.document';
 
 const DUPLICATE_KEY = 11000;
@@ -18,7 +18,7 @@ export class MongoUserRepository implements UserRepository {
 
   /** Idempotent; run at start-up before the API takes traffic. */
   async ensureIndexes(): Promise<void> {
-    await this.users.createIndexes([
+    await ensureIndexes(this.users, [
       { key: { email: 1 }, name: 'email_unique', unique: true },
       { key: { roleIds: 1 }, name: 'roles' },
       { key: { status: 1, createdAt: -1 }, name: 'status_createdAt' },
@@ -60,4 +60,9 @@ export class MongoUserRepository implements UserRepository {
   }
 }
 
-export const isDuplicateKey = (err: unknown): boolean => err instanceof MongoServerError && err.code === DUPLICATE_KEY;
+/**
+ * MongoDB reports a unique-index clash as E11000. FerretDB v1 does so for inserts but answers an
+ * update that clashes with InternalError (code 1) carrying SQLite's message, so we accept both.
+ */
+export const isDuplicateKey = (err: unknown): boolean =>
+  err instanceof MongoServerError && (err.code === DUPLICATE_KEY || (err.code === 1 && /UNIQUE constraint failed/.test(err.message)));

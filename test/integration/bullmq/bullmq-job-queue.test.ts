@@ -1,0 +1,57 @@
+import { expect } from 'chai';
+import type { Redis } from 'ioredis';
+import { BULLMQ_PRIORITY, BullmqJobQueue, mapState } from '../../../src/adapters/bullmq/bullmq-job-queue';
+import { BullmqJobWorker } from '../../../src/adapters/bullmq/bullmq-job-worker';
+import { connectRedis } from '../../../src/adapters/redis/redis-connection';
+import { QUEUE_NAMES } from '../../../src/domain/jobs/job';
+import { jobQueueContract } from '../../contract/job-queue.contract';
+import { silentLogger } from '../../support/logger';
+import { requireService } from '../../support/services';
+
+describe('BullMQ :: job queue', function () {
+  let url: string;
+  const connections: Redis[] = [];
+
+  before(async function () {
+    this.timeout(120_000);
+    url = await requireService(this, 'redis');
+  });
+  after(async () => {
+    await Promise.all(connections.splice(0).map((c) => c.quit().catch(() => undefined)));
+  });
+
+  let n = 0;
+  jobQueueContract('BullmqJobQueue + BullmqJobWorker', async ({ concurrency, retry }) => {
+    const prefix = `test-${process.pid}-${++n}`;
+    const producer = await connectRedis(url, { name: 'test-producer', failFast: true });
+    const consumer = await connectRedis(url, { name: 'test-worker', failFast: false });
+    connections.push(producer, consumer);
+    const queue = new BullmqJobQueue(producer, retry, prefix);
+    const worker = new BullmqJobWorker(consumer, queue, silentLogger(), { concurrency, retry }, prefix);
+    return {
+      queue,
+      worker,
+      cleanup: async () => {
+        await worker.stop();
+        await Promise.all(QUEUE_NAMES.map((name) => queue.queue(name).obliterate({ force: true }).catch(() => undefined)));
+        await queue.close();
+      },
+    };
+  });
+
+  it('maps our priorities so that critical is the highest BullMQ priority', () => {
+    expect(BULLMQ_PRIORITY.critical).to.be.lessThan(BULLMQ_PRIORITY.high);
+    expect(BULLMQ_PRIORITY.high).to.be.lessThan(BULLMQ_PRIORITY.normal);
+    expect(BULLMQ_PRIORITY.normal).to.be.lessThan(BULLMQ_PRIORITY.low);
+  });
+
+  it('maps BullMQ states onto the domain states', () => {
+    expect(mapState('waiting', 0)).to.equal('pending');
+    expect(mapState('prioritized', 0)).to.equal('pending');
+    expect(mapState('delayed', 0)).to.equal('scheduled');
+    expect(mapState('delayed', 1)).to.equal('failed');
+    expect(mapState('active', 0)).to.equal('processing');
+    expect(mapState('completed', 1)).to.equal('completed');
+    expect(mapState('failed', 3)).to.equal('dead');
+  });
+});

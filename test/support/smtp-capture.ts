@@ -1,0 +1,72 @@
+import { SMTPServer } from 'smtp-server';
+import { freePort } from './services';
+
+export interface CapturedMail {
+  readonly from: string;
+  readonly to: string[];
+  readonly raw: string;
+  readonly subject: string;
+  readonly messageId: string;
+}
+
+/**
+ * A real SMTP server in this process that keeps what it receives. `refuse(true)` makes it
+ * answer every message with a 451, as a mail server in trouble would.
+ */
+export class SmtpCapture {
+  readonly messages: CapturedMail[] = [];
+  private refusing = false;
+
+  private constructor(
+    private readonly server: SMTPServer,
+    readonly port: number,
+  ) {}
+
+  static async start(): Promise<SmtpCapture> {
+    const port = await freePort();
+    let capture!: SmtpCapture;
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          if (capture.refusing) return callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
+          const raw = Buffer.concat(chunks).toString('utf8');
+          capture.messages.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw,
+            subject: /^Subject: (.*)$/m.exec(raw)?.[1]?.trim() ?? '',
+            messageId: /^Message-ID: (.*)$/im.exec(raw)?.[1]?.trim() ?? '',
+          });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((res, rej) => {
+      server.once('error', rej);
+      server.listen(port, '127.0.0.1', () => res());
+    });
+    capture = new SmtpCapture(server, port);
+    return capture;
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  refuse(on: boolean): void {
+    this.refusing = on;
+  }
+
+  to(address: string): CapturedMail[] {
+    return this.messages.filter((m) => m.to.includes(address));
+  }
+
+  stop(): Promise<void> {
+    return new Promise((res) => this.server.close(() => res()));
+  }
+}

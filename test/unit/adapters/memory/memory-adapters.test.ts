@@ -1,0 +1,16 @@
+import { InMemoryCache } from '../../../../src/adapters/memory/in-memory-cache';
+import { InMemoryUserRepository } from '../../../../src/adapters/memory/in-memory-user-repository';
+import { InProcessJobQueue } from '../../../../src/adapters/memory/in-process-job-queue';
+import { cacheContract } from '../../../contract/cache.contract';
+import { jobQueueContract } from '../../../contract/job-queue.contract';
+import { userRepositoryContract } from '../../../contract/user-repository.contract';
+import { silentLogger } from '../../../support/logger';
+
+userRepositoryContract('InMemoryUserRepository', async () => ({ repository: new InMemoryUserRepository() }));
+
+cacheContract('InMemoryCache', async () => ({ cache: new InMemoryCache() }));
+
+jobQueueContract('InProcessJobQueue', async ({ concurrency, retry }) => {
+  const queue = new InProcessJobQueue(silentLogger(), { concurrency, retry });
+  return { queue, worker: queue, cleanup: () => queue.stop() };
+});
