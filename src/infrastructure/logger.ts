@@ -34,7 +34,7 @@ const contextAndRedaction = winston.format((info) => {
 });
 
 const pretty = winston.format.printf((info) => {
-  const { level, message, timestamp, requestId, service, ...rest } = info;
+  const { level, message, timestamp, requestId, service: _service, ...rest } = info;
   const fields = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
   return `${String(timestamp)} ${level} ${requestId ? `[${String(requestId)}] ` : ''}${String(message)}${fields}`;
 });

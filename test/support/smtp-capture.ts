@@ -24,7 +24,7 @@ export class SmtpCapture {
 
   static async start(): Promise<SmtpCapture> {
     const port = await freePort();
-    let capture!: SmtpCapture;
+    const box: { capture?: SmtpCapture } = {};
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
@@ -33,9 +33,9 @@ export class SmtpCapture {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
-          if (capture.refusing) return callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
+          if (box.capture?.refusing) return callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
           const raw = Buffer.concat(chunks).toString('utf8');
-          capture.messages.push({
+          box.capture?.messages.push({
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((r) => r.address),
             raw,
@@ -50,8 +50,8 @@ export class SmtpCapture {
       server.once('error', rej);
       server.listen(port, '127.0.0.1', () => res());
     });
-    capture = new SmtpCapture(server, port);
-    return capture;
+    box.capture = new SmtpCapture(server, port);
+    return box.capture;
   }
 
   get url(): string {

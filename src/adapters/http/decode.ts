@@ -22,19 +22,18 @@ export const toFieldErrors = (errors: t.Errors): FieldError[] => {
   const seen = new Set<string>();
   const out: FieldError[] = [];
   for (const error of errors) {
+    // One message per field: a `number | null` field fails both members, but one reason is enough.
     const path = fieldPath(error.context);
-    const message = error.message ?? describeExpected(error);
-    const id = `${path}\u0000${message}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    out.push({ path: path || '(body)', message });
+    if (seen.has(path)) continue;
+    seen.add(path);
+    out.push({ path: path || '(body)', message: error.message ?? describeExpected(error) });
   }
   return out;
 };
 
 const fieldPath = (context: t.Context): string =>
   context
-    .filter((entry, i) => i > 0 && !isUnionIndex(context, i))
+    .filter((entry, i) => i > 0 && entry.key !== '' && !isUnionIndex(context, i))
     .map((entry) => entry.key)
     .join('.');
 
@@ -74,7 +73,7 @@ export const strictObject = <P extends t.Props, O extends t.Props = Record<strin
         context: [...c, { key: k, type: t.never, actual: u }],
         message: 'is not an allowed field',
       }));
-      const validated = inner.validate(u, c) as t.Validation<A>;
+      const validated = inner.validate(u, t.appendContext(c, '', inner, u)) as t.Validation<A>;
       if (unknownErrors.length === 0) return validated;
       return t.failures([...unknownErrors, ...(E.isLeft(validated) ? validated.left : [])]);
     },

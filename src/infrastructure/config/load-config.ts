@@ -10,7 +10,7 @@ export interface Config {
   readonly http: { readonly port: number; readonly host: string; readonly bodyLimit: string; readonly trustProxy: boolean; readonly corsOrigins: readonly string[] };
   readonly log: { readonly level: Env['LOG_LEVEL']; readonly format: 'json' | 'pretty' };
   readonly mongo?: { readonly url: string; readonly dbName: string };
-  readonly redis?: { readonly url: string };
+  readonly redis?: { readonly url: string; readonly queuePrefix: string };
   readonly mail: { readonly smtpUrl?: string; readonly from: string; readonly outboxDir?: string };
   readonly jwtSecret?: string;
   readonly timeouts: { readonly connectMs: number; readonly healthMs: number; readonly shutdownMs: number };
@@ -53,7 +53,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     http: { port: e.PORT, host: e.HOST, bodyLimit: e.BODY_LIMIT, trustProxy: e.TRUST_PROXY, corsOrigins: e.CORS_ORIGINS },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty') },
     ...(e.MONGO_URL ? { mongo: { url: e.MONGO_URL, dbName: e.MONGO_DB } } : {}),
-    ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL } } : {}),
+    ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX } } : {}),
     mail: {
       from: e.MAIL_FROM,
       ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}),

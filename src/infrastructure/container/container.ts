@@ -104,7 +104,7 @@ const bindProduction = async (container: Container, config: Config, logger: Logg
   const users = new MongoUserRepository(database);
   await users.ensureIndexes();
 
-  const queue = new BullmqJobQueue(queueRedis, config.jobs.retry);
+  const queue = new BullmqJobQueue(queueRedis, config.jobs.retry, redisConfig.queuePrefix);
   closers.push(() => queue.close());
   await queue.ready();
 
@@ -128,7 +128,7 @@ const bindProduction = async (container: Container, config: Config, logger: Logg
       concurrency: config.jobs.concurrency,
       retry: config.jobs.retry,
       lockDurationMs: config.jobs.lockDurationMs,
-    });
+    }, redisConfig.queuePrefix);
     container.bind<JobWorker>(TYPES.JobWorker).toConstantValue(worker);
   }
 };
