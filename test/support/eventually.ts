@@ -1,11 +1,15 @@
-/** Polls `probe` until it returns a value (not undefined) or the time is up. */
-export const eventually = async <T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000, what = 'condition'): Promise<T> => {
+/** Polls `probe` until it returns a value (not undefined or null) or the time is up. */
+export const eventually = async <T>(
+  probe: () => Promise<T | undefined | null> | T | undefined | null,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<NonNullable<T>> => {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const value = await probe();
-      if (value !== undefined) return value;
+      if (value !== undefined && value !== null) return value;
     } catch (err) {
       last = err;
     }

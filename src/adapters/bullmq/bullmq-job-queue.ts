@@ -54,9 +54,12 @@ export class BullmqJobQueue implements JobQueue {
   }
 
   async get(queueName: QueueName, id: string): Promise<JobView | null> {
-    const job = await this.queue(queueName).getJob(id);
-    if (!job) return null;
-    return toView(queueName, job, await job.getState());
+    // State first, then the job: the data read is then never older than the state it is shown with.
+    const queue = this.queue(queueName);
+    const state = await queue.getJobState(id);
+    const job = await queue.getJob(id);
+    if (!job || state === 'unknown') return null;
+    return toView(queueName, job, state);
   }
 
   async list(queueName: QueueName, offset: number, limit: number): Promise<{ items: JobView[]; total: number }> {

@@ -4,14 +4,16 @@ import * as t from 'io-ts';
 // Environment variables are strings; these codecs turn them into typed values with messages
 // an operator can act on, and fill defaults when a variable is unset or empty.
 
-const fromString = <A>(name: string, parse: (s: string) => A | undefined, expected: string) =>
+const fromString = <A>(name: string, parse: (s: string) => A | undefined, expected: string, secret = false) =>
   new t.Type<A, string, unknown>(
     name,
     (u): u is A => u !== undefined,
     (u, c) => {
       if (typeof u !== 'string') return t.failure(u, c, `must be ${expected}`);
       const value = parse(u.trim());
-      return value === undefined ? t.failure(u, c, `must be ${expected} (got "${u}")`) : t.success(value);
+      // A refused secret is never echoed: this message goes to logs.
+      const got = secret ? '' : ` (got "${u}")`;
+      return value === undefined ? t.failure(u, c, `must be ${expected}${got}`) : t.success(value);
     },
     String,
   );
@@ -61,7 +63,8 @@ const url = (schemes: readonly string[]) =>
     `a URL (${schemes.map((x) => `${x}://`).join(' or ')})`,
   );
 
-const text = (min = 1) => fromString<string>('string', (s) => (s.length >= min ? s : undefined), min > 1 ? `at least ${min} characters` : 'a non-empty string');
+const text = (min = 1, secret = false) =>
+  fromString<string>('string', (s) => (s.length >= min ? s : undefined), min > 1 ? `at least ${min} characters` : 'a non-empty string', secret);
 
 /** `60000,300000` -> [60000, 300000] */
 const msList = fromString<number[]>(
@@ -90,7 +93,7 @@ export const EnvCodec = t.type({
   SMTP_URL: optional(url(['smtp', 'smtps'])),
   MAIL_FROM: withDefault(text(), 'Nexus <no-reply@nexus.local>'),
   OUTBOX_DIR: optional(text()),
-  JWT_SECRET: optional(text(32)),
+  JWT_SECRET: optional(text(32, true)),
   BODY_LIMIT: withDefault(byteSize, '100kb'),
   TRUST_PROXY: withDefault(bool, false),
   CORS_ORIGINS: withDefault(csv, []),

@@ -1,0 +1,52 @@
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../../src/infrastructure/config/load-config';
+
+const problemsOf = (env: Record<string, string>): readonly string[] => {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+};
+
+describe('Infrastructure :: configuration', () => {
+  it('defaults to the embedded profile on port 3000', () => {
+    const config = loadConfig({});
+    expect(config.profile).to.equal('embedded');
+    expect(config.http.port).to.equal(3000);
+    expect(config.jobs.retry.email.backoffMs).to.deep.equal([60_000, 300_000, 900_000, 3_600_000, 21_600_000]);
+  });
+
+  it('chooses the production profile when MongoDB and Redis are both given', () => {
+    const config = loadConfig({ MONGO_URL: 'mongodb://db:27017', REDIS_URL: 'redis://cache:6379' });
+    expect(config.profile).to.equal('production');
+    expect(config.mongo?.dbName).to.equal('nexus');
+  });
+
+  it('lists every bad variable in one error', () => {
+    const problems = problemsOf({ PORT: 'eighty', LOG_LEVEL: 'loud', MONGO_URL: 'http://x', JOB_BACKOFF_EMAIL: '1s,2s' });
+    expect(problems).to.have.length(4);
+    expect(problems.join('\n')).to.include('PORT: must be a whole number from 0 to 65535').and.include('LOG_LEVEL').and.include('MONGO_URL').and.include('JOB_BACKOFF_EMAIL');
+  });
+
+  it('refuses half a production profile', () => {
+    expect(problemsOf({ MONGO_URL: 'mongodb://db:27017' })).to.deep.equal(['MONGO_URL and REDIS_URL: set both (production profile) or neither (embedded profile)']);
+  });
+
+  it('requires JWT_SECRET in production', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).to.deep.equal(['JWT_SECRET: is required when NODE_ENV=production']);
+  });
+
+  it('never echoes a secret it refuses', () => {
+    const problems = problemsOf({ JWT_SECRET: 'short-secret-value' });
+    expect(problems).to.have.length(1);
+    expect(problems[0]).to.not.include('short-secret-value');
+  });
+
+  it('reads retry schedules from the environment', () => {
+    const config = loadConfig({ JOB_ATTEMPTS_EMAIL: '2', JOB_BACKOFF_EMAIL: '10, 20' });
+    expect(config.jobs.retry.email).to.deep.equal({ attempts: 2, backoffMs: [10, 20] });
+  });
+});
