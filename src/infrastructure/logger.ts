@@ -70,15 +70,21 @@ export class WinstonLogger implements Logger {
   }
 
   debug(message: string, fields?: LogFields): void {
-    this.winston.debug(message, fields);
+    this.write('debug', message, fields);
   }
   info(message: string, fields?: LogFields): void {
-    this.winston.info(message, fields);
+    this.write('info', message, fields);
   }
   warn(message: string, fields?: LogFields): void {
-    this.winston.warn(message, fields);
+    this.write('warn', message, fields);
   }
   error(message: string, fields?: LogFields): void {
-    this.winston.error(message, fields);
+    this.write('error', message, fields);
+  }
+
+  // winston runs the formats (and so the redaction walk) before it filters by level; checking
+  // first keeps a filtered line free.
+  private write(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: LogFields): void {
+    if (this.winston.isLevelEnabled(level)) this.winston.log(level, message, fields);
   }
 }
