@@ -1,30 +1,55 @@
 import type Koa from 'koa';
 import { buildHttpApp } from '../adapters/http/app';
 import { buildJobHandlers } from '../adapters/worker/job-handlers';
+import { PermissionResolver } from '../application/access';
+import { ManageApiKeys } from '../application/api-keys/api-keys';
+import { ListAudit } from '../application/audit/list-audit';
+import { Authenticate } from '../application/auth/authenticate';
+import { ChangePassword } from '../application/auth/change-password';
+import { Login } from '../application/auth/login';
+import { Logout, RefreshSession } from '../application/auth/refresh-session';
+import type { RegisterUser } from '../application/auth/register-user';
+import { SeedAccess } from '../application/auth/seed-access';
 import type { SendEmail } from '../application/jobs/send-email';
 import type { HealthCheck } from '../application/ports/health-check.port';
 import type { JobHandlers } from '../application/ports/job-queue.port';
 import type { Logger } from '../application/ports/logger.port';
+import type { RoleRepository } from '../application/ports/role-repository.port';
+import type { SecretTokens } from '../application/ports/security.port';
+import { AssignRoles } from '../application/roles/assign-roles';
+import { ManageRoles } from '../application/roles/roles';
 import { TYPES } from '../application/symbols';
-import type { CreateUser } from '../application/users/create-user';
-import type { GetUser } from '../application/users/get-user';
-import type { UpdateUser } from '../application/users/update-user';
+import { GetUser } from '../application/users/get-user';
+import { ManageUsers } from '../application/users/manage-users';
 import type { Runtime } from './container/container';
 
 /** Builds the Koa app from the container: use cases are looked up once, here, at start-up. */
-export const createHttpApp = ({ container, config }: Runtime): Koa => {
-  const c = container;
-  return buildHttpApp({
+export const createHttpApp = ({ container: c, config }: Runtime): Koa =>
+  buildHttpApp({
     logger: c.get<Logger>(TYPES.Logger),
     options: { bodyLimit: config.http.bodyLimit, trustProxy: config.http.trustProxy, healthTimeoutMs: config.timeouts.healthMs },
-    users: {
-      createUser: c.get<CreateUser>(TYPES.CreateUser),
-      getUser: c.get<GetUser>(TYPES.GetUser),
-      updateUser: c.get<UpdateUser>(TYPES.UpdateUser),
+    authenticate: c.get(Authenticate),
+    auth: {
+      register: c.get<RegisterUser>(TYPES.RegisterUser),
+      login: c.get(Login),
+      refresh: c.get(RefreshSession),
+      logout: c.get(Logout),
+      changePassword: c.get(ChangePassword),
+      getUser: c.get(GetUser),
+      roles: c.get<RoleRepository>(TYPES.RoleRepository),
+      permissions: c.get(PermissionResolver),
+      secrets: c.get<SecretTokens>(TYPES.SecretTokens),
+      secureCookies: config.env === 'production',
     },
+    users: { users: c.get(ManageUsers), assignRoles: c.get(AssignRoles) },
+    roles: c.get(ManageRoles),
+    apiKeys: c.get(ManageApiKeys),
+    audit: c.get(ListAudit),
     healthChecks: c.get<HealthCheck[]>(TYPES.HealthChecks),
   });
-};
+
+/** Seeds the built-in roles and, when configured, the first admin (idempotent). */
+export const seedAccess = ({ container, config }: Runtime): Promise<void> => container.get(SeedAccess).execute(config.auth.admin);
 
 export const createJobHandlers = ({ container }: Runtime): JobHandlers =>
   buildJobHandlers({ sendEmail: container.get<SendEmail>(TYPES.SendEmail) });

@@ -4,7 +4,7 @@ import type { JobWorker } from '../application/ports/job-queue.port';
 import { TYPES } from '../application/symbols';
 import { buildContainer } from './container/container';
 import { ConfigError, type Config, loadConfig } from './config/load-config';
-import { createHttpApp, createJobHandlers } from './http';
+import { createHttpApp, createJobHandlers, seedAccess } from './http';
 import { closeServer, EXIT_CONFIG, EXIT_UNAVAILABLE, failStartup, onShutdown } from './lifecycle';
 import { WinstonLogger } from './logger';
 
@@ -27,6 +27,8 @@ const main = async (): Promise<void> => {
   const runtime = await buildContainer(config, { logger, role: 'api' }).catch((err: Error) =>
     failStartup(logger, `start-up failed: ${err.message}`, EXIT_UNAVAILABLE),
   );
+
+  await seedAccess(runtime).catch((err: Error) => failStartup(logger, `start-up failed: ${err.message}`, EXIT_CONFIG));
 
   // The embedded profile has no separate worker: the API runs its own jobs.
   const worker = config.profile === 'embedded' ? runtime.container.get<JobWorker>(TYPES.JobWorker) : undefined;

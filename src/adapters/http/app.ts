@@ -1,12 +1,22 @@
 import { bodyParser } from '@koa/bodyparser';
+import type Router from '@koa/router';
 import Koa from 'koa';
+import type { ManageApiKeys } from '../../application/api-keys/api-keys';
+import type { ListAudit } from '../../application/audit/list-audit';
+import type { Authenticate } from '../../application/auth/authenticate';
 import type { HealthCheck } from '../../application/ports/health-check.port';
 import type { Logger } from '../../application/ports/logger.port';
+import type { ManageRoles } from '../../application/roles/roles';
+import { apiKeysRoutes } from './api-keys/api-keys.routes';
+import { auditRoutes } from './audit/audit.routes';
+import { type AuthRoutesDeps, authRoutes } from './auth/auth.routes';
 import { healthRoutes } from './health/health.routes';
 import { accessLog } from './middleware/access-log';
+import { authenticate } from './middleware/authenticate';
 import { errorHandler } from './middleware/errors';
 import { refuseOperatorKeys } from './middleware/operator-keys';
 import { requestContext } from './middleware/request-context';
+import { rolesRoutes } from './roles/roles.routes';
 import { type UsersRoutesDeps, usersRoutes } from './users/users.routes';
 
 export interface HttpOptions {
@@ -18,7 +28,12 @@ export interface HttpOptions {
 export interface HttpDeps {
   readonly logger: Logger;
   readonly options: HttpOptions;
+  readonly authenticate: Authenticate;
+  readonly auth: AuthRoutesDeps;
   readonly users: UsersRoutesDeps;
+  readonly roles: ManageRoles;
+  readonly apiKeys: ManageApiKeys;
+  readonly audit: ListAudit;
   readonly healthChecks: readonly HealthCheck[];
 }
 
@@ -29,7 +44,7 @@ export const buildHttpApp = (deps: HttpDeps): Koa => {
   app.silent = true;
 
   const health = healthRoutes({ checks: deps.healthChecks, timeoutMs: deps.options.healthTimeoutMs, startedAt: Date.now() });
-  const users = usersRoutes(deps.users);
+  const routers: Router[] = [authRoutes(deps.auth), usersRoutes(deps.users), rolesRoutes(deps.roles), apiKeysRoutes(deps.apiKeys), auditRoutes(deps.audit)];
 
   app.use(requestContext());
   app.use(accessLog(deps.logger));
@@ -37,6 +52,7 @@ export const buildHttpApp = (deps: HttpDeps): Koa => {
   app.use(health.routes());
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.options.bodyLimit, encoding: 'utf-8' }));
   app.use(refuseOperatorKeys());
-  app.use(users.routes()).use(users.allowedMethods({ throw: false }));
+  app.use(authenticate(deps.authenticate));
+  for (const router of routers) app.use(router.routes()).use(router.allowedMethods({ throw: false }));
   return app;
 };

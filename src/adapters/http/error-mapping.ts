@@ -1,9 +1,12 @@
-import type { ValidationFailed } from '../../domain/shared/field-error';
-import type { FieldError } from '../../domain/shared/field-error';
+import type { ApiKeyError } from '../../domain/api-keys/api-key';
+import type { AuthError } from '../../domain/auth/auth.errors';
+import { permissionKey } from '../../domain/roles/permission';
+import type { RoleError } from '../../domain/roles/role.errors';
+import type { FieldError, ValidationFailed } from '../../domain/shared/field-error';
 import type { UserError } from '../../domain/users/user.errors';
 
 /** Every expected failure a use case can return. Adding a tag without a case below fails the build. */
-export type AppError = ValidationFailed | UserError;
+export type AppError = ValidationFailed | UserError | AuthError | RoleError | ApiKeyError;
 
 export interface HttpFailure {
   readonly status: number;
@@ -21,5 +24,39 @@ export const toHttpFailure = (error: AppError): HttpFailure => {
       return { status: 409, message: 'That email is already in use', errors: [{ path: 'email', message: 'is already in use' }] };
     case 'ConcurrentModification':
       return { status: 409, message: 'The user was changed by someone else; read it again and retry' };
+    case 'InvalidCredentials':
+      return { status: 401, message: 'Invalid email or password' };
+    case 'InvalidRefreshToken':
+      return { status: 401, message: 'The refresh token is invalid or expired' };
+    case 'RefreshTokenReused':
+      return { status: 401, message: 'This refresh token was already used; every session of this login has been revoked' };
+    case 'PasswordReused':
+      return { status: 400, message: 'The request is not valid', errors: [{ path: 'newPassword', message: 'must differ from your last 5 passwords' }] };
+    case 'PermissionDenied':
+      return { status: 403, message: `You need the ${error.needed} permission` };
+    case 'CannotGrant':
+      return {
+        status: 403,
+        message: 'You cannot grant permissions you do not hold',
+        errors: error.permissions.map((p) => ({ path: 'permissions', message: `${permissionKey(p)} is beyond your own permissions` })),
+      };
+    case 'CsrfMismatch':
+      return { status: 403, message: 'The X-CSRF-Token header must match the csrf cookie (GET /api/csrf-token)' };
+    case 'RoleNotFound':
+      return { status: 404, message: 'Role not found' };
+    case 'RoleNameTaken':
+      return { status: 409, message: 'A role with that name exists', errors: [{ path: 'name', message: 'is already in use' }] };
+    case 'RoleInUse':
+      return { status: 409, message: `The role is still assigned to ${error.users} user(s); unassign it first` };
+    case 'SystemRoleProtected':
+      return { status: 409, message: `The ${error.name} role is built in and cannot be deleted` };
+    case 'RoleNotAssigned':
+      return { status: 409, message: 'The user does not have that role' };
+    case 'RoleAlreadyAssigned':
+      return { status: 409, message: 'The user already has that role' };
+    case 'RoleChanged':
+      return { status: 409, message: 'The role was changed by someone else; read it again and retry' };
+    case 'ApiKeyNotFound':
+      return { status: 404, message: 'API key not found' };
   }
 };

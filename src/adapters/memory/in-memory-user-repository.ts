@@ -1,13 +1,13 @@
-import { injectable } from 'inversify';
-import type { InsertUserResult, UpdateUserResult, UserRepository } from '../../application/ports/user-repository.port';
+import type { InsertUserResult, RoleMembers, UpdateUserResult, UserListQuery, UserRepository } from '../../application/ports/user-repository.port';
+import type { PasswordHistoryEntry } from '../../domain/auth/password-policy';
 import type { Email } from '../../domain/users/email';
 import type { User, UserId } from '../../domain/users/user';
 
 /** Users in a Map: the embedded profile's store and the unit tests' fake, held to the same contract. */
-@injectable()
 export class InMemoryUserRepository implements UserRepository {
   private readonly byId = new Map<string, User>();
   private readonly idByEmail = new Map<string, string>();
+  private readonly passwords = new Map<string, PasswordHistoryEntry[]>();
 
   async findById(id: UserId): Promise<User | null> {
     const user = this.byId.get(id);
@@ -19,10 +19,11 @@ export class InMemoryUserRepository implements UserRepository {
     return id === undefined ? null : this.findById(id as UserId);
   }
 
-  async insert(user: User): Promise<InsertUserResult> {
+  async insert(user: User, passwordHash?: string): Promise<InsertUserResult> {
     if (this.idByEmail.has(user.email)) return 'email-taken';
     this.byId.set(user.id, structuredClone(user));
     this.idByEmail.set(user.email, user.id);
+    if (passwordHash !== undefined) this.passwords.set(user.id, [{ hash: passwordHash, changedAt: user.createdAt }]);
     return 'inserted';
   }
 
@@ -37,4 +38,81 @@ export class InMemoryUserRepository implements UserRepository {
     this.byId.set(user.id, structuredClone(user));
     return 'updated';
   }
+
+  async list(query: UserListQuery): Promise<{ items: User[]; total: number }> {
+    const prefix = query.search?.toLowerCase();
+    const matching = [...this.byId.values()].filter(
+      (u) =>
+        !u.isDeleted &&
+        (query.status === undefined || u.status === query.status) &&
+        (prefix === undefined || u.name.toLowerCase().startsWith(prefix) || u.email.startsWith(prefix)),
+    );
+    const direction = query.sortOrder === 'asc' ? 1 : -1;
+    matching.sort((a, b) => direction * compare(sortValue(a, query.sortBy), sortValue(b, query.sortBy)) || compare(a.id, b.id) * direction);
+    const start = (query.page - 1) * query.limit;
+    return { items: matching.slice(start, start + query.limit).map((u) => structuredClone(u)), total: matching.length };
+  }
+
+  async findCredentials(email: Email): Promise<{ user: User; passwordHash: string } | null> {
+    const user = await this.findByEmail(email);
+    const current = user ? this.passwords.get(user.id)?.[0] : undefined;
+    return user && current ? { user, passwordHash: current.hash } : null;
+  }
+
+  async passwordHistory(id: UserId): Promise<PasswordHistoryEntry[]> {
+    return structuredClone(this.passwords.get(id) ?? []);
+  }
+
+  async setPassword(id: UserId, history: readonly PasswordHistoryEntry[]): Promise<void> {
+    this.passwords.set(id, structuredClone([...history]));
+  }
+
+  async countWithRole(roleId: string): Promise<number> {
+    return [...this.byId.values()].filter((u) => !u.isDeleted && u.roleIds.includes(roleId)).length;
+  }
+
+  async membersByRole(): Promise<RoleMembers[]> {
+    return membersByRole(this.byId.values());
+  }
+
+  async *streamVisible(): AsyncIterable<User> {
+    for (const user of [...this.byId.values()].sort((a, b) => compare(a.id, b.id))) {
+      if (!user.isDeleted) yield structuredClone(user);
+    }
+  }
 }
+
+/** Groups visible users by role; shared by adapters that cannot group in the database. */
+export const membersByRole = (users: Iterable<Pick<User, 'name' | 'email' | 'age' | 'roleIds' | 'isDeleted'>>): RoleMembers[] => {
+  const groups = new Map<string, { totalUsers: number; ageSum: number; ageCount: number; users: { name: string; email: string }[] }>();
+  for (const u of users) {
+    if (u.isDeleted) continue;
+    for (const roleId of u.roleIds) {
+      const g = groups.get(roleId) ?? { totalUsers: 0, ageSum: 0, ageCount: 0, users: [] };
+      g.totalUsers += 1;
+      if (u.age !== null) {
+        g.ageSum += u.age;
+        g.ageCount += 1;
+      }
+      g.users.push({ name: u.name, email: u.email });
+      groups.set(roleId, g);
+    }
+  }
+  return [...groups.entries()].map(([roleId, g]) => ({ roleId, ...g }));
+};
+
+const sortValue = (u: User, field: UserListQuery['sortBy']): string | number => {
+  switch (field) {
+    case 'createdAt':
+      return u.createdAt.getTime();
+    case 'name':
+      return u.name.toLowerCase();
+    case 'email':
+      return u.email;
+    case 'age':
+      // Users without an age sort before any age, as MongoDB sorts null before numbers.
+      return u.age ?? -1;
+  }
+};
+
+const compare = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0);

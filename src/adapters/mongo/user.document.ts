@@ -6,6 +6,8 @@ import type { User, UserId, UserStatus } from '../../domain/users/user';
 export interface UserDocument {
   _id: ObjectId;
   name: string;
+  /** Lower-cased name: what prefix search and name sorting use. */
+  nameLower: string;
   email: string;
   age: number | null;
   status: UserStatus;
@@ -23,11 +25,12 @@ export interface UserDocument {
 export const USERS_COLLECTION = 'users';
 
 /** Every read uses this, so secrets cannot leave the repository by accident. */
-export const PUBLIC_USER_FIELDS = { passwordHash: 0, passwordHistory: 0 } as const;
+export const PUBLIC_USER_FIELDS = { passwordHash: 0, passwordHistory: 0, nameLower: 0 } as const;
 
 export const toUserDocument = (u: User): UserDocument => ({
   _id: new ObjectId(u.id),
   name: u.name,
+  nameLower: u.name.toLowerCase(),
   email: u.email,
   age: u.age,
   status: u.status,

@@ -1,17 +1,50 @@
+import type { PasswordHistoryEntry } from '../../domain/auth/password-policy';
 import type { Email } from '../../domain/users/email';
-import type { User, UserId } from '../../domain/users/user';
+import type { User, UserId, UserStatus } from '../../domain/users/user';
+import type { Tx } from './unit-of-work.port';
 
 export type InsertUserResult = 'inserted' | 'email-taken';
 export type UpdateUserResult = 'updated' | 'not-found' | 'email-taken' | 'version-conflict';
 
+export const USER_SORT_FIELDS = ['createdAt', 'name', 'email', 'age'] as const;
+export type UserSortField = (typeof USER_SORT_FIELDS)[number];
+
+export interface UserListQuery {
+  readonly page: number;
+  readonly limit: number;
+  readonly sortBy: UserSortField;
+  readonly sortOrder: 'asc' | 'desc';
+  /** Matches the start of the name or the e-mail, ignoring case; taken literally, never as a pattern. */
+  readonly search?: string;
+  readonly status?: UserStatus;
+}
+
+export interface RoleMembers {
+  readonly roleId: string;
+  readonly totalUsers: number;
+  readonly ageSum: number;
+  readonly ageCount: number;
+  readonly users: readonly { readonly name: string; readonly email: string }[];
+}
+
 /**
- * Where users live. Reads never return deleted users unless asked, and never return secrets.
- * Email lookups compare normalised addresses, so `A@x.io` and `a@x.io` are one user.
+ * Where users live. Reads return users with their soft-delete flags; the listing, the stats and
+ * the export leave deleted users out. Password hashes leave only through `findCredentials` and
+ * `passwordHistory`. Email lookups compare normalised addresses.
  */
 export interface UserRepository {
   findById(id: UserId): Promise<User | null>;
   findByEmail(email: Email): Promise<User | null>;
-  insert(user: User): Promise<InsertUserResult>;
+  insert(user: User, passwordHash?: string): Promise<InsertUserResult>;
   /** Writes `user` if the stored version is `user.version - 1` (optimistic concurrency). */
-  update(user: User): Promise<UpdateUserResult>;
+  update(user: User, tx?: Tx): Promise<UpdateUserResult>;
+  list(query: UserListQuery): Promise<{ items: User[]; total: number }>;
+  findCredentials(email: Email): Promise<{ user: User; passwordHash: string } | null>;
+  /** The current hash first, then the earlier ones, newest first. */
+  passwordHistory(id: UserId): Promise<PasswordHistoryEntry[]>;
+  setPassword(id: UserId, history: readonly PasswordHistoryEntry[]): Promise<void>;
+  countWithRole(roleId: string): Promise<number>;
+  membersByRole(): Promise<RoleMembers[]>;
+  /** Every visible user, read from a cursor: memory stays flat whatever the count. */
+  streamVisible(): AsyncIterable<User>;
 }

@@ -12,7 +12,12 @@ export interface Config {
   readonly mongo?: { readonly url: string; readonly dbName: string };
   readonly redis?: { readonly url: string; readonly queuePrefix: string };
   readonly mail: { readonly smtpUrl?: string; readonly from: string; readonly outboxDir?: string };
-  readonly jwtSecret?: string;
+  readonly auth: {
+    readonly jwtSecret?: string;
+    readonly accessTtlSeconds: number;
+    readonly refreshTtlSeconds: number;
+    readonly admin?: { readonly email: string; readonly password: string };
+  };
   readonly timeouts: { readonly connectMs: number; readonly healthMs: number; readonly shutdownMs: number };
   readonly jobs: {
     readonly concurrency: number;
@@ -40,6 +45,9 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
   }
   const profile: Profile = e.MONGO_URL && e.REDIS_URL ? 'production' : 'embedded';
   if (e.NODE_ENV === 'production' && e.JWT_SECRET === undefined) problems.push('JWT_SECRET: is required when NODE_ENV=production');
+  if ((e.NEXUS_ADMIN_EMAIL === undefined) !== (e.NEXUS_ADMIN_PASSWORD === undefined)) {
+    problems.push('NEXUS_ADMIN_EMAIL and NEXUS_ADMIN_PASSWORD: set both to create the first admin, or neither');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const retry = (queue: QueueName, attempts: number | undefined, backoff: number[] | undefined): RetryPolicy => ({
@@ -59,7 +67,12 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}),
       ...(e.OUTBOX_DIR ? { outboxDir: e.OUTBOX_DIR } : {}),
     },
-    ...(e.JWT_SECRET ? { jwtSecret: e.JWT_SECRET } : {}),
+    auth: {
+      ...(e.JWT_SECRET ? { jwtSecret: e.JWT_SECRET } : {}),
+      accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: e.REFRESH_TOKEN_TTL_DAYS * 86_400,
+      ...(e.NEXUS_ADMIN_EMAIL && e.NEXUS_ADMIN_PASSWORD ? { admin: { email: e.NEXUS_ADMIN_EMAIL, password: e.NEXUS_ADMIN_PASSWORD } } : {}),
+    },
     timeouts: { connectMs: e.CONNECT_TIMEOUT_MS, healthMs: e.HEALTH_TIMEOUT_MS, shutdownMs: e.SHUTDOWN_TIMEOUT_MS },
     jobs: {
       concurrency: e.WORKER_CONCURRENCY,

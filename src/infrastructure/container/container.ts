@@ -9,9 +9,48 @@ import type { Logger } from '../../application/ports/logger.port';
 import type { Mailer } from '../../application/ports/mailer.port';
 import type { UserRepository } from '../../application/ports/user-repository.port';
 import { TYPES } from '../../application/symbols';
-import { CreateUser } from '../../application/users/create-user';
+import { randomBytes } from 'node:crypto';
+import { AuditRecorder, PermissionResolver } from '../../application/access';
+import { ManageApiKeys } from '../../application/api-keys/api-keys';
+import { ListAudit } from '../../application/audit/list-audit';
+import { Authenticate } from '../../application/auth/authenticate';
+import { ChangePassword } from '../../application/auth/change-password';
+import { Login } from '../../application/auth/login';
+import { PasswordRules } from '../../application/auth/passwords';
+import { Logout, RefreshSession } from '../../application/auth/refresh-session';
+import { RegisterUser } from '../../application/auth/register-user';
+import { SeedAccess } from '../../application/auth/seed-access';
+import { type AuthSettings, SessionIssuer } from '../../application/auth/sessions';
+import type { ApiKeyRepository } from '../../application/ports/api-key-repository.port';
+import type { AuditLog } from '../../application/ports/audit-log.port';
+import type { RefreshTokenStore } from '../../application/ports/refresh-token-store.port';
+import type { RoleRepository } from '../../application/ports/role-repository.port';
+import type { AccessTokens, PasswordHasher, PasswordStrength, SecretTokens } from '../../application/ports/security.port';
+import type { UnitOfWork } from '../../application/ports/unit-of-work.port';
+import { AssignRoles } from '../../application/roles/assign-roles';
+import { ManageRoles } from '../../application/roles/roles';
 import { GetUser } from '../../application/users/get-user';
+import { ManageUsers } from '../../application/users/manage-users';
 import { UpdateUser } from '../../application/users/update-user';
+import {
+  InMemoryApiKeyRepository,
+  InMemoryAuditLog,
+  InMemoryRefreshTokenStore,
+  InMemoryRoleRepository,
+  InMemoryUnitOfWork,
+} from '../../adapters/memory/in-memory-access';
+import {
+  ensureAccessIndexes,
+  MongoApiKeyRepository,
+  MongoAuditLog,
+  MongoRefreshTokenStore,
+  MongoRoleRepository,
+  MongoUnitOfWork,
+} from '../../adapters/mongo/mongo-access';
+import { Argon2PasswordHasher } from '../../adapters/security/argon2-password-hasher';
+import { CryptoSecretTokens } from '../../adapters/security/crypto-secret-tokens';
+import { JoseAccessTokens } from '../../adapters/security/jose-access-tokens';
+import { ZxcvbnPasswordStrength } from '../../adapters/security/zxcvbn-password-strength';
 import { BullmqJobQueue } from '../../adapters/bullmq/bullmq-job-queue';
 import { BullmqJobWorker } from '../../adapters/bullmq/bullmq-job-worker';
 import { InMemoryCache } from '../../adapters/memory/in-memory-cache';
@@ -57,6 +96,7 @@ export const buildContainer = async (config: Config, options: BuildOptions): Pro
   container.bind(TYPES.Logger).toConstantValue(logger);
   container.bind(TYPES.Clock).to(SystemClock);
   container.bind(TYPES.IdGenerator).to(ObjectIdGenerator);
+  bindSecurity(container, config, logger);
 
   try {
     if (config.profile === 'production') await bindProduction(container, config, logger, options.role ?? 'api', closers);
@@ -75,6 +115,11 @@ const bindEmbedded = (container: Container, config: Config, logger: Logger): voi
   const queue = new InProcessJobQueue(logger, { retry: config.jobs.retry, concurrency: config.jobs.concurrency });
   const mailer: Mailer = config.mail.smtpUrl ? new SmtpMailer(config.mail.smtpUrl, config.mail.from) : new OutboxMailer(logger, config.mail.outboxDir);
   container.bind<UserRepository>(TYPES.UserRepository).toConstantValue(new InMemoryUserRepository());
+  container.bind<RoleRepository>(TYPES.RoleRepository).toConstantValue(new InMemoryRoleRepository());
+  container.bind<RefreshTokenStore>(TYPES.RefreshTokenStore).toConstantValue(new InMemoryRefreshTokenStore());
+  container.bind<ApiKeyRepository>(TYPES.ApiKeyRepository).toConstantValue(new InMemoryApiKeyRepository());
+  container.bind<AuditLog>(TYPES.AuditLog).toConstantValue(new InMemoryAuditLog());
+  container.bind<UnitOfWork>(TYPES.UnitOfWork).toConstantValue(new InMemoryUnitOfWork());
   container.bind<Cache>(TYPES.Cache).toConstantValue(new InMemoryCache());
   container.bind<JobQueue>(TYPES.JobQueue).toConstantValue(queue);
   container.bind<JobWorker>(TYPES.JobWorker).toConstantValue(queue);
@@ -103,6 +148,7 @@ const bindProduction = async (container: Container, config: Config, logger: Logg
 
   const users = new MongoUserRepository(database);
   await users.ensureIndexes();
+  await ensureAccessIndexes(database);
 
   const queue = new BullmqJobQueue(queueRedis, config.jobs.retry, redisConfig.queuePrefix);
   closers.push(() => queue.close());
@@ -112,6 +158,11 @@ const bindProduction = async (container: Container, config: Config, logger: Logg
   if (!config.mail.smtpUrl) logger.warn('SMTP_URL is not set: e-mails are written to the log, not sent');
 
   container.bind<UserRepository>(TYPES.UserRepository).toConstantValue(users);
+  container.bind<RoleRepository>(TYPES.RoleRepository).toConstantValue(new MongoRoleRepository(database));
+  container.bind<RefreshTokenStore>(TYPES.RefreshTokenStore).toConstantValue(new MongoRefreshTokenStore(database));
+  container.bind<ApiKeyRepository>(TYPES.ApiKeyRepository).toConstantValue(new MongoApiKeyRepository(database));
+  container.bind<AuditLog>(TYPES.AuditLog).toConstantValue(new MongoAuditLog(database));
+  container.bind<UnitOfWork>(TYPES.UnitOfWork).toConstantValue(new MongoUnitOfWork(database));
   container.bind<Cache>(TYPES.Cache).toConstantValue(new RedisCache(cacheRedis));
   container.bind<JobQueue>(TYPES.JobQueue).toConstantValue(queue);
   container.bind<Mailer>(TYPES.Mailer).toConstantValue(mailer);
@@ -133,11 +184,27 @@ const bindProduction = async (container: Container, config: Config, logger: Logg
   }
 };
 
+const bindSecurity = (container: Container, config: Config, logger: Logger): void => {
+  let secret = config.auth.jwtSecret;
+  if (!secret) {
+    // Only outside NODE_ENV=production (the config refuses it there): tokens die with the process.
+    secret = randomBytes(48).toString('base64url');
+    logger.warn('JWT_SECRET is not set: using a random key for this process; access tokens will not survive a restart or work across instances');
+  }
+  container.bind<AccessTokens>(TYPES.AccessTokens).toConstantValue(new JoseAccessTokens(secret, config.auth.accessTtlSeconds));
+  container.bind<PasswordHasher>(TYPES.PasswordHasher).toConstantValue(new Argon2PasswordHasher());
+  container.bind<PasswordStrength>(TYPES.PasswordStrength).toConstantValue(new ZxcvbnPasswordStrength());
+  container.bind<SecretTokens>(TYPES.SecretTokens).toConstantValue(new CryptoSecretTokens());
+  container.bind<AuthSettings>(TYPES.AuthSettings).toConstantValue({ refreshTtlSeconds: config.auth.refreshTtlSeconds });
+};
+
 const bindUseCases = (container: Container): void => {
-  container.bind(TYPES.CreateUser).to(CreateUser);
-  container.bind(TYPES.GetUser).to(GetUser);
-  container.bind(TYPES.UpdateUser).to(UpdateUser);
-  container.bind(TYPES.SendEmail).to(SendEmail);
+  const services: (new (...args: never[]) => unknown)[] = [GetUser, UpdateUser, SendEmail, PermissionResolver, AuditRecorder, PasswordRules, SessionIssuer, Login, RefreshSession, Logout, ChangePassword, Authenticate, SeedAccess, ManageRoles, AssignRoles, ManageUsers, ManageApiKeys, ListAudit];
+  for (const service of services) container.bind(service).toSelf();
+  container.bind(TYPES.RegisterUser).to(RegisterUser);
+  container.bind(TYPES.GetUser).toService(GetUser);
+  container.bind(TYPES.UpdateUser).toService(UpdateUser);
+  container.bind(TYPES.SendEmail).toService(SendEmail);
 };
 
 const quit = async (redis: Redis): Promise<void> => {

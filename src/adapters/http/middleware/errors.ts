@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import type { Logger } from '../../../application/ports/logger.port';
 import { BadInput } from '../decode';
+import { Unauthenticated } from './authenticate';
 import { replyError } from '../envelope';
 
 /** A failure of infrastructure (a database away): the request may succeed later. */
@@ -20,6 +21,10 @@ export const errorHandler =
       if (ctx.status === 404 && ctx.body === undefined) replyError(ctx, 404, `No route for ${ctx.method} ${ctx.path}`);
     } catch (err) {
       if (err instanceof BadInput) return replyError(ctx, 400, 'The request is not valid', err.errors);
+      if (err instanceof Unauthenticated) {
+        ctx.set('WWW-Authenticate', 'Bearer');
+        return replyError(ctx, 401, err.message);
+      }
       const status = httpStatusOf(err);
       if (status === 413) return replyError(ctx, 413, 'The request body is too large');
       if (status === 415) return replyError(ctx, 415, 'Send the body as application/json');

@@ -1,18 +1,13 @@
 import * as t from 'io-ts';
+import { USER_SORT_FIELDS } from '../../../application/ports/user-repository.port';
 import { MAX_AGE, MAX_NAME_LENGTH, USER_STATUSES } from '../../../domain/users/user';
-import { parseEmail } from '../../../domain/users/email';
-import { Int, ObjectIdString, oneOf, parsedString, Str, strictObject } from '../decode';
+import { EmailString, RegisterBody } from '../auth/auth.codecs';
+import { Int, ObjectIdString, oneOf, Str, strictObject } from '../decode';
+import { PageQuery } from '../pagination.codecs';
 
-const EmailString = parsedString('Email', parseEmail);
-
-// Codecs check shape and size; the domain's constructors check meaning (a valid e-mail, a
-// non-empty name after tags are stripped), so the rules live in one place.
-export const CreateUserBody = strictObject(
-  'CreateUserBody',
-  { name: Str(MAX_NAME_LENGTH * 4), email: EmailString },
-  { age: t.union([Int(0, MAX_AGE), t.null]) },
-);
-export type CreateUserBody = t.TypeOf<typeof CreateUserBody>;
+// Codecs check shape and size; the domain's constructors check meaning (a non-empty name after
+// tags are stripped, the password policy), so each rule lives in one place.
+export const CreateUserBody = RegisterBody;
 
 export const UpdateUserBody = strictObject(
   'UpdateUserBody',
@@ -22,3 +17,16 @@ export const UpdateUserBody = strictObject(
 export type UpdateUserBody = t.TypeOf<typeof UpdateUserBody>;
 
 export const UserIdParams = t.type({ id: ObjectIdString });
+export const UserRoleParams = t.type({ id: ObjectIdString, roleId: ObjectIdString });
+export const AssignRoleBody = strictObject('AssignRoleBody', { roleId: ObjectIdString });
+export const TransferRoleBody = strictObject('TransferRoleBody', { fromRoleId: ObjectIdString, toRoleId: ObjectIdString });
+
+export const ListUsersQuery = strictObject('ListUsersQuery', {}, {
+  ...PageQuery.props,
+  sortBy: oneOf(USER_SORT_FIELDS),
+  sortOrder: oneOf(['asc', 'desc'] as const),
+  search: Str(100),
+  status: oneOf(USER_STATUSES),
+});
+
+export const ExportQuery = strictObject('ExportQuery', {}, { format: oneOf(['json', 'ndjson'] as const) });

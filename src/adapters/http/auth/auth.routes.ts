@@ -1,0 +1,128 @@
+import Router from '@koa/router';
+import { timingSafeEqual } from 'node:crypto';
+import * as E from 'fp-ts/Either';
+import type { Context } from 'koa';
+import type { ChangePassword } from '../../../application/auth/change-password';
+import type { Login } from '../../../application/auth/login';
+import type { Logout, RefreshSession } from '../../../application/auth/refresh-session';
+import type { RegisterUser } from '../../../application/auth/register-user';
+import type { PermissionResolver } from '../../../application/access';
+import type { RoleRepository } from '../../../application/ports/role-repository.port';
+import type { SecretTokens } from '../../../application/ports/security.port';
+import type { GetUser } from '../../../application/users/get-user';
+import type { UserId } from '../../../domain/users/user';
+import { decodeOrThrow } from '../decode';
+import { reply, replyError } from '../envelope';
+import { toHttpFailure } from '../error-mapping';
+import { actorOf, requireActor } from '../middleware/authenticate';
+import { presentPermission, presentRole } from '../presenters';
+import { respond } from '../respond';
+import { presentUser } from '../users/users.presenter';
+import { ChangePasswordBody, LoginBody, RefreshBody, RegisterBody } from './auth.codecs';
+
+export interface AuthRoutesDeps {
+  readonly register: RegisterUser;
+  readonly login: Login;
+  readonly refresh: RefreshSession;
+  readonly logout: Logout;
+  readonly changePassword: ChangePassword;
+  readonly getUser: GetUser;
+  readonly roles: RoleRepository;
+  readonly permissions: PermissionResolver;
+  readonly secrets: SecretTokens;
+  readonly secureCookies: boolean;
+}
+
+export const REFRESH_COOKIE = 'nexus_refresh';
+export const CSRF_COOKIE = 'nexus_csrf';
+export const CSRF_HEADER = 'X-CSRF-Token';
+
+export const authRoutes = (deps: AuthRoutesDeps): Router => {
+  const router = new Router();
+  const cookie = (httpOnly: boolean, maxAgeSeconds: number, path: string) => ({
+    httpOnly,
+    sameSite: 'strict' as const,
+    secure: deps.secureCookies,
+    maxAge: maxAgeSeconds * 1000,
+    path,
+    overwrite: true,
+  });
+
+  /**
+   * The refresh token from the body, or from the cookie; a cookie-carried token must come with
+   * the CSRF header matching the CSRF cookie (double submit), since a browser sends cookies on
+   * cross-site requests by itself.
+   */
+  const refreshTokenOf = (ctx: Context): string | 'csrf-mismatch' | undefined => {
+    const body = decodeOrThrow(RefreshBody, ctx.request.body ?? {});
+    if (body.refreshToken) return body.refreshToken;
+    const fromCookie = ctx.cookies.get(REFRESH_COOKIE);
+    if (!fromCookie) return undefined;
+    const expected = ctx.cookies.get(CSRF_COOKIE) ?? '';
+    const given = ctx.get(CSRF_HEADER);
+    const same = expected.length > 0 && given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+    return same ? fromCookie : 'csrf-mismatch';
+  };
+
+  router.get('/api/csrf-token', (ctx) => {
+    const csrfToken = deps.secrets.generate(24);
+    ctx.cookies.set(CSRF_COOKIE, csrfToken, cookie(false, 2 * 3600, '/'));
+    reply(ctx, 200, 'CSRF token issued', { csrfToken });
+  });
+
+  router.post('/api/auth/register', async (ctx) => {
+    const body = decodeOrThrow(RegisterBody, ctx.request.body);
+    respond(ctx, await deps.register.execute(body), 201, 'Account created', (user) => ({ user: presentUser(user) }));
+  });
+
+  router.post('/api/auth/login', async (ctx) => {
+    const body = decodeOrThrow(LoginBody, ctx.request.body);
+    const result = await deps.login.execute(body.email, body.password);
+    if (E.isRight(result)) ctx.cookies.set(REFRESH_COOKIE, result.right.refreshToken, cookie(true, result.right.refreshExpiresIn, '/api/auth'));
+    respond(ctx, result, 200, 'Logged in', ({ user, ...pair }) => ({ ...pair, user: presentUser(user) }));
+  });
+
+  router.post('/api/auth/refresh', async (ctx) => {
+    const token = refreshTokenOf(ctx);
+    if (token === 'csrf-mismatch') return fail(ctx, { _tag: 'CsrfMismatch' });
+    if (token === undefined) return replyError(ctx, 400, 'The request is not valid', [{ path: 'refreshToken', message: 'is required (in the body or the refresh cookie)' }]);
+    const result = await deps.refresh.execute(token);
+    if (E.isRight(result)) ctx.cookies.set(REFRESH_COOKIE, result.right.refreshToken, cookie(true, result.right.refreshExpiresIn, '/api/auth'));
+    respond(ctx, result, 200, 'Session refreshed', (pair) => pair);
+  });
+
+  router.post('/api/auth/logout', async (ctx) => {
+    const token = refreshTokenOf(ctx);
+    if (token === 'csrf-mismatch') return fail(ctx, { _tag: 'CsrfMismatch' });
+    if (token === undefined) return replyError(ctx, 400, 'The request is not valid', [{ path: 'refreshToken', message: 'is required (in the body or the refresh cookie)' }]);
+    await deps.logout.execute(token);
+    ctx.cookies.set(REFRESH_COOKIE, '', { ...cookie(true, 0, '/api/auth'), maxAge: 0 });
+    reply(ctx, 200, 'Logged out', { revoked: true });
+  });
+
+  router.post('/api/auth/password', requireActor, async (ctx) => {
+    const actor = actorOf(ctx);
+    const body = decodeOrThrow(ChangePasswordBody, ctx.request.body);
+    respond(ctx, await deps.changePassword.execute(actor, body.currentPassword, body.newPassword), 200, 'Password changed', () => ({ changed: true }));
+  });
+
+  router.get('/api/auth/me', requireActor, async (ctx) => {
+    const actor = actorOf(ctx);
+    const user = await deps.getUser.execute(actor.userId as UserId);
+    if (E.isLeft(user)) return respond(ctx, user, 200, '', () => null);
+    const roles = await deps.roles.findByIds(user.right.roleIds);
+    reply(ctx, 200, 'You', {
+      user: presentUser(user.right),
+      roles: roles.map(presentRole),
+      permissions: actor.permissions.map(presentPermission),
+      via: actor.via,
+    });
+  });
+
+  return router;
+};
+
+const fail = (ctx: Context, error: Parameters<typeof toHttpFailure>[0]): void => {
+  const f = toHttpFailure(error);
+  replyError(ctx, f.status, f.message, f.errors ?? []);
+};

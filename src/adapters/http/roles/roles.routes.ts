@@ -1,0 +1,43 @@
+import Router from '@koa/router';
+import * as t from 'io-ts';
+import type { ManageRoles } from '../../../application/roles/roles';
+import type { RoleId } from '../../../domain/roles/role';
+import { decodeOrThrow, ObjectIdString, Str, strictObject } from '../decode';
+import { actorOf, requireActor } from '../middleware/authenticate';
+import { presentRole } from '../presenters';
+import { respond } from '../respond';
+
+const PermissionBody = strictObject('Permission', { resource: Str(40), action: Str(40) });
+const CreateRoleBody = strictObject('CreateRoleBody', { name: Str(40), permissions: t.array(PermissionBody) }, { description: Str(500) });
+const UpdateRoleBody = strictObject('UpdateRoleBody', {}, { name: Str(40), permissions: t.array(PermissionBody), description: Str(500) });
+const RoleIdParams = t.type({ id: ObjectIdString });
+
+export const rolesRoutes = (roles: ManageRoles): Router => {
+  const router = new Router({ prefix: '/api/roles' });
+  router.use(requireActor);
+
+  router.get('/', async (ctx) => respond(ctx, await roles.list(actorOf(ctx)), 200, 'Roles', (rs) => rs.map(presentRole)));
+
+  router.post('/', async (ctx) => {
+    const body = decodeOrThrow(CreateRoleBody, ctx.request.body);
+    respond(ctx, await roles.create(actorOf(ctx), body), 201, 'Role created', presentRole);
+  });
+
+  router.get('/:id', async (ctx) => {
+    const { id } = decodeOrThrow(RoleIdParams, ctx.params);
+    respond(ctx, await roles.get(actorOf(ctx), id as RoleId), 200, 'Role found', presentRole);
+  });
+
+  router.patch('/:id', async (ctx) => {
+    const { id } = decodeOrThrow(RoleIdParams, ctx.params);
+    const body = decodeOrThrow(UpdateRoleBody, ctx.request.body ?? {});
+    respond(ctx, await roles.update(actorOf(ctx), id as RoleId, body), 200, 'Role updated', presentRole);
+  });
+
+  router.delete('/:id', async (ctx) => {
+    const { id } = decodeOrThrow(RoleIdParams, ctx.params);
+    respond(ctx, await roles.delete(actorOf(ctx), id as RoleId), 200, 'Role deleted', () => ({ id, deleted: true }));
+  });
+
+  return router;
+};

@@ -1,0 +1,13 @@
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
+import type { PasswordStrength } from '../../application/ports/security.port';
+
+/** zxcvbn with the language-independent dictionaries (common passwords, keyboard patterns). */
+export class ZxcvbnPasswordStrength implements PasswordStrength {
+  private readonly zxcvbn = new ZxcvbnFactory({ dictionary: { ...dictionary }, graphs: adjacencyGraphs });
+
+  score(password: string, userInputs: readonly string[]): number {
+    // zxcvbn's cost grows with length; the policy refuses over 256 characters anyway.
+    return this.zxcvbn.check(password.slice(0, 256), [...userInputs]).score;
+  }
+}

@@ -1,0 +1,87 @@
+import * as E from 'fp-ts/Either';
+import { inject, injectable } from 'inversify';
+import type { AuditAction } from '../domain/audit/audit-entry';
+import { type Actor, can } from '../domain/auth/actor';
+import { type AuthError, permissionDenied } from '../domain/auth/auth.errors';
+import { type Permission, unionOf } from '../domain/roles/permission';
+import type { User } from '../domain/users/user';
+import { cacheAside, invalidate } from './cache-aside';
+import { currentContext } from './context';
+import type { AuditLog } from './ports/audit-log.port';
+import type { Cache } from './ports/cache.port';
+import type { Clock } from './ports/clock.port';
+import type { IdGenerator } from './ports/id-generator.port';
+import type { Logger } from './ports/logger.port';
+import type { RoleRepository } from './ports/role-repository.port';
+import type { Tx } from './ports/unit-of-work.port';
+import { TYPES } from './symbols';
+
+/** Right(undefined) when the actor may; Left(PermissionDenied) naming what was missing. */
+export const authorize = (actor: Actor, resource: string, action: string): E.Either<AuthError, void> =>
+  can(actor, resource, action) ? E.right(undefined) : E.left(permissionDenied(`${resource}:${action}`));
+
+export const PERMISSIONS_TTL_SECONDS = 60;
+export const permissionsKey = (userId: string): string => `perms:user:${userId}`;
+export const STATS_KEY = 'stats:by-role';
+
+/** A user's effective permissions (the union of its roles'), cached and invalidated by role writes. */
+@injectable()
+export class PermissionResolver {
+  constructor(
+    @inject(TYPES.RoleRepository) private readonly roles: RoleRepository,
+    @inject(TYPES.Cache) private readonly cache: Cache,
+    @inject(TYPES.Logger) private readonly logger: Logger,
+  ) {}
+
+  async of(user: Pick<User, 'id' | 'roleIds'>): Promise<Permission[]> {
+    const cached = await cacheAside(this.cache, this.logger, permissionsKey(user.id), PERMISSIONS_TTL_SECONDS, async () => {
+      const roles = await this.roles.findByIds(user.roleIds);
+      return unionOf(roles.map((r) => r.permissions));
+    });
+    return cached ?? [];
+  }
+
+  forgetUser(userId: string): Promise<void> {
+    return invalidate(this.cache, this.logger, permissionsKey(userId), STATS_KEY);
+  }
+
+  /** A role's permissions changed or it was deleted: every user's resolution may be stale. */
+  async forgetAll(): Promise<void> {
+    await this.cache.deleteByPrefix('perms:').catch((err: unknown) => this.logger.warn('permission cache flush failed', { error: String(err) }));
+    await invalidate(this.cache, this.logger, STATS_KEY);
+  }
+}
+
+export interface AuditFacts {
+  readonly actorId: string | null;
+  readonly action: AuditAction;
+  readonly target: { readonly type: string; readonly id: string | null };
+  readonly before?: unknown;
+  readonly after?: unknown;
+}
+
+/** Writes audit entries stamped with an id, the time and the current request id. */
+@injectable()
+export class AuditRecorder {
+  constructor(
+    @inject(TYPES.AuditLog) private readonly log: AuditLog,
+    @inject(TYPES.IdGenerator) private readonly ids: IdGenerator,
+    @inject(TYPES.Clock) private readonly clock: Clock,
+  ) {}
+
+  record(facts: AuditFacts, tx?: Tx): Promise<void> {
+    return this.log.append(
+      {
+        id: this.ids.next(),
+        actorId: facts.actorId,
+        action: facts.action,
+        target: facts.target,
+        ...(facts.before === undefined ? {} : { before: facts.before }),
+        ...(facts.after === undefined ? {} : { after: facts.after }),
+        requestId: currentContext()?.requestId ?? null,
+        at: this.clock.now(),
+      },
+      tx,
+    );
+  }
+}

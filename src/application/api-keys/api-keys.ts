@@ -1,0 +1,74 @@
+import * as E from 'fp-ts/Either';
+import { inject, injectable } from 'inversify';
+import { API_KEY_PREFIX, type ApiKey, type ApiKeyError } from '../../domain/api-keys/api-key';
+import type { Actor } from '../../domain/auth/actor';
+import { type AuthError, cannotGrant } from '../../domain/auth/auth.errors';
+import { dedupe, notCovered, type Permission } from '../../domain/roles/permission';
+import { fieldError, type ValidationFailed, validationFailed } from '../../domain/shared/field-error';
+import { cleanText } from '../../domain/shared/text';
+import { AuditRecorder } from '../access';
+import type { ApiKeyRepository } from '../ports/api-key-repository.port';
+import type { Clock } from '../ports/clock.port';
+import type { IdGenerator } from '../ports/id-generator.port';
+import type { SecretTokens } from '../ports/security.port';
+import { TYPES } from '../symbols';
+
+export interface NewApiKey {
+  readonly name: string;
+  readonly permissions: readonly Permission[];
+  readonly expiresAt?: Date | null;
+}
+
+/** API keys of the caller: the key is returned once, at creation; only its digest is kept. */
+@injectable()
+export class ManageApiKeys {
+  constructor(
+    @inject(TYPES.ApiKeyRepository) private readonly keys: ApiKeyRepository,
+    @inject(TYPES.SecretTokens) private readonly secrets: SecretTokens,
+    @inject(AuditRecorder) private readonly audit: AuditRecorder,
+    @inject(TYPES.IdGenerator) private readonly ids: IdGenerator,
+    @inject(TYPES.Clock) private readonly clock: Clock,
+  ) {}
+
+  async issue(actor: Actor, input: NewApiKey): Promise<E.Either<ValidationFailed | AuthError, { key: string; apiKey: ApiKey }>> {
+    const now = this.clock.now();
+    const name = cleanText(input.name);
+    const errors = [];
+    if (name.length === 0 || name.length > 100) errors.push(fieldError('name', 'must be 1 to 100 characters'));
+    if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) errors.push(fieldError('expiresAt', 'must be in the future'));
+    if (errors.length > 0) return E.left(validationFailed(errors));
+    const permissions = dedupe(input.permissions);
+    const escalation = notCovered(actor.permissions, permissions);
+    if (escalation.length > 0) return E.left(cannotGrant(escalation));
+
+    const key = `${API_KEY_PREFIX}${this.secrets.generate(32)}`;
+    const apiKey: ApiKey = {
+      id: this.ids.next(),
+      ownerId: actor.userId,
+      name,
+      prefix: key.slice(0, API_KEY_PREFIX.length + 6),
+      keyHash: this.secrets.digest(key),
+      permissions,
+      createdAt: now,
+      expiresAt: input.expiresAt ?? null,
+      lastUsedAt: null,
+      revokedAt: null,
+    };
+    await this.keys.insert(apiKey);
+    await this.audit.record({ actorId: actor.userId, action: 'apikey.created', target: { type: 'api-key', id: apiKey.id }, after: { name, prefix: apiKey.prefix } });
+    return E.right({ key, apiKey });
+  }
+
+  list(actor: Actor): Promise<ApiKey[]> {
+    return this.keys.listByOwner(actor.userId);
+  }
+
+  async revoke(actor: Actor, id: string): Promise<E.Either<ApiKeyError, void>> {
+    const key = await this.keys.findById(id);
+    // Someone else's key is reported exactly like a missing one: ids are not a way to probe.
+    if (!key || key.ownerId !== actor.userId || key.revokedAt) return E.left({ _tag: 'ApiKeyNotFound', keyId: id });
+    await this.keys.revoke(id, this.clock.now());
+    await this.audit.record({ actorId: actor.userId, action: 'apikey.revoked', target: { type: 'api-key', id } });
+    return E.right(undefined);
+  }
+}

@@ -1,0 +1,67 @@
+import { inject, injectable } from 'inversify';
+import type { Actor } from '../../domain/auth/actor';
+import { API_KEY_PREFIX, isUsable } from '../../domain/api-keys/api-key';
+import { intersect } from '../../domain/roles/permission';
+import type { User, UserId } from '../../domain/users/user';
+import { PermissionResolver } from '../access';
+import type { ApiKeyRepository } from '../ports/api-key-repository.port';
+import type { Clock } from '../ports/clock.port';
+import type { Logger } from '../ports/logger.port';
+import type { AccessTokens, SecretTokens } from '../ports/security.port';
+import { GetUser } from '../users/get-user';
+import { TYPES } from '../symbols';
+
+const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * Turns a bearer token or an API key into an Actor, or null. A deleted or suspended owner makes
+ * both stop working at once; an API key acts with its own permissions cut to its owner's.
+ */
+@injectable()
+export class Authenticate {
+  /** When each key's `lastUsedAt` was last written from this process. */
+  private readonly touched = new Map<string, number>();
+
+  constructor(
+    @inject(TYPES.AccessTokens) private readonly tokens: AccessTokens,
+    @inject(TYPES.ApiKeyRepository) private readonly keys: ApiKeyRepository,
+    @inject(TYPES.SecretTokens) private readonly secrets: SecretTokens,
+    @inject(GetUser) private readonly getUser: GetUser,
+    @inject(PermissionResolver) private readonly permissions: PermissionResolver,
+    @inject(TYPES.Clock) private readonly clock: Clock,
+    @inject(TYPES.Logger) private readonly logger: Logger,
+  ) {}
+
+  async bearer(token: string): Promise<Actor | null> {
+    const claims = await this.tokens.verify(token);
+    if (!claims) return null;
+    const user = await this.activeUser(claims.userId);
+    if (!user) return null;
+    return { userId: user.id, permissions: await this.permissions.of(user), via: 'token', sessionFamily: claims.sessionFamily };
+  }
+
+  async apiKey(key: string): Promise<Actor | null> {
+    if (!key.startsWith(API_KEY_PREFIX) || key.length > 100) return null;
+    const stored = await this.keys.findByHash(this.secrets.digest(key));
+    const now = this.clock.now();
+    if (!stored || !isUsable(stored, now)) return null;
+    const owner = await this.activeUser(stored.ownerId);
+    if (!owner) return null;
+    this.touch(stored.id, now);
+    return { userId: owner.id, permissions: intersect(await this.permissions.of(owner), stored.permissions), via: 'api-key', apiKeyId: stored.id };
+  }
+
+  private async activeUser(id: string): Promise<User | null> {
+    const found = await this.getUser.execute(id as UserId);
+    return found._tag === 'Right' && found.right.status === 'active' ? found.right : null;
+  }
+
+  /** At most one `lastUsedAt` write per key per minute per process, off the request's path. */
+  private touch(id: string, now: Date): void {
+    const last = this.touched.get(id) ?? 0;
+    if (now.getTime() - last < TOUCH_EVERY_MS) return;
+    this.touched.set(id, now.getTime());
+    if (this.touched.size > 10_000) this.touched.clear();
+    this.keys.touch(id, now).catch((err: unknown) => this.logger.warn('could not record API key use', { keyId: id, error: String(err) }));
+  }
+}

@@ -1,0 +1,56 @@
+import * as E from 'fp-ts/Either';
+import { inject, injectable } from 'inversify';
+import type { Actor } from '../../domain/auth/actor';
+import { type AuthError } from '../../domain/auth/auth.errors';
+import { rememberedPasswords } from '../../domain/auth/password-policy';
+import { fieldError, type ValidationFailed, validationFailed } from '../../domain/shared/field-error';
+import type { UserId } from '../../domain/users/user';
+import { type UserError, userNotFound } from '../../domain/users/user.errors';
+import { AuditRecorder } from '../access';
+import type { Clock } from '../ports/clock.port';
+import type { RefreshTokenStore } from '../ports/refresh-token-store.port';
+import type { PasswordHasher } from '../ports/security.port';
+import type { UserRepository } from '../ports/user-repository.port';
+import { TYPES } from '../symbols';
+import { PasswordRules } from './passwords';
+
+/**
+ * Changes the caller's password: the current one must match, the new one must pass the policy
+ * and differ from the last five (kept 90 days). Every other session of the user is revoked.
+ */
+@injectable()
+export class ChangePassword {
+  constructor(
+    @inject(TYPES.UserRepository) private readonly users: UserRepository,
+    @inject(TYPES.PasswordHasher) private readonly hasher: PasswordHasher,
+    @inject(PasswordRules) private readonly rules: PasswordRules,
+    @inject(TYPES.RefreshTokenStore) private readonly sessions: RefreshTokenStore,
+    @inject(AuditRecorder) private readonly audit: AuditRecorder,
+    @inject(TYPES.Clock) private readonly clock: Clock,
+  ) {}
+
+  async execute(actor: Actor, currentPassword: string, newPassword: string): Promise<E.Either<ValidationFailed | AuthError | UserError, void>> {
+    const user = await this.users.findById(actor.userId as UserId);
+    if (!user || user.isDeleted) return E.left(userNotFound(actor.userId));
+    const history = await this.users.passwordHistory(user.id);
+    const current = history[0];
+    if (!current || !(await this.hasher.verify(current.hash, currentPassword))) {
+      return E.left(validationFailed([fieldError('currentPassword', 'is not correct')]));
+    }
+    const problems = this.rules.problems(newPassword, user.name, user.email, 'newPassword');
+    if (problems.length > 0) return E.left(validationFailed(problems));
+
+    const now = this.clock.now();
+    const remembered = rememberedPasswords(history, now);
+    for (const old of remembered) {
+      if (await this.hasher.verify(old.hash, newPassword)) {
+        return E.left(validationFailed([fieldError('newPassword', 'must differ from your last 5 passwords')]));
+      }
+    }
+    const hash = await this.hasher.hash(newPassword);
+    await this.users.setPassword(user.id, rememberedPasswords([{ hash, changedAt: now }, ...remembered], now));
+    const revoked = await this.sessions.revokeForUser(user.id, now, actor.sessionFamily);
+    await this.audit.record({ actorId: actor.userId, action: 'auth.password.changed', target: { type: 'user', id: user.id }, after: { otherSessionsRevoked: revoked } });
+    return E.right(undefined);
+  }
+}

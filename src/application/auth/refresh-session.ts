@@ -1,0 +1,66 @@
+import * as E from 'fp-ts/Either';
+import { inject, injectable } from 'inversify';
+import { type AuthError, invalidRefreshToken } from '../../domain/auth/auth.errors';
+import { sessionState } from '../../domain/auth/session';
+import type { UserId } from '../../domain/users/user';
+import { AuditRecorder } from '../access';
+import type { Clock } from '../ports/clock.port';
+import type { RefreshTokenStore } from '../ports/refresh-token-store.port';
+import type { SecretTokens } from '../ports/security.port';
+import type { UserRepository } from '../ports/user-repository.port';
+import { TYPES } from '../symbols';
+import { SessionIssuer, type TokenPair } from './sessions';
+
+/** Spends a refresh token for a new pair. A spent token coming back revokes its whole family. */
+@injectable()
+export class RefreshSession {
+  constructor(
+    @inject(TYPES.RefreshTokenStore) private readonly store: RefreshTokenStore,
+    @inject(TYPES.SecretTokens) private readonly secrets: SecretTokens,
+    @inject(TYPES.UserRepository) private readonly users: UserRepository,
+    @inject(SessionIssuer) private readonly sessions: SessionIssuer,
+    @inject(AuditRecorder) private readonly audit: AuditRecorder,
+    @inject(TYPES.Clock) private readonly clock: Clock,
+  ) {}
+
+  async execute(refreshToken: string): Promise<E.Either<AuthError, TokenPair>> {
+    const now = this.clock.now();
+    const session = await this.store.findByHash(this.secrets.digest(refreshToken));
+    if (!session) return E.left(invalidRefreshToken);
+
+    const state = sessionState(session, now);
+    if (state === 'spent') return this.reused(session.familyId, session.userId);
+    if (state !== 'active') return E.left(invalidRefreshToken);
+    // Two requests racing with one token: the store lets exactly one spend it.
+    if (!(await this.store.spend(session.id, now))) return this.reused(session.familyId, session.userId);
+
+    const user = await this.users.findById(session.userId as UserId);
+    if (!user || user.isDeleted || user.status !== 'active') {
+      await this.store.revokeFamily(session.familyId, now);
+      return E.left(invalidRefreshToken);
+    }
+    const { familyId: _familyId, ...pair } = await this.sessions.issue(user.id, session.familyId);
+    return E.right(pair);
+  }
+
+  private async reused(familyId: string, userId: string): Promise<E.Either<AuthError, TokenPair>> {
+    const revoked = await this.store.revokeFamily(familyId, this.clock.now());
+    await this.audit.record({ actorId: null, action: 'auth.refresh.reused', target: { type: 'user', id: userId }, after: { familyId, revoked } });
+    return E.left({ _tag: 'RefreshTokenReused' });
+  }
+}
+
+/** Ends the session a refresh token belongs to. Unknown tokens are not an error: the outcome is the same. */
+@injectable()
+export class Logout {
+  constructor(
+    @inject(TYPES.RefreshTokenStore) private readonly store: RefreshTokenStore,
+    @inject(TYPES.SecretTokens) private readonly secrets: SecretTokens,
+    @inject(TYPES.Clock) private readonly clock: Clock,
+  ) {}
+
+  async execute(refreshToken: string): Promise<void> {
+    const session = await this.store.findByHash(this.secrets.digest(refreshToken));
+    if (session) await this.store.revokeFamily(session.familyId, this.clock.now());
+  }
+}

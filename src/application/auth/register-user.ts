@@ -1,0 +1,66 @@
+import * as E from 'fp-ts/Either';
+import { inject, injectable } from 'inversify';
+import { type ValidationFailed, validationFailed } from '../../domain/shared/field-error';
+import { USER_ROLE } from '../../domain/roles/role';
+import { newUser, type User, type UserId } from '../../domain/users/user';
+import { emailAlreadyInUse, type UserError } from '../../domain/users/user.errors';
+import { invalidate } from '../cache-aside';
+import { STATS_KEY } from '../access';
+import { welcomeEmail } from '../jobs/email-job';
+import type { Cache } from '../ports/cache.port';
+import type { Clock } from '../ports/clock.port';
+import type { IdGenerator } from '../ports/id-generator.port';
+import type { JobQueue } from '../ports/job-queue.port';
+import type { Logger } from '../ports/logger.port';
+import type { RoleRepository } from '../ports/role-repository.port';
+import type { PasswordHasher } from '../ports/security.port';
+import type { UserRepository } from '../ports/user-repository.port';
+import { TYPES } from '../symbols';
+import { PasswordRules } from './passwords';
+
+export interface NewAccount {
+  readonly name: string;
+  readonly email: string;
+  readonly password: string;
+  readonly age?: number | null;
+}
+
+/**
+ * Creates an account with a password, gives it the given roles (the `user` role by default),
+ * and queues its welcome e-mail. Used by self-registration, by admins creating users, and by
+ * the start-up seeding of the first admin.
+ */
+@injectable()
+export class RegisterUser {
+  constructor(
+    @inject(TYPES.UserRepository) private readonly users: UserRepository,
+    @inject(TYPES.RoleRepository) private readonly roles: RoleRepository,
+    @inject(TYPES.PasswordHasher) private readonly hasher: PasswordHasher,
+    @inject(PasswordRules) private readonly rules: PasswordRules,
+    @inject(TYPES.JobQueue) private readonly jobs: JobQueue,
+    @inject(TYPES.Cache) private readonly cache: Cache,
+    @inject(TYPES.IdGenerator) private readonly ids: IdGenerator,
+    @inject(TYPES.Clock) private readonly clock: Clock,
+    @inject(TYPES.Logger) private readonly logger: Logger,
+  ) {}
+
+  async execute(input: NewAccount, roleNames: readonly string[] = [USER_ROLE]): Promise<E.Either<ValidationFailed | UserError, User>> {
+    const roles = await Promise.all(roleNames.map((n) => this.roles.findByName(n)));
+    const roleIds = roles.flatMap((r) => (r ? [r.id] : []));
+    if (roleIds.length !== roleNames.length) throw new Error(`roles missing: ${roleNames.join(', ')} (seed the access roles first)`);
+
+    const built = newUser(this.ids.next() as UserId, input, this.clock.now(), roleIds);
+    const passwordErrors = this.rules.problems(input.password, input.name, input.email);
+    if (E.isLeft(built) || passwordErrors.length > 0) {
+      return E.left(validationFailed([...(E.isLeft(built) ? built.left : []), ...passwordErrors]));
+    }
+    const user = built.right;
+    if (await this.users.findByEmail(user.email)) return E.left(emailAlreadyInUse(user.email));
+
+    const hash = await this.hasher.hash(input.password);
+    if ((await this.users.insert(user, hash)) === 'email-taken') return E.left(emailAlreadyInUse(user.email));
+    await invalidate(this.cache, this.logger, STATS_KEY);
+    await this.jobs.enqueue('email', 'welcome', welcomeEmail(user), { jobId: `welcome-${user.id}` });
+    return E.right(user);
+  }
+}

@@ -1,0 +1,55 @@
+import { inject, injectable } from 'inversify';
+import type { Clock } from '../ports/clock.port';
+import type { IdGenerator } from '../ports/id-generator.port';
+import type { RefreshTokenStore } from '../ports/refresh-token-store.port';
+import type { AccessTokens, SecretTokens } from '../ports/security.port';
+import { TYPES } from '../symbols';
+
+export interface AuthSettings {
+  readonly refreshTtlSeconds: number;
+}
+
+export interface TokenPair {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly tokenType: 'Bearer';
+  readonly expiresIn: number;
+  readonly refreshExpiresIn: number;
+}
+
+/** Issues an access token and a fresh refresh token in a family (a new family on login). */
+@injectable()
+export class SessionIssuer {
+  constructor(
+    @inject(TYPES.RefreshTokenStore) private readonly store: RefreshTokenStore,
+    @inject(TYPES.AccessTokens) private readonly access: AccessTokens,
+    @inject(TYPES.SecretTokens) private readonly secrets: SecretTokens,
+    @inject(TYPES.IdGenerator) private readonly ids: IdGenerator,
+    @inject(TYPES.Clock) private readonly clock: Clock,
+    @inject(TYPES.AuthSettings) private readonly settings: AuthSettings,
+  ) {}
+
+  async issue(userId: string, familyId: string = this.ids.next()): Promise<TokenPair & { familyId: string }> {
+    const now = this.clock.now();
+    const refreshToken = this.secrets.generate(32);
+    await this.store.insert({
+      id: this.ids.next(),
+      userId,
+      familyId,
+      tokenHash: this.secrets.digest(refreshToken),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + this.settings.refreshTtlSeconds * 1000),
+      spentAt: null,
+      revokedAt: null,
+    });
+    const accessToken = await this.access.issue({ userId, sessionFamily: familyId });
+    return {
+      accessToken,
+      refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: this.access.ttlSeconds,
+      refreshExpiresIn: this.settings.refreshTtlSeconds,
+      familyId,
+    };
+  }
+}

@@ -1,0 +1,139 @@
+import * as E from 'fp-ts/Either';
+import { inject, injectable } from 'inversify';
+import { type Actor, can, isSelf } from '../../domain/auth/actor';
+import { type AuthError, permissionDenied } from '../../domain/auth/auth.errors';
+import type { ValidationFailed } from '../../domain/shared/field-error';
+import type { User, UserChanges, UserId } from '../../domain/users/user';
+import { concurrentModification, type UserError, userNotFound } from '../../domain/users/user.errors';
+import { AuditRecorder, authorize, PermissionResolver, STATS_KEY } from '../access';
+import { cacheAside, invalidate } from '../cache-aside';
+import type { NewAccount, RegisterUser } from '../auth/register-user';
+import type { Cache } from '../ports/cache.port';
+import type { Clock } from '../ports/clock.port';
+import type { Logger } from '../ports/logger.port';
+import type { RefreshTokenStore } from '../ports/refresh-token-store.port';
+import type { RoleRepository } from '../ports/role-repository.port';
+import type { UserListQuery, UserRepository } from '../ports/user-repository.port';
+import { TYPES } from '../symbols';
+import { GetUser } from './get-user';
+import { UpdateUser } from './update-user';
+import { userCacheKey } from './user-cache';
+
+type Result<A> = Promise<E.Either<ValidationFailed | AuthError | UserError, A>>;
+
+/** What a user may change about themselves without `users:update`. */
+const SELF_EDITABLE: readonly (keyof UserChanges)[] = ['name', 'age'];
+
+export interface RoleStats {
+  readonly role: string;
+  readonly totalUsers: number;
+  readonly averageAge: number | null;
+  readonly users: readonly { name: string; email: string }[];
+}
+
+export const STATS_TTL_SECONDS = 60;
+
+/** The users module behind permissions: reads and edits of oneself are always allowed. */
+@injectable()
+export class ManageUsers {
+  constructor(
+    @inject(TYPES.UserRepository) private readonly users: UserRepository,
+    @inject(TYPES.RoleRepository) private readonly roles: RoleRepository,
+    @inject(TYPES.RefreshTokenStore) private readonly sessions: RefreshTokenStore,
+    @inject(GetUser) private readonly getUser: GetUser,
+    @inject(UpdateUser) private readonly updateUser: UpdateUser,
+    @inject(TYPES.RegisterUser) private readonly register: RegisterUser,
+    @inject(PermissionResolver) private readonly permissions: PermissionResolver,
+    @inject(AuditRecorder) private readonly audit: AuditRecorder,
+    @inject(TYPES.Cache) private readonly cache: Cache,
+    @inject(TYPES.Clock) private readonly clock: Clock,
+    @inject(TYPES.Logger) private readonly logger: Logger,
+  ) {}
+
+  async create(actor: Actor, input: NewAccount): Result<User> {
+    const allowed = authorize(actor, 'users', 'create');
+    return E.isLeft(allowed) ? allowed : this.register.execute(input);
+  }
+
+  async get(actor: Actor, id: UserId): Result<User> {
+    if (!isSelf(actor, id) && !can(actor, 'users', 'read')) return E.left(permissionDenied('users:read'));
+    return this.getUser.execute(id);
+  }
+
+  async update(actor: Actor, id: UserId, changes: UserChanges): Result<User> {
+    if (!can(actor, 'users', 'update')) {
+      const beyondSelf = (Object.keys(changes) as (keyof UserChanges)[]).filter((k) => changes[k] !== undefined && !SELF_EDITABLE.includes(k));
+      if (!isSelf(actor, id) || beyondSelf.length > 0) return E.left(permissionDenied('users:update'));
+    }
+    const result = await this.updateUser.execute(id, changes);
+    if (E.isRight(result)) await invalidate(this.cache, this.logger, STATS_KEY);
+    return result;
+  }
+
+  async list(actor: Actor, query: UserListQuery): Result<{ items: User[]; total: number }> {
+    const allowed = authorize(actor, 'users', 'read');
+    return E.isLeft(allowed) ? allowed : E.right(await this.users.list(query));
+  }
+
+  /** Soft delete: the user vanishes from reads, cannot log in, and loses every session at once. */
+  async delete(actor: Actor, id: UserId): Result<void> {
+    const allowed = authorize(actor, 'users', 'delete');
+    if (E.isLeft(allowed)) return allowed;
+    const user = await this.users.findById(id);
+    if (!user || user.isDeleted) return E.left(userNotFound(id));
+    const now = this.clock.now();
+    const written = await this.users.update({ ...user, isDeleted: true, deletedAt: now, updatedAt: now, version: user.version + 1 });
+    if (written !== 'updated') return E.left(written === 'not-found' ? userNotFound(id) : concurrentModification(id));
+    await this.sessions.revokeForUser(id, now);
+    await this.forget(id);
+    await this.audit.record({ actorId: actor.userId, action: 'user.deleted', target: { type: 'user', id } });
+    return E.right(undefined);
+  }
+
+  async restore(actor: Actor, id: UserId): Result<User> {
+    const allowed = authorize(actor, 'users', 'restore');
+    if (E.isLeft(allowed)) return allowed;
+    const user = await this.users.findById(id);
+    if (!user || !user.isDeleted) return E.left(userNotFound(id));
+    const restored = { ...user, isDeleted: false, deletedAt: null, updatedAt: this.clock.now(), version: user.version + 1 };
+    const written = await this.users.update(restored);
+    if (written !== 'updated') return E.left(written === 'not-found' ? userNotFound(id) : concurrentModification(id));
+    await this.forget(id);
+    await this.audit.record({ actorId: actor.userId, action: 'user.restored', target: { type: 'user', id } });
+    return E.right(restored);
+  }
+
+  /** Members per role, most first; average age over members who gave one, to 2 places. Cached. */
+  async statsByRole(actor?: Actor): Result<RoleStats[]> {
+    if (actor) {
+      const allowed = authorize(actor, 'users', 'read');
+      if (E.isLeft(allowed)) return allowed;
+    }
+    const stats = await cacheAside(this.cache, this.logger, STATS_KEY, STATS_TTL_SECONDS, () => this.computeStats());
+    return E.right(stats ?? []);
+  }
+
+  async export(actor: Actor): Promise<E.Either<AuthError, AsyncIterable<User>>> {
+    const allowed = authorize(actor, 'users', 'export');
+    return E.isLeft(allowed) ? allowed : E.right(this.users.streamVisible());
+  }
+
+  private async computeStats(): Promise<RoleStats[]> {
+    const groups = await this.users.membersByRole();
+    const roles = new Map((await this.roles.findByIds(groups.map((g) => g.roleId))).map((r) => [r.id as string, r.name]));
+    return groups
+      .filter((g) => roles.has(g.roleId))
+      .map((g) => ({
+        role: roles.get(g.roleId)!,
+        totalUsers: g.totalUsers,
+        averageAge: g.ageCount === 0 ? null : Math.round((g.ageSum / g.ageCount) * 100) / 100,
+        users: [...g.users].sort((a, b) => a.email.localeCompare(b.email)),
+      }))
+      .sort((a, b) => b.totalUsers - a.totalUsers || a.role.localeCompare(b.role));
+  }
+
+  private async forget(id: string): Promise<void> {
+    await invalidate(this.cache, this.logger, userCacheKey(id), STATS_KEY);
+    await this.permissions.forgetUser(id);
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * One refresh token. Tokens of one login form a family: each refresh spends a token and issues
+ * its successor in the same family. A spent token presented again means it was stolen (or the
+ * client is confused): the whole family is revoked.
+ */
+export interface RefreshSession {
+  readonly id: string;
+  readonly userId: string;
+  readonly familyId: string;
+  /** SHA-256 of the token; the token itself is never stored. */
+  readonly tokenHash: string;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+  readonly spentAt: Date | null;
+  readonly revokedAt: Date | null;
+}
+
+export type SessionState = 'active' | 'spent' | 'revoked' | 'expired';
+
+export const sessionState = (s: RefreshSession, now: Date): SessionState => {
+  if (s.revokedAt) return 'revoked';
+  if (s.spentAt) return 'spent';
+  if (s.expiresAt.getTime() <= now.getTime()) return 'expired';
+  return 'active';
+};
