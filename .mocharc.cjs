@@ -6,5 +6,7 @@ module.exports = {
   reporter: 'test/support/reporter.cjs',
   timeout: 20000,
   slow: 1000,
-  exit: false,
+  // After the root hook has stopped every service, end the run even if a failed test left a
+  // blocked job or socket behind: a red run must not also hang CI until its time limit.
+  exit: true,
 };

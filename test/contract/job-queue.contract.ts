@@ -160,12 +160,16 @@ export const jobQueueContract = (name: string, make: MakeJobSystem): void => {
         },
       });
       const { id } = await queue.enqueue('data-processing', 'slow', {});
-      const midway = await eventually(async () => {
-        const job = await queue.get('data-processing', id);
-        return job?.progress === 40 ? job : undefined;
-      }, 5000, 'progress 40');
-      expect(midway.state).to.equal('processing');
-      release();
+      try {
+        const midway = await eventually(async () => {
+          const job = await queue.get('data-processing', id);
+          return job?.progress === 40 ? job : undefined;
+        }, 5000, 'progress 40');
+        expect(midway.state).to.equal('processing');
+      } finally {
+        // A failed assertion must not leave the job blocked: stop() would wait for it forever.
+        release();
+      }
       expect((await finished('data-processing', id)).progress).to.equal(100);
     });
 

@@ -86,5 +86,110 @@ export const userRepositoryContract = (name: string, make: MakeUserRepository): 
       (read as { name: string }).name = 'Mutated';
       expect((await repository.findById(user.id))?.name).to.equal(user.name);
     });
+
+    context('listing', () => {
+      const seed = async () => {
+        const make = (name: string, email: string, age: number | null, createdAt: string) => aUser({ name, email, age }, new Date(createdAt));
+        const users = [
+          make('Alice Smith', 'alice@example.com', 30, '2026-01-01T00:00:00Z'),
+          make('bob Jones', 'bob@example.com', 40, '2026-01-02T00:00:00Z'),
+          make('Alina Bell', 'al.b@example.com', null, '2026-01-03T00:00:00Z'),
+          make('Carl (x)', 'c.a+rl@example.com', 25, '2026-01-04T00:00:00Z'),
+        ];
+        for (const u of users) await repository.insert(u);
+        const gone = { ...make('Aldo Gone', 'aldo@example.com', 50, '2026-01-05T00:00:00Z') };
+        await repository.insert(gone);
+        await repository.update({ ...gone, isDeleted: true, deletedAt: new Date(), version: 2 });
+        return users;
+      };
+      const q = (over: Partial<Parameters<UserRepository['list']>[0]> = {}) => ({ page: 1, limit: 10, sortBy: 'createdAt' as const, sortOrder: 'asc' as const, ...over });
+
+      it('leaves deleted users out and counts the rest', async () => {
+        await seed();
+        const { items, total } = await repository.list(q());
+        expect(total).to.equal(4);
+        expect(items.map((u) => u.name)).to.deep.equal(['Alice Smith', 'bob Jones', 'Alina Bell', 'Carl (x)']);
+      });
+
+      it('searches name or e-mail prefixes, ignoring case', async () => {
+        await seed();
+        expect((await repository.list(q({ search: 'AL' }))).items.map((u) => u.name)).to.deep.equal(['Alice Smith', 'Alina Bell']);
+        expect((await repository.list(q({ search: 'bob@' }))).total).to.equal(1);
+        expect((await repository.list(q({ search: 'smith' }))).total).to.equal(0);
+      });
+
+      it('takes search text literally, never as a pattern', async () => {
+        await seed();
+        expect((await repository.list(q({ search: '.*' }))).total).to.equal(0);
+        expect((await repository.list(q({ search: 'al.' }))).items.map((u) => u.email)).to.deep.equal(['al.b@example.com']);
+        expect((await repository.list(q({ search: 'carl (' }))).total).to.equal(1);
+        expect((await repository.list(q({ search: 'c.a+' }))).total).to.equal(1);
+        expect((await repository.list(q({ search: '[a-z]' }))).total).to.equal(0);
+      });
+
+      it('sorts by name ignoring case, and pages without overlap', async () => {
+        await seed();
+        const byName = await repository.list(q({ sortBy: 'name', sortOrder: 'desc' }));
+        expect(byName.items.map((u) => u.name)).to.deep.equal(['Carl (x)', 'bob Jones', 'Alina Bell', 'Alice Smith']);
+        const p1 = await repository.list(q({ sortBy: 'email', limit: 3, page: 1 }));
+        const p2 = await repository.list(q({ sortBy: 'email', limit: 3, page: 2 }));
+        expect(p1.total).to.equal(4);
+        expect([...p1.items, ...p2.items].map((u) => u.email)).to.deep.equal(['al.b@example.com', 'alice@example.com', 'bob@example.com', 'c.a+rl@example.com']);
+      });
+
+      it('filters by status', async () => {
+        const [alice] = await seed();
+        await repository.update({ ...alice!, status: 'suspended', version: 2 });
+        expect((await repository.list(q({ status: 'suspended' }))).items.map((u) => u.id)).to.deep.equal([alice!.id]);
+        expect((await repository.list(q({ status: 'active' }))).total).to.equal(3);
+      });
+
+      it('streams every visible user', async () => {
+        await seed();
+        const seen: string[] = [];
+        for await (const u of repository.streamVisible()) seen.push(u.name);
+        expect(seen).to.have.members(['Alice Smith', 'bob Jones', 'Alina Bell', 'Carl (x)']);
+      });
+    });
+
+    context('credentials and roles', () => {
+      it('keeps the password hash out of ordinary reads and hands it to findCredentials', async () => {
+        const user = aUser();
+        await repository.insert(user, '$argon2id$fake-hash');
+        expect(JSON.stringify(await repository.findById(user.id))).to.not.include('argon2id');
+        const creds = await repository.findCredentials(user.email);
+        expect(creds?.passwordHash).to.equal('$argon2id$fake-hash');
+        expect(creds?.user.id).to.equal(user.id);
+        expect(await repository.findCredentials('nobody@example.com' as Email)).to.equal(null);
+      });
+
+      it('replaces the password with its history', async () => {
+        const user = aUser();
+        await repository.insert(user, 'h1');
+        const history = [
+          { hash: 'h2', changedAt: new Date('2026-02-01T00:00:00Z') },
+          { hash: 'h1', changedAt: user.createdAt },
+        ];
+        await repository.setPassword(user.id, history);
+        expect(await repository.passwordHistory(user.id)).to.deep.equal(history);
+        expect((await repository.findCredentials(user.email))?.passwordHash).to.equal('h2');
+      });
+
+      it('counts and groups visible members of each role', async () => {
+        const roleA = newId();
+        const roleB = newId();
+        const u1 = { ...aUser({ name: 'One', age: 20 }), roleIds: [roleA] };
+        const u2 = { ...aUser({ name: 'Two', age: null }), roleIds: [roleA, roleB] };
+        const u3 = { ...aUser({ name: 'Three', age: 31 }), roleIds: [roleA], isDeleted: true };
+        for (const u of [u1, u2, u3]) await repository.insert(u);
+        expect(await repository.countWithRole(roleA)).to.equal(2);
+        expect(await repository.countWithRole(newId())).to.equal(0);
+        const groups = await repository.membersByRole();
+        const a = groups.find((g) => g.roleId === roleA);
+        expect(a).to.deep.include({ totalUsers: 2, ageSum: 20, ageCount: 1 });
+        expect(a?.users.map((u) => u.name)).to.have.members(['One', 'Two']);
+        expect(groups.find((g) => g.roleId === roleB)?.totalUsers).to.equal(1);
+      });
+    });
   });
 };

@@ -33,9 +33,9 @@ describe('e2e :: the server process', function () {
     expect(first.message).to.include('embedded profile').and.include('lost when it exits');
 
     // Start a request and send half its body, so it is in flight when the signal arrives.
-    const body = JSON.stringify({ name: 'Late Larry', email: 'larry@example.com' });
+    const body = JSON.stringify({ name: 'Late Larry', email: 'larry@example.com', password: 'Tangerine-Lighthouse-58!' });
     const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/api/users', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/api/auth/register', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
         let text = '';
         res.on('data', (c: Buffer) => (text += c.toString()));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
@@ -50,7 +50,7 @@ describe('e2e :: the server process', function () {
 
     const answered = await response;
     expect(answered.status).to.equal(201);
-    expect(JSON.parse(answered.body).data.email).to.equal('larry@example.com');
+    expect(JSON.parse(answered.body).data.user.email).to.equal('larry@example.com');
     expect(await proc.exited).to.equal(0);
     expect(proc.output()).to.include('shutting down').and.include('"message":"stopped"');
   });

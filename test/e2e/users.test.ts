@@ -3,20 +3,23 @@ import type { UserRepository } from '../../src/application/ports/user-repository
 import { TYPES } from '../../src/application/symbols';
 import type { UserId } from '../../src/domain/users/user';
 import { eventually } from '../support/eventually';
-import { PROFILES, startTestApp, type TestApp } from '../support/test-app';
+import { PROFILES, startTestApp, type TestApp, USER_PASSWORD } from '../support/test-app';
 
 for (const profile of PROFILES) {
   describe(`e2e :: users (${profile} profile)`, function () {
     this.timeout(30_000);
     let app: TestApp;
+    let admin: string;
 
     before(async function () {
       this.timeout(120_000);
       app = await startTestApp(this, profile);
+      admin = (await app.admin()).auth;
     });
     after(async () => app?.close());
 
-    const createUser = (body: Record<string, unknown>) => app.http.post('/api/users').send(body);
+    const createUser = (body: Record<string, unknown>) =>
+      app.http.post('/api/users').set('Authorization', admin).send({ password: USER_PASSWORD, ...body });
 
     it('creates a user, serves the second read from cache, invalidates on update, and sends the welcome e-mail', async () => {
       const email = `ada.${profile}@example.com`;
@@ -27,20 +30,20 @@ for (const profile of PROFILES) {
       expect(user.id).to.match(/^[0-9a-f]{24}$/);
       expect(created.headers['location']).to.equal(`/api/users/${user.id}`);
 
-      const first = await app.http.get(`/api/users/${user.id}`).expect(200);
+      const first = await app.http.get(`/api/users/${user.id}`).set('Authorization', admin).expect(200);
       expect(first.body.data).to.deep.equal(user);
 
       // Change the stored user behind the cache's back: a cached read does not see it.
       const repository = app.runtime.container.get<UserRepository>(TYPES.UserRepository);
       const stored = (await repository.findById(user.id as UserId))!;
       expect(await repository.update({ ...stored, name: 'Changed Behind The Cache', version: stored.version + 1 })).to.equal('updated');
-      const second = await app.http.get(`/api/users/${user.id}`).expect(200);
+      const second = await app.http.get(`/api/users/${user.id}`).set('Authorization', admin).expect(200);
       expect(second.body.data.name).to.equal('Ada Lovelace');
 
       // An update through the API invalidates the cached copy.
-      const updated = await app.http.patch(`/api/users/${user.id}`).send({ name: 'Ada King' }).expect(200);
+      const updated = await app.http.patch(`/api/users/${user.id}`).set('Authorization', admin).send({ name: 'Ada King' }).expect(200);
       expect(updated.body.data.name).to.equal('Ada King');
-      const third = await app.http.get(`/api/users/${user.id}`).expect(200);
+      const third = await app.http.get(`/api/users/${user.id}`).set('Authorization', admin).expect(200);
       expect(third.body.data.name).to.equal('Ada King');
 
       const mails = await eventually(() => (app.smtp.to(email).length > 0 ? app.smtp.to(email) : undefined), 10_000, 'welcome e-mail');
@@ -57,11 +60,11 @@ for (const profile of PROFILES) {
     });
 
     it('answers 400 naming the field for a malformed id, and 404 for an unknown one', async () => {
-      const bad = await app.http.get('/api/users/not-an-id').expect(400);
+      const bad = await app.http.get('/api/users/not-an-id').set('Authorization', admin).expect(400);
       expect(bad.body.errors).to.deep.equal([{ path: 'id', message: 'must be a 24-character hex id' }]);
-      const unknown = await app.http.get('/api/users/0123456789abcdef01234567').expect(404);
+      const unknown = await app.http.get('/api/users/0123456789abcdef01234567').set('Authorization', admin).expect(404);
       expect(unknown.body).to.include({ success: false, statusCode: 404, message: 'User not found' });
-      await app.http.patch('/api/users/0123456789abcdef01234567').send({ name: 'x' }).expect(404);
+      await app.http.patch('/api/users/0123456789abcdef01234567').set('Authorization', admin).send({ name: 'x' }).expect(404);
     });
 
     it('answers 400 naming every unknown and every bad field, and creates nothing', async () => {
@@ -76,6 +79,8 @@ for (const profile of PROFILES) {
     it('answers 400 for a missing field and for an invalid e-mail', async () => {
       const missing = await createUser({ email: `nameless.${profile}@example.com` }).expect(400);
       expect(missing.body.errors).to.deep.equal([{ path: 'name', message: 'is required' }]);
+      const noPassword = await app.http.post('/api/users').set('Authorization', admin).send({ name: 'No Pass', email: `nopass.${profile}@example.com` }).expect(400);
+      expect(noPassword.body.errors).to.deep.equal([{ path: 'password', message: 'is required' }]);
       const invalid = await createUser({ name: 'Bob', email: 'bob-at-example' }).expect(400);
       expect(invalid.body.errors).to.deep.equal([{ path: 'email', message: 'must be a valid e-mail address' }]);
     });
@@ -88,7 +93,7 @@ for (const profile of PROFILES) {
     it('answers 413 for a body over the limit and 400 for JSON that does not parse', async () => {
       const big = await createUser({ name: 'x'.repeat(200 * 1024), email: `big.${profile}@example.com` }).expect(413);
       expect(big.body).to.include({ success: false, statusCode: 413 });
-      const broken = await app.http.post('/api/users').set('Content-Type', 'application/json').send('{"name": ').expect(400);
+      const broken = await app.http.post('/api/users').set('Authorization', admin).set('Content-Type', 'application/json').send('{"name": ').expect(400);
       expect(broken.body.message).to.equal('The body is not valid JSON');
     });
 

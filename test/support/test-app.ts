@@ -5,22 +5,41 @@ import type { JobWorker } from '../../src/application/ports/job-queue.port';
 import { TYPES } from '../../src/application/symbols';
 import { loadConfig, type Profile } from '../../src/infrastructure/config/load-config';
 import { buildContainer, type Runtime } from '../../src/infrastructure/container/container';
-import { createHttpApp, createJobHandlers } from '../../src/infrastructure/http';
+import { createHttpApp, createJobHandlers, seedAccess } from '../../src/infrastructure/http';
 import { silentLogger } from './logger';
 import { requireService, uniqueDbName } from './services';
 import { SmtpCapture } from './smtp-capture';
+
+export interface Session {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly userId: string;
+  /** `Authorization` header value for this session. */
+  readonly auth: string;
+}
 
 export interface TestApp {
   readonly profile: Profile;
   readonly runtime: Runtime;
   readonly http: supertest.Agent;
   readonly smtp: SmtpCapture;
+  /** A fresh agent (own cookie jar) on the same server. */
+  agent(): supertest.Agent;
+  login(email: string, password: string): Promise<Session>;
+  admin(): Promise<Session>;
+  /** Registers a new `user` account (unique e-mail from `tag`) and logs it in. */
+  newUser(tag: string, extra?: Record<string, unknown>): Promise<Session & { email: string; password: string }>;
   close(): Promise<void>;
 }
+
+export const ADMIN_EMAIL = 'root@nexus.test';
+export const ADMIN_PASSWORD = 'Root-Access-Granted-77';
+export const USER_PASSWORD = 'Tangerine-Lighthouse-58!';
 
 export const PROFILES: readonly Profile[] = ['embedded', 'production'];
 
 let n = 0;
+export const TEST_JWT_SECRET = 'e2e-secret-e2e-secret-e2e-secret-0123456789';
 
 /**
  * The real app on a real port, with its job worker running and mail going to a local SMTP
@@ -40,17 +59,43 @@ export const startTestApp = async (
     services['QUEUE_PREFIX'] = `e2e-${process.pid}-${++n}`;
   }
   const smtp = await SmtpCapture.start();
-  const config = loadConfig({ NODE_ENV: 'test', SMTP_URL: smtp.url, ...services, ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    SMTP_URL: smtp.url,
+    JWT_SECRET: TEST_JWT_SECRET,
+    NEXUS_ADMIN_EMAIL: ADMIN_EMAIL,
+    NEXUS_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    ...services,
+    ...env,
+  });
   const runtime = await buildContainer(config, { logger, role: 'worker' });
+  await seedAccess(runtime);
   const worker = runtime.container.get<JobWorker>(TYPES.JobWorker);
   await worker.start(createJobHandlers(runtime));
   const server: Server = createHttpApp(runtime).listen(0, '127.0.0.1');
   await new Promise<void>((r) => server.once('listening', () => r()));
+  const http = supertest.agent(server);
+  const login = async (email: string, password: string): Promise<Session> => {
+    const res = await supertest(server).post('/api/auth/login').send({ email, password });
+    if (res.status !== 200) throw new Error(`login ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    const d = res.body.data as { accessToken: string; refreshToken: string; user: { id: string } };
+    return { accessToken: d.accessToken, refreshToken: d.refreshToken, userId: d.user.id, auth: `Bearer ${d.accessToken}` };
+  };
+  let userCount = 0;
   return {
     profile,
     runtime,
-    http: supertest.agent(server),
+    http,
     smtp,
+    agent: () => supertest.agent(server),
+    login,
+    admin: () => login(ADMIN_EMAIL, ADMIN_PASSWORD),
+    newUser: async (tag, extra = {}) => {
+      const email = `${tag}.${++userCount}.${profile}@example.com`;
+      const res = await supertest(server).post('/api/auth/register').send({ name: `Test ${tag}`, email, password: USER_PASSWORD, ...extra });
+      if (res.status !== 201) throw new Error(`register ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return { ...(await login(email, USER_PASSWORD)), email, password: USER_PASSWORD };
+    },
     close: async () => {
       await new Promise<void>((r) => {
         server.close(() => r());

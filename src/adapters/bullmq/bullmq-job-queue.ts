@@ -54,12 +54,17 @@ export class BullmqJobQueue implements JobQueue {
   }
 
   async get(queueName: QueueName, id: string): Promise<JobView | null> {
-    // State first, then the job: the data read is then never older than the state it is shown with.
+    // A job's hash and its state are two reads; a job moving between them would be shown
+    // inconsistently (completed with no attempts, waiting with progress). Read state, job,
+    // state again, and retry until the two state reads agree.
     const queue = this.queue(queueName);
-    const state = await queue.getJobState(id);
-    const job = await queue.getJob(id);
-    if (!job || state === 'unknown') return null;
-    return toView(queueName, job, state);
+    for (let tries = 0; ; tries++) {
+      const before = await queue.getJobState(id);
+      const job = await queue.getJob(id);
+      const after = await queue.getJobState(id);
+      if (!job || after === 'unknown') return null;
+      if (before === after || tries >= 5) return toView(queueName, job, after);
+    }
   }
 
   async list(queueName: QueueName, offset: number, limit: number): Promise<{ items: JobView[]; total: number }> {

@@ -76,8 +76,10 @@ const plain = (ps: readonly Permission[]): Permission[] => ps.map((p) => ({ reso
 
 export class MongoRefreshTokenStore implements RefreshTokenStore {
   private readonly sessions: Collection<SessionDocument>;
+  private readonly spends: Collection<{ _id: string; at: Date }>;
   constructor(database: MongoDatabase) {
     this.sessions = database.db.collection<SessionDocument>('refresh_tokens');
+    this.spends = database.db.collection<{ _id: string; at: Date }>('refresh_token_spends');
   }
   ensureIndexes(): Promise<void> {
     return ensureIndexes(this.sessions, [
@@ -94,10 +96,22 @@ export class MongoRefreshTokenStore implements RefreshTokenStore {
     const doc = await this.sessions.findOne({ tokenHash });
     return doc ? (withId(doc) as RefreshSession) : null;
   }
+  /**
+   * Of two concurrent refreshes with one token, exactly one may win. A conditional update does
+   * that on MongoDB but not on FerretDB v1 (its SQLite backend reads and writes separately), so
+   * the winner is whoever inserts the spend marker first: a unique `_id` is atomic on both.
+   */
   async spend(id: string, at: Date): Promise<boolean> {
-    // One conditional update: of two concurrent refreshes with one token, exactly one wins.
-    const result = await this.sessions.updateOne({ _id: id, spentAt: null, revokedAt: null }, { $set: { spentAt: at } });
-    return result.modifiedCount === 1;
+    const session = await this.sessions.findOne({ _id: id }, { projection: { spentAt: 1, revokedAt: 1 } });
+    if (!session || session.spentAt || session.revokedAt) return false;
+    try {
+      await this.spends.insertOne({ _id: id, at });
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    }
+    await this.sessions.updateOne({ _id: id }, { $set: { spentAt: at } });
+    return true;
   }
   async revokeFamily(familyId: string, at: Date): Promise<number> {
     return (await this.sessions.updateMany({ familyId, revokedAt: null }, { $set: { revokedAt: at } })).modifiedCount;

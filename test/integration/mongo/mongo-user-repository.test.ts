@@ -1,12 +1,14 @@
 import { expect } from 'chai';
+import { MongoApiKeyRepository, MongoAuditLog, MongoRefreshTokenStore, MongoRoleRepository } from '../../../src/adapters/mongo/mongo-access';
 import { MongoDatabase } from '../../../src/adapters/mongo/mongo-database';
 import { MongoUserRepository } from '../../../src/adapters/mongo/mongo-user-repository';
 import { USERS_COLLECTION } from '../../../src/adapters/mongo/user.document';
+import { apiKeyRepositoryContract, auditLogContract, refreshTokenStoreContract, roleRepositoryContract } from '../../contract/access.contract';
 import { userRepositoryContract } from '../../contract/user-repository.contract';
 import { aUser } from '../../support/builders/user.builder';
 import { requireService, uniqueDbName } from '../../support/services';
 
-describe('MongoDB :: users', function () {
+describe('MongoDB :: users and access', function () {
   let url: string;
   let database: MongoDatabase;
 
@@ -27,6 +29,17 @@ describe('MongoDB :: users', function () {
     return { repository };
   });
 
+  const fresh = async <T extends { ensureIndexes(): Promise<void> }>(collection: string, make: () => T): Promise<T> => {
+    await database.db.collection(collection).deleteMany({});
+    const adapter = make();
+    await adapter.ensureIndexes();
+    return adapter;
+  };
+  roleRepositoryContract('MongoRoleRepository', () => fresh('roles', () => new MongoRoleRepository(database)));
+  refreshTokenStoreContract('MongoRefreshTokenStore', () => fresh('refresh_tokens', () => new MongoRefreshTokenStore(database)));
+  apiKeyRepositoryContract('MongoApiKeyRepository', () => fresh('api_keys', () => new MongoApiKeyRepository(database)));
+  auditLogContract('MongoAuditLog', () => fresh('audit_log', () => new MongoAuditLog(database)));
+
   it('never returns the password hash it stores', async () => {
     const repository = new MongoUserRepository(database);
     const user = aUser();
@@ -42,7 +55,7 @@ describe('MongoDB :: users', function () {
     await repository.ensureIndexes();
     await repository.ensureIndexes();
     const names = (await database.db.collection(USERS_COLLECTION).indexes()).map((i) => i.name);
-    expect(names).to.include.members(['email_unique', 'roles', 'status_createdAt']);
+    expect(names).to.include.members(['email_unique', 'roles', 'status_createdAt', 'name_prefix']);
   });
 
   it('reports a clear error for a server that is not there', async () => {

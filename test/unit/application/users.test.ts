@@ -1,20 +1,18 @@
 import { expect } from 'chai';
 import * as E from 'fp-ts/Either';
+import type { Container } from 'inversify';
 import { InMemoryCache } from '../../../src/adapters/memory/in-memory-cache';
 import { InMemoryUserRepository } from '../../../src/adapters/memory/in-memory-user-repository';
-import { InProcessJobQueue } from '../../../src/adapters/memory/in-process-job-queue';
-import { ObjectIdGenerator } from '../../../src/adapters/system/object-id-generator';
+import type { RegisterUser } from '../../../src/application/auth/register-user';
 import type { Cache } from '../../../src/application/ports/cache.port';
-import type { Clock } from '../../../src/application/ports/clock.port';
-import type { EnqueueOptions, JobQueue } from '../../../src/application/ports/job-queue.port';
-import { CreateUser } from '../../../src/application/users/create-user';
+import type { JobQueue } from '../../../src/application/ports/job-queue.port';
+import type { UserRepository } from '../../../src/application/ports/user-repository.port';
+import { TYPES } from '../../../src/application/symbols';
 import { GetUser } from '../../../src/application/users/get-user';
 import { UpdateUser } from '../../../src/application/users/update-user';
-import { DEFAULT_RETRY_POLICIES } from '../../../src/domain/jobs/job';
 import type { UserId } from '../../../src/domain/users/user';
+import { embeddedContainer, STRONG_PASSWORD } from '../../support/embedded';
 import { silentLogger } from '../../support/logger';
-
-const fixedClock = (iso = '2026-03-01T12:00:00Z'): Clock => ({ now: () => new Date(iso) });
 
 /** A cache whose every call fails, as Redis does when it is down. */
 const brokenCache: Cache = {
@@ -26,83 +24,90 @@ const brokenCache: Cache = {
 };
 
 describe('Users :: use cases', () => {
-  let users: InMemoryUserRepository;
-  let queue: InProcessJobQueue;
-  let cache: InMemoryCache;
-  const logger = silentLogger();
-
-  beforeEach(() => {
-    users = new InMemoryUserRepository();
-    queue = new InProcessJobQueue(logger, { concurrency: 1, retry: DEFAULT_RETRY_POLICIES });
-    cache = new InMemoryCache();
+  let c: Container;
+  let register: RegisterUser;
+  beforeEach(async () => {
+    c = await embeddedContainer();
+    register = c.get<RegisterUser>(TYPES.RegisterUser);
   });
 
-  const createUser = () => new CreateUser(users, queue, new ObjectIdGenerator(), fixedClock());
-
-  context('CreateUser', () => {
-    it('stores the user and queues one welcome e-mail keyed by the user', async () => {
-      const result = await createUser().execute({ name: 'Grace', email: 'grace@navy.mil' }, 'req-1');
-      if (E.isLeft(result)) throw new Error('expected a user');
-      const stored = await users.findById(result.right.id);
-      expect(stored?.email).to.equal('grace@navy.mil');
-      const job = await queue.get('email', `welcome-${result.right.id}`);
-      expect(job).to.include({ name: 'welcome', state: 'pending', requestId: 'req-1' });
+  context('RegisterUser', () => {
+    it('stores the user with the user role and queues one welcome e-mail keyed by the user', async () => {
+      const result = await register.execute({ name: 'Grace Hopper', email: 'grace@navy.mil', password: STRONG_PASSWORD });
+      if (E.isLeft(result)) throw new Error(JSON.stringify(result.left));
+      const users = c.get<UserRepository>(TYPES.UserRepository);
+      expect((await users.findById(result.right.id))?.email).to.equal('grace@navy.mil');
+      expect(result.right.roleIds).to.have.length(1);
+      const job = await c.get<JobQueue>(TYPES.JobQueue).get('email', `welcome-${result.right.id}`);
       expect(job?.data).to.deep.include({ to: 'grace@navy.mil', subject: 'Welcome to Nexus' });
+      expect((await users.findCredentials(result.right.email))?.passwordHash).to.match(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
     });
 
-    it('refuses a taken e-mail and queues nothing for it', async () => {
-      await createUser().execute({ name: 'A', email: 'same@x.io' });
-      const result = await createUser().execute({ name: 'B', email: 'SAME@x.io' });
+    it('reports every broken field and password rule together, and stores nothing', async () => {
+      const result = await register.execute({ name: '', email: 'x@y.io', password: 'short' });
+      expect(E.isLeft(result) && result.left._tag === 'ValidationFailed' && result.left.errors.map((e) => `${e.path}: ${e.message}`)).to.deep.equal([
+        'name: is required',
+        'password: must be at least 8 characters',
+        'password: must contain an uppercase letter',
+        'password: must contain a digit',
+        'password: must contain a symbol',
+        'password: is too easy to guess',
+      ]);
+      expect(await c.get<UserRepository>(TYPES.UserRepository).findByEmail('x@y.io' as never)).to.equal(null);
+    });
+
+    it("counts the person's own name and e-mail as easy guesses", async () => {
+      const mine = await register.execute({ name: 'Maximilian Oberhauser', email: 'maximilian@oberhauser.de', password: 'Oberhauser1!' });
+      expect(E.isLeft(mine) && mine.left._tag === 'ValidationFailed' && mine.left.errors.map((e) => e.message)).to.deep.equal(['is too easy to guess']);
+      const someoneElses = await register.execute({ name: 'Jane Doe', email: 'jane@doe.io', password: 'Oberhauser1!' });
+      expect(E.isRight(someoneElses)).to.equal(true);
+    });
+
+    it('refuses a taken e-mail whatever its case', async () => {
+      await register.execute({ name: 'A', email: 'same@x.io', password: STRONG_PASSWORD });
+      const result = await register.execute({ name: 'B', email: 'SAME@x.io', password: STRONG_PASSWORD });
       expect(result).to.deep.equal(E.left({ _tag: 'EmailAlreadyInUse', email: 'same@x.io' }));
-      expect((await queue.list('email', 0, 10)).total).to.equal(1);
-    });
-
-    it('returns ValidationFailed and stores nothing for bad input', async () => {
-      const result = await createUser().execute({ name: '', email: 'bad' });
-      expect(E.isLeft(result) && result.left._tag).to.equal('ValidationFailed');
-    });
-
-    it('keeps the user when the queue fails, and says so by throwing', async () => {
-      const failing: JobQueue = { ...queue, enqueue: async (_q: string, _n: string, _d: unknown, _o?: EnqueueOptions) => Promise.reject(new Error('queue down')) } as unknown as JobQueue;
-      const useCase = new CreateUser(users, failing, new ObjectIdGenerator(), fixedClock());
-      const error = await useCase.execute({ name: 'Q', email: 'q@x.io' }).catch((e: Error) => e);
-      expect((error as Error).message).to.equal('queue down');
-      expect(await users.findByEmail('q@x.io' as never)).to.not.equal(null);
     });
   });
 
-  context('GetUser', () => {
+  context('GetUser and UpdateUser', () => {
     it('reads through a cache that is down', async () => {
-      const created = await createUser().execute({ name: 'C', email: 'c@x.io' });
+      const users = new InMemoryUserRepository();
+      const created = await register.execute({ name: 'C', email: 'c@x.io', password: STRONG_PASSWORD });
       if (E.isLeft(created)) throw new Error('expected a user');
-      const result = await new GetUser(users, brokenCache, logger).execute(created.right.id);
+      await users.insert(created.right);
+      const result = await new GetUser(users, brokenCache, silentLogger()).execute(created.right.id);
       expect(E.isRight(result) && result.right.email).to.equal('c@x.io');
     });
 
     it('returns UserNotFound for an unknown id', async () => {
-      const result = await new GetUser(users, cache, logger).execute('0123456789abcdef01234567' as UserId);
+      const result = await c.get(GetUser).execute('0123456789abcdef01234567' as UserId);
       expect(result).to.deep.equal(E.left({ _tag: 'UserNotFound', userId: '0123456789abcdef01234567' }));
     });
-  });
 
-  context('UpdateUser', () => {
     it('drops the cached copy after a change', async () => {
-      const created = await createUser().execute({ name: 'D', email: 'd@x.io' });
+      const created = await register.execute({ name: 'D', email: 'd@x.io', password: STRONG_PASSWORD });
       if (E.isLeft(created)) throw new Error('expected a user');
       const id = created.right.id;
-      await new GetUser(users, cache, logger).execute(id);
+      const cache = c.get<Cache>(TYPES.Cache);
+      await c.get(GetUser).execute(id);
       expect(await cache.get(`user:${id}`)).to.not.equal(undefined);
-      await new UpdateUser(users, cache, fixedClock(), logger).execute(id, { name: 'Dee' });
+      await c.get(UpdateUser).execute(id, { name: 'Dee' });
       expect(await cache.get(`user:${id}`)).to.equal(undefined);
     });
 
     it('answers EmailAlreadyInUse when moving onto a taken address, and changes nothing', async () => {
-      await createUser().execute({ name: 'E', email: 'e@x.io' });
-      const other = await createUser().execute({ name: 'F', email: 'f@x.io' });
+      await register.execute({ name: 'E', email: 'e@x.io', password: STRONG_PASSWORD });
+      const other = await register.execute({ name: 'F', email: 'f@x.io', password: STRONG_PASSWORD });
       if (E.isLeft(other)) throw new Error('expected a user');
-      const result = await new UpdateUser(users, cache, fixedClock(), logger).execute(other.right.id, { email: 'E@x.io' });
+      const result = await c.get(UpdateUser).execute(other.right.id, { email: 'E@x.io' });
       expect(E.isLeft(result) && result.left._tag).to.equal('EmailAlreadyInUse');
-      expect((await users.findById(other.right.id))?.email).to.equal('f@x.io');
+      expect((await c.get<UserRepository>(TYPES.UserRepository).findById(other.right.id))?.email).to.equal('f@x.io');
+    });
+
+    it('is a separate cache instance per container (no state shared between tests)', async () => {
+      expect(c.get<Cache>(TYPES.Cache)).to.be.instanceOf(InMemoryCache);
+      expect((await embeddedContainer()).get<Cache>(TYPES.Cache)).to.not.equal(c.get<Cache>(TYPES.Cache));
     });
   });
 });

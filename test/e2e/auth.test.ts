@@ -1,0 +1,137 @@
+import { expect } from 'chai';
+import { SignJWT } from 'jose';
+import { eventually } from '../support/eventually';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, PROFILES, startTestApp, TEST_JWT_SECRET, type TestApp, USER_PASSWORD } from '../support/test-app';
+
+const NEW_PASSWORD = 'Saffron-Glacier-Voyage-31';
+
+for (const profile of PROFILES) {
+  describe(`e2e :: auth (${profile} profile)`, function () {
+    this.timeout(60_000);
+    let app: TestApp;
+
+    before(async function () {
+      this.timeout(120_000);
+      app = await startTestApp(this, profile);
+    });
+    after(async () => app?.close());
+
+    context('register', () => {
+      it('creates an account with the user role and queues its welcome e-mail', async () => {
+        const email = `reg.${profile}@example.com`;
+        const res = await app.http.post('/api/auth/register').send({ name: 'Reg Istered', email, password: USER_PASSWORD, age: 28 }).expect(201);
+        expect(res.body.data.user).to.include({ email, name: 'Reg Istered', age: 28 });
+        expect(JSON.stringify(res.body)).to.not.match(/hash|password/i);
+        const session = await app.login(email, USER_PASSWORD);
+        const me = await app.http.get('/api/auth/me').set('Authorization', session.auth).expect(200);
+        expect(me.body.data.roles.map((r: { name: string }) => r.name)).to.deep.equal(['user']);
+        expect(me.body.data.permissions).to.deep.equal([]);
+        await eventually(() => (app.smtp.to(email).length === 1 ? true : undefined), 10_000, 'welcome mail');
+      });
+
+      it('reports every broken password rule, and 409 for a taken e-mail', async () => {
+        const weak = await app.http.post('/api/auth/register').send({ name: 'W', email: `weak.${profile}@example.com`, password: 'abcdefgh' }).expect(400);
+        expect(weak.body.errors.map((e: { message: string }) => e.message)).to.deep.equal([
+          'must contain an uppercase letter',
+          'must contain a digit',
+          'must contain a symbol',
+          'is too easy to guess',
+        ]);
+        await app.http.post('/api/auth/register').send({ name: 'Dup', email: ADMIN_EMAIL.toUpperCase(), password: USER_PASSWORD }).expect(409);
+      });
+    });
+
+    context('login', () => {
+      it('answers 401 with one message for an unknown e-mail and a wrong password', async () => {
+        const unknown = await app.http.post('/api/auth/login').send({ email: `nobody.${profile}@example.com`, password: USER_PASSWORD }).expect(401);
+        const wrong = await app.http.post('/api/auth/login').send({ email: ADMIN_EMAIL, password: 'Wrong-Password-123' }).expect(401);
+        expect(unknown.body.message).to.equal(wrong.body.message).and.equal('Invalid email or password');
+      });
+
+      it('refuses an operator where the e-mail should be, with 400 and no login', async () => {
+        const res = await app.http.post('/api/auth/login').send({ email: { $ne: null }, password: { $gt: '' } }).expect(400);
+        expect(res.body.errors.map((e: { path: string }) => e.path)).to.have.members(['email.$ne', 'password.$gt']);
+      });
+
+      it('returns a token pair and the user, and sets the refresh cookie', async () => {
+        const res = await app.agent().post('/api/auth/login').send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).expect(200);
+        expect(res.body.data).to.include.keys('accessToken', 'refreshToken', 'tokenType', 'expiresIn', 'user');
+        expect(res.body.data.tokenType).to.equal('Bearer');
+        expect(res.body.data.expiresIn).to.equal(900);
+        expect(String(res.headers['set-cookie'])).to.match(/nexus_refresh=[^;]+; path=\/api\/auth;.*httponly/i);
+      });
+    });
+
+    context('sessions', () => {
+      it('rotates refresh tokens and, when a spent one comes back, revokes the whole family', async () => {
+        const s = await app.newUser('rotate');
+        const first = await app.http.post('/api/auth/refresh').send({ refreshToken: s.refreshToken }).expect(200);
+        const second = first.body.data.refreshToken as string;
+        expect(second).to.not.equal(s.refreshToken);
+        // The stolen (already spent) token comes back:
+        const reuse = await app.http.post('/api/auth/refresh').send({ refreshToken: s.refreshToken }).expect(401);
+        expect(reuse.body.message).to.include('already used');
+        // ...and the legitimate successor is dead too.
+        await app.http.post('/api/auth/refresh').send({ refreshToken: second }).expect(401);
+        const admin = await app.admin();
+        const audit = await app.http.get('/api/audit?action=auth.refresh.reused').set('Authorization', admin.auth).expect(200);
+        expect(audit.body.data.items.some((e: { target: { id: string } }) => e.target.id === s.userId)).to.equal(true);
+      });
+
+      it('revokes on logout', async () => {
+        const s = await app.newUser('logout');
+        await app.http.post('/api/auth/logout').send({ refreshToken: s.refreshToken }).expect(200);
+        await app.http.post('/api/auth/refresh').send({ refreshToken: s.refreshToken }).expect(401);
+      });
+
+      it('guards a cookie-carried refresh with the double-submit CSRF token', async () => {
+        const browser = app.agent();
+        const s = await app.newUser('cookie');
+        await browser.post('/api/auth/login').send({ email: s.email, password: s.password }).expect(200);
+        const refused = await browser.post('/api/auth/refresh').send({}).expect(403);
+        expect(refused.body.message).to.include('X-CSRF-Token');
+        const csrf = await browser.get('/api/csrf-token').expect(200);
+        await browser.post('/api/auth/refresh').set('X-CSRF-Token', 'not-the-token').send({}).expect(403);
+        const ok = await browser.post('/api/auth/refresh').set('X-CSRF-Token', csrf.body.data.csrfToken).send({}).expect(200);
+        expect(ok.body.data.accessToken).to.be.a('string');
+      });
+
+      it('answers 401 for an expired, a tampered and a foreign-signed access token', async () => {
+        const s = await app.newUser('jwt');
+        const key = new TextEncoder().encode(TEST_JWT_SECRET);
+        const expired = await new SignJWT({ sid: 'x' }).setProtectedHeader({ alg: 'HS256' }).setSubject(s.userId).setIssuer('nexus').setAudience('nexus-api').setIssuedAt(1_700_000_000).setExpirationTime(1_700_000_900).sign(key);
+        const foreign = await new SignJWT({ sid: 'x' }).setProtectedHeader({ alg: 'HS256' }).setSubject(s.userId).setIssuer('nexus').setAudience('nexus-api').setExpirationTime('10m').sign(new TextEncoder().encode('another-secret-another-secret-another'));
+        const [h, p, sig] = s.accessToken.split('.');
+        const tampered = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), sub: '0123456789abcdef01234567' })).toString('base64url')}.${sig}`;
+        for (const token of [expired, foreign, tampered, 'garbage']) {
+          const res = await app.http.get('/api/auth/me').set('Authorization', `Bearer ${token}`).expect(401);
+          expect(res.headers['www-authenticate']).to.equal('Bearer');
+        }
+        await app.http.get('/api/auth/me').set('Authorization', s.auth).expect(200);
+        await app.http.get('/api/auth/me').expect(401);
+      });
+    });
+
+    context('change password', () => {
+      it('refuses a wrong current password, a weak one and a recent one; then revokes the other sessions', async () => {
+        const s = await app.newUser('pw');
+        const other = await app.login(s.email, s.password);
+        const wrong = await app.http.post('/api/auth/password').set('Authorization', s.auth).send({ currentPassword: 'Not-It-123!', newPassword: NEW_PASSWORD }).expect(400);
+        expect(wrong.body.errors).to.deep.equal([{ path: 'currentPassword', message: 'is not correct' }]);
+        const weak = await app.http.post('/api/auth/password').set('Authorization', s.auth).send({ currentPassword: s.password, newPassword: 'password' }).expect(400);
+        expect(weak.body.errors.every((e: { path: string }) => e.path === 'newPassword')).to.equal(true);
+        const same = await app.http.post('/api/auth/password').set('Authorization', s.auth).send({ currentPassword: s.password, newPassword: s.password }).expect(400);
+        expect(same.body.errors).to.deep.equal([{ path: 'newPassword', message: 'must differ from your last 5 passwords' }]);
+
+        await app.http.post('/api/auth/password').set('Authorization', s.auth).send({ currentPassword: s.password, newPassword: NEW_PASSWORD }).expect(200);
+        await app.http.post('/api/auth/refresh').send({ refreshToken: other.refreshToken }).expect(401);
+        await app.http.post('/api/auth/refresh').send({ refreshToken: s.refreshToken }).expect(200);
+        await app.http.post('/api/auth/login').send({ email: s.email, password: s.password }).expect(401);
+        await app.login(s.email, NEW_PASSWORD);
+        // Back to the first password: still remembered.
+        const back = await app.http.post('/api/auth/password').set('Authorization', s.auth).send({ currentPassword: NEW_PASSWORD, newPassword: s.password }).expect(400);
+        expect(back.body.errors[0].message).to.equal('must differ from your last 5 passwords');
+      });
+    });
+  });
+}
