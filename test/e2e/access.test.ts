@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { Test } from 'supertest';
 import { PROFILES, startTestApp, type TestApp } from '../support/test-app';
 
 type Perm = { resource: string; action: string };
@@ -53,7 +54,7 @@ for (const profile of PROFILES) {
           ['get', '/api/audit'],
         ];
         for (const [method, path, body] of routes) {
-          const agent = app.http as unknown as Record<string, (p: string) => import('supertest').Test>;
+          const agent = app.http as unknown as Record<string, (p: string) => Test>;
           const denied = await agent[method]!(path).set('Authorization', u.auth).send(body ?? {});
           expect(denied.status, `${method.toUpperCase()} ${path}`).to.equal(403);
           expect(denied.body.message).to.match(/^You need the \w+:\w+ permission$/);

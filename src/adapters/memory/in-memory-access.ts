@@ -111,7 +111,7 @@ export class InMemoryApiKeyRepository implements ApiKeyRepository {
 export class InMemoryAuditLog implements AuditLog {
   private readonly entries: AuditEntry[] = [];
 
-  async append(entry: AuditEntry): Promise<void> {
+  async append(entry: AuditEntry, _tx?: Tx): Promise<void> {
     this.entries.push(copy(entry));
   }
   async list(query: AuditQuery): Promise<{ items: AuditEntry[]; total: number }> {
