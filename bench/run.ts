@@ -4,6 +4,8 @@ import autocannon from 'autocannon';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import argon2 from 'argon2';
+import { OWASP_ARGON2ID } from '../src/adapters/security/argon2-password-hasher';
 import { freePort, mongoService, redisService, stopAllServices, uniqueDbName, waitForPort } from '../test/support/services';
 
 const ROOT = resolve(__dirname, '..');
@@ -20,11 +22,23 @@ interface Figure {
   readonly rssMb?: number;
 }
 
+const ADMIN = { email: 'bench-admin@example.com', password: 'Bench-Admin-Password-91!' };
+
 const start = async (entry: string, env: Record<string, string>): Promise<{ port: number; child: ChildProcess }> => {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'production', JWT_SECRET: 'bench-secret-bench-secret-bench-secret', ...env },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      JWT_SECRET: 'bench-secret-bench-secret-bench-secret',
+      NEXUS_ADMIN_EMAIL: ADMIN.email,
+      NEXUS_ADMIN_PASSWORD: ADMIN.password,
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitForPort(port, 60_000, child);
@@ -52,25 +66,65 @@ const load = async (name: string, options: autocannon.Options): Promise<Figure> 
   return { name, reqPerSec: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx + r.errors };
 };
 
-const uniqueUserBody = (): string => JSON.stringify({ name: 'Bench User', email: `bench-${process.pid}-${++unique}@example.com`, age: 30 });
+const uniqueUserBody = (): string =>
+  JSON.stringify({ name: 'Bench User', email: `bench-${process.pid}-${++unique}@example.com`, age: 30, password: 'Tangerine-Lighthouse-58!' });
 
-const measureNexus = async (profile: string, env: Record<string, string>, ceiling: { get: number; post: number }): Promise<Figure[]> => {
+/**
+ * The ceiling for login: argon2id verifies per second with our parameters, on as many
+ * concurrent verifies as libuv runs, measured in this process.
+ */
+const argon2VerifyRate = async (seconds: number): Promise<Figure> => {
+  const hash = await argon2.hash(ADMIN.password, OWASP_ARGON2ID);
+  const latencies: number[] = [];
+  const deadline = Date.now() + seconds * 1000;
+  const worker = async () => {
+    while (Date.now() < deadline) {
+      const t = performance.now();
+      await argon2.verify(hash, ADMIN.password);
+      latencies.push(performance.now() - t);
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0);
+  return { name: 'ceiling: bare argon2id verify (4 at a time)', reqPerSec: Math.round(latencies.length / seconds), p50Ms: pct(0.5), p99Ms: pct(0.99), non2xx: 0 };
+};
+
+interface Ceilings {
+  readonly get: number;
+  readonly post: number;
+  readonly argon2: number;
+}
+
+const measureNexus = async (profile: string, env: Record<string, string>, ceiling: Ceilings): Promise<Figure[]> => {
   const { port, child } = await start('src/infrastructure/server.ts', env);
   try {
     const base = `http://127.0.0.1:${port}`;
-    const created = await fetch(`${base}/api/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: uniqueUserBody() });
-    const id = ((await created.json()) as { data: { id: string } }).data.id;
-    const get = await load(`${profile}: GET /api/users/:id (cached)`, { url: `${base}/api/users/${id}` });
-    const post = await load(`${profile}: POST /api/users`, {
-      url: `${base}/api/users`,
+    const json = { 'content-type': 'application/json' };
+    const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: json, body: JSON.stringify(ADMIN) });
+    const token = ((await login.json()) as { data: { accessToken: string } }).data.accessToken;
+    const auth = { ...json, authorization: `Bearer ${token}` };
+    // Enough users for a full first page, created through the API.
+    let id = '';
+    for (let i = 0; i < 25; i++) {
+      const created = await fetch(`${base}/api/users`, { method: 'POST', headers: auth, body: uniqueUserBody() });
+      id = ((await created.json()) as { data: { id: string } }).data.id;
+    }
+    const get = await load(`${profile}: GET /api/users/:id (cached, bearer)`, { url: `${base}/api/users/${id}`, headers: auth });
+    const list = await load(`${profile}: GET /api/users?page=1&limit=20 (bearer)`, { url: `${base}/api/users?page=1&limit=20`, headers: auth });
+    const post = await load(`${profile}: POST /api/auth/register`, {
+      url: `${base}/api/auth/register`,
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: json,
       requests: [{ setupRequest: (req) => ({ ...req, body: uniqueUserBody() }) }],
     });
+    const loginLoad = await load(`${profile}: POST /api/auth/login`, { url: `${base}/api/auth/login`, method: 'POST', headers: json, body: JSON.stringify(ADMIN), connections: 4 });
     const rss = rssMb(child);
     return [
       { ...get, ratio: get.reqPerSec / ceiling.get, rssMb: rss },
-      { ...post, ratio: post.reqPerSec / ceiling.post, rssMb: rss },
+      { ...list, ratio: list.reqPerSec / ceiling.get, rssMb: rss },
+      { ...post, ratio: post.reqPerSec / ceiling.argon2, rssMb: rss },
+      { ...loginLoad, ratio: loginLoad.reqPerSec / ceiling.argon2, rssMb: rss },
     ];
   } finally {
     await stop(child);
@@ -90,7 +144,9 @@ const main = async (): Promise<void> => {
   });
   figures.push({ ...bareGet, ratio: 1, rssMb: rssMb(bare.child) }, { ...barePost, ratio: 1, rssMb: rssMb(bare.child) });
   await stop(bare.child);
-  const ceiling = { get: bareGet.reqPerSec, post: barePost.reqPerSec };
+  const argon2Ceiling = await argon2VerifyRate(DURATION);
+  figures.push({ ...argon2Ceiling, ratio: 1 });
+  const ceiling = { get: bareGet.reqPerSec, post: barePost.reqPerSec, argon2: argon2Ceiling.reqPerSec };
 
   figures.push(...(await measureNexus('embedded', {}, ceiling)));
 
