@@ -25,4 +25,6 @@ export const TYPES = {
   UpdateUser: Symbol.for('UpdateUser'),
   SendEmail: Symbol.for('SendEmail'),
   RegisterUser: Symbol.for('RegisterUser'),
+  ManageUsers: Symbol.for('ManageUsers'),
+  Alerts: Symbol.for('Alerts'),
 } as const;

@@ -10,7 +10,9 @@ import { Login } from '../application/auth/login';
 import { Logout, RefreshSession } from '../application/auth/refresh-session';
 import type { RegisterUser } from '../application/auth/register-user';
 import { SeedAccess } from '../application/auth/seed-access';
-import type { SendEmail } from '../application/jobs/send-email';
+import { ManageJobs } from '../application/jobs/manage-jobs';
+import { ProcessData, SendEmail, WeeklyReport } from '../application/jobs/processors';
+import type { JobQueue } from '../application/ports/job-queue.port';
 import type { HealthCheck } from '../application/ports/health-check.port';
 import type { JobHandlers } from '../application/ports/job-queue.port';
 import type { Logger } from '../application/ports/logger.port';
@@ -45,6 +47,7 @@ export const createHttpApp = ({ container: c, config }: Runtime): Koa =>
     roles: c.get(ManageRoles),
     apiKeys: c.get(ManageApiKeys),
     audit: c.get(ListAudit),
+    jobs: c.get(ManageJobs),
     healthChecks: c.get<HealthCheck[]>(TYPES.HealthChecks),
   });
 
@@ -52,4 +55,16 @@ export const createHttpApp = ({ container: c, config }: Runtime): Koa =>
 export const seedAccess = ({ container, config }: Runtime): Promise<void> => container.get(SeedAccess).execute(config.auth.admin);
 
 export const createJobHandlers = ({ container }: Runtime): JobHandlers =>
-  buildJobHandlers({ sendEmail: container.get<SendEmail>(TYPES.SendEmail) });
+  buildJobHandlers({ sendEmail: container.get(SendEmail), processData: container.get(ProcessData), weeklyReport: container.get(WeeklyReport) });
+
+/** Registers the recurring jobs (idempotent: run by every worker at start-up). */
+export const registerSchedules = async ({ container, config }: Runtime): Promise<void> => {
+  await container.get<JobQueue>(TYPES.JobQueue).upsertSchedule({
+    id: 'weekly-report',
+    queue: 'reports',
+    name: 'weekly-report',
+    pattern: config.jobs.reportCron,
+    timeZone: config.jobs.reportTimeZone,
+    data: {},
+  });
+};

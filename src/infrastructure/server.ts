@@ -4,7 +4,7 @@ import type { JobWorker } from '../application/ports/job-queue.port';
 import { TYPES } from '../application/symbols';
 import { buildContainer } from './container/container';
 import { ConfigError, type Config, loadConfig } from './config/load-config';
-import { createHttpApp, createJobHandlers, seedAccess } from './http';
+import { createHttpApp, createJobHandlers, registerSchedules, seedAccess } from './http';
 import { closeServer, EXIT_CONFIG, EXIT_UNAVAILABLE, failStartup, onShutdown } from './lifecycle';
 import { WinstonLogger } from './logger';
 
@@ -32,7 +32,10 @@ const main = async (): Promise<void> => {
 
   // The embedded profile has no separate worker: the API runs its own jobs.
   const worker = config.profile === 'embedded' ? runtime.container.get<JobWorker>(TYPES.JobWorker) : undefined;
-  if (worker) await worker.start(createJobHandlers(runtime));
+  if (worker) {
+    await registerSchedules(runtime);
+    await worker.start(createJobHandlers(runtime));
+  }
 
   const app = createHttpApp(runtime);
   const server = app.listen(config.http.port, config.http.host);

@@ -3,7 +3,7 @@ import type { JobWorker } from '../application/ports/job-queue.port';
 import { TYPES } from '../application/symbols';
 import { buildContainer } from './container/container';
 import { ConfigError, type Config, loadConfig } from './config/load-config';
-import { createJobHandlers } from './http';
+import { createJobHandlers, registerSchedules } from './http';
 import { EXIT_CONFIG, EXIT_UNAVAILABLE, failStartup, onShutdown } from './lifecycle';
 import { WinstonLogger } from './logger';
 
@@ -25,6 +25,7 @@ const main = async (): Promise<void> => {
     failStartup(logger, `start-up failed: ${err.message}`, EXIT_UNAVAILABLE),
   );
   const worker = runtime.container.get<JobWorker>(TYPES.JobWorker);
+  await registerSchedules(runtime);
   await worker.start(createJobHandlers(runtime));
   logger.info('worker ready');
 

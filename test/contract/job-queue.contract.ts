@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { Alerts } from '../../src/application/ports/alerts.port';
 import { type JobHandlers, type JobQueue, type JobWorker, PermanentJobFailure, type RunningJob } from '../../src/application/ports/job-queue.port';
 import { DEFAULT_RETRY_POLICIES, deadLetterId, type DeadLetter, type QueueName, type RetryPolicy } from '../../src/domain/jobs/job';
 import { eventually, sleep } from '../support/eventually';
@@ -6,7 +7,16 @@ import { eventually, sleep } from '../support/eventually';
 export interface JobSystem {
   readonly queue: JobQueue;
   readonly worker: JobWorker;
+  readonly alerts: RecordingAlerts;
   cleanup(): Promise<void>;
+}
+
+/** Keeps every dead letter it is told about. */
+export class RecordingAlerts implements Alerts {
+  readonly letters: DeadLetter[] = [];
+  async deadLetter(letter: DeadLetter): Promise<void> {
+    this.letters.push(letter);
+  }
 }
 
 export interface JobSystemOptions {
@@ -130,6 +140,7 @@ export const jobQueueContract = (name: string, make: MakeJobSystem): void => {
       await sleep(300);
       const listed = await queue.list('dead-letter', 0, 50);
       expect(listed.items.filter((j) => (j.data as DeadLetter).originalJobId === id)).to.have.length(1);
+      expect(system.alerts.letters.filter((l) => l.originalJobId === id)).to.have.length(1);
     });
 
     it('does not retry a permanent failure', async () => {
@@ -198,6 +209,29 @@ export const jobQueueContract = (name: string, make: MakeJobSystem): void => {
       await worker.stop();
       expect(finishedRun).to.equal(true);
       expect((await queue.get('email', id))?.state).to.equal('completed');
+    });
+
+    it('registers a schedule idempotently and lists it with its next run', async () => {
+      const { queue } = await open();
+      const spec = { id: 'weekly', queue: 'reports' as const, name: 'weekly-report', pattern: '0 9 * * 1', timeZone: 'Europe/Berlin', data: {} };
+      await queue.upsertSchedule(spec);
+      const again = await queue.upsertSchedule(spec);
+      const listed = (await queue.listSchedules()).filter((s) => s.id === 'weekly');
+      expect(listed).to.have.length(1);
+      expect(listed[0]).to.include({ queue: 'reports', name: 'weekly-report', pattern: '0 9 * * 1', timeZone: 'Europe/Berlin' });
+      const next = again.next!;
+      expect(next.getTime()).to.be.greaterThan(Date.now());
+      // Monday, 09:00 in Berlin.
+      const berlin = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(next);
+      expect(berlin).to.equal('Mon 09:00');
+    });
+
+    it('runs scheduled jobs when they fall due', async () => {
+      const { queue, worker } = await open();
+      let runs = 0;
+      await worker.start({ reports: async () => void (runs += 1) });
+      await queue.upsertSchedule({ id: 'every-second', queue: 'reports', name: 'tick', pattern: '* * * * * *', timeZone: 'UTC', data: {} });
+      await eventually(() => (runs >= 2 ? true : undefined), 6000, 'two scheduled runs');
     });
 
     it('lists and removes the jobs of a queue', async () => {

@@ -1,7 +1,7 @@
 import { type Job, type JobsOptions, Queue, type QueueOptions, type JobType } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { currentContext } from '../../application/context';
-import type { EnqueueOptions, JobQueue, JobView } from '../../application/ports/job-queue.port';
+import type { EnqueueOptions, JobQueue, JobView, Schedule, ScheduleSpec } from '../../application/ports/job-queue.port';
 import { type JobPriority, type JobState, QUEUE_NAMES, type QueueName, type RetryPolicy } from '../../domain/jobs/job';
 
 /** BullMQ: 1 is the highest priority. Every job gets one so that order is by priority, then age. */
@@ -81,6 +81,35 @@ export class BullmqJobQueue implements JobQueue {
     if (!job) return false;
     await job.remove();
     return true;
+  }
+
+  async upsertSchedule(spec: ScheduleSpec): Promise<Schedule> {
+    const policy = this.retry[spec.queue];
+    await this.queue(spec.queue).upsertJobScheduler(
+      spec.id,
+      { pattern: spec.pattern, tz: spec.timeZone },
+      { name: spec.name, data: { payload: spec.data } satisfies Envelope, opts: { attempts: policy.attempts, backoff: { type: BACKOFF_TYPE }, priority: BULLMQ_PRIORITY.normal } },
+    );
+    const stored = await this.queue(spec.queue).getJobScheduler(spec.id);
+    return { id: spec.id, queue: spec.queue, name: spec.name, pattern: spec.pattern, timeZone: spec.timeZone, next: stored?.next ? new Date(stored.next) : null };
+  }
+
+  async listSchedules(): Promise<Schedule[]> {
+    const all = await Promise.all(
+      QUEUE_NAMES.map(async (queueName) =>
+        (await this.queue(queueName).getJobSchedulers(0, -1, true)).map(
+          (s): Schedule => ({
+            id: s.key,
+            queue: queueName,
+            name: s.name,
+            pattern: s.pattern ?? '',
+            timeZone: s.tz ?? 'UTC',
+            next: s.next ? new Date(s.next) : null,
+          }),
+        ),
+      ),
+    );
+    return all.flat();
   }
 
   async ping(): Promise<void> {

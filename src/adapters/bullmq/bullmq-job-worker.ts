@@ -2,6 +2,7 @@ import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { runInContext } from '../../application/context';
 import { type JobHandler, type JobHandlers, type JobWorker, PermanentJobFailure, type RunningJob } from '../../application/ports/job-queue.port';
+import type { Alerts } from '../../application/ports/alerts.port';
 import type { Logger } from '../../application/ports/logger.port';
 import { backoffDelay, type DeadLetter, deadLetterId, type QueueName, type RetryPolicy } from '../../domain/jobs/job';
 import { BACKOFF_TYPE, type BullmqJobQueue, type Envelope } from './bullmq-job-queue';
@@ -26,6 +27,7 @@ export class BullmqJobWorker implements JobWorker {
     private readonly connection: Redis,
     private readonly queues: BullmqJobQueue,
     private readonly logger: Logger,
+    private readonly alerts: Alerts,
     private readonly options: BullmqWorkerOptions,
     private readonly prefix = 'nexus',
   ) {}
@@ -100,5 +102,6 @@ export class BullmqJobWorker implements JobWorker {
       ...(envelope.requestId === undefined ? {} : { requestId: envelope.requestId }),
     });
     this.logger.error('job moved to the dead-letter queue', { queue, jobId: job.id, attempts });
+    await this.alerts.deadLetter(letter).catch((err: unknown) => this.logger.warn('alert failed', { error: String(err) }));
   }
 }

@@ -3,6 +3,7 @@ import type Router from '@koa/router';
 import Koa from 'koa';
 import type { ManageApiKeys } from '../../application/api-keys/api-keys';
 import type { ListAudit } from '../../application/audit/list-audit';
+import type { ManageJobs } from '../../application/jobs/manage-jobs';
 import type { Authenticate } from '../../application/auth/authenticate';
 import type { HealthCheck } from '../../application/ports/health-check.port';
 import type { Logger } from '../../application/ports/logger.port';
@@ -11,6 +12,7 @@ import { apiKeysRoutes } from './api-keys/api-keys.routes';
 import { auditRoutes } from './audit/audit.routes';
 import { type AuthRoutesDeps, authRoutes } from './auth/auth.routes';
 import { healthRoutes } from './health/health.routes';
+import { jobsRoutes } from './jobs/jobs.routes';
 import { accessLog } from './middleware/access-log';
 import { authenticate } from './middleware/authenticate';
 import { errorHandler } from './middleware/errors';
@@ -34,6 +36,7 @@ export interface HttpDeps {
   readonly roles: ManageRoles;
   readonly apiKeys: ManageApiKeys;
   readonly audit: ListAudit;
+  readonly jobs: ManageJobs;
   readonly healthChecks: readonly HealthCheck[];
 }
 
@@ -44,7 +47,7 @@ export const buildHttpApp = (deps: HttpDeps): Koa => {
   app.silent = true;
 
   const health = healthRoutes({ checks: deps.healthChecks, timeoutMs: deps.options.healthTimeoutMs, startedAt: Date.now() });
-  const routers: Router[] = [authRoutes(deps.auth), usersRoutes(deps.users), rolesRoutes(deps.roles), apiKeysRoutes(deps.apiKeys), auditRoutes(deps.audit)];
+  const routers: Router[] = [authRoutes(deps.auth), usersRoutes(deps.users), rolesRoutes(deps.roles), apiKeysRoutes(deps.apiKeys), auditRoutes(deps.audit), jobsRoutes(deps.jobs)];
 
   app.use(requestContext());
   app.use(accessLog(deps.logger));

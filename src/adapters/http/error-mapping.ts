@@ -1,12 +1,13 @@
 import type { ApiKeyError } from '../../domain/api-keys/api-key';
 import type { AuthError } from '../../domain/auth/auth.errors';
+import type { JobError } from '../../domain/jobs/job';
 import { permissionKey } from '../../domain/roles/permission';
 import type { RoleError } from '../../domain/roles/role.errors';
 import type { FieldError, ValidationFailed } from '../../domain/shared/field-error';
 import type { UserError } from '../../domain/users/user.errors';
 
 /** Every expected failure a use case can return. Adding a tag without a case below fails the build. */
-export type AppError = ValidationFailed | UserError | AuthError | RoleError | ApiKeyError;
+export type AppError = ValidationFailed | UserError | AuthError | RoleError | ApiKeyError | JobError;
 
 export interface HttpFailure {
   readonly status: number;
@@ -58,5 +59,9 @@ export const toHttpFailure = (error: AppError): HttpFailure => {
       return { status: 409, message: 'The role was changed by someone else; read it again and retry' };
     case 'ApiKeyNotFound':
       return { status: 404, message: 'API key not found' };
+    case 'QueueNotFound':
+      return { status: 404, message: `No queue called ${error.queue}` };
+    case 'JobNotFound':
+      return { status: 404, message: 'Job not found' };
   }
 };

@@ -1,3 +1,4 @@
+import { CronExpressionParser } from 'cron-parser';
 import { injectable } from 'inversify';
 import { currentContext, runInContext } from '../../application/context';
 import {
@@ -8,7 +9,10 @@ import {
   type JobWorker,
   PermanentJobFailure,
   type RunningJob,
+  type Schedule,
+  type ScheduleSpec,
 } from '../../application/ports/job-queue.port';
+import type { Alerts } from '../../application/ports/alerts.port';
 import type { Logger } from '../../application/ports/logger.port';
 import {
   backoffDelay,
@@ -62,10 +66,12 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
   private seq = 0;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
+  private readonly schedules = new Map<string, { spec: ScheduleSpec; timer?: NodeJS.Timeout; next: Date | null }>();
 
   constructor(
     private readonly logger: Logger,
     private readonly options: InProcessJobQueueOptions,
+    private readonly alerts?: Alerts,
   ) {}
 
   async enqueue(queue: QueueName, name: string, data: unknown, options: EnqueueOptions = {}): Promise<{ id: string }> {
@@ -107,6 +113,32 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
     return this.jobs.delete(key(queue, id));
   }
 
+  async upsertSchedule(spec: ScheduleSpec): Promise<Schedule> {
+    const existing = this.schedules.get(spec.id);
+    if (existing?.timer) clearTimeout(existing.timer);
+    const entry: { spec: ScheduleSpec; timer?: NodeJS.Timeout; next: Date | null } = { spec, next: null };
+    this.schedules.set(spec.id, entry);
+    this.arm(entry);
+    return toSchedule(entry.spec, entry.next);
+  }
+
+  async listSchedules(): Promise<Schedule[]> {
+    return [...this.schedules.values()].map((e) => toSchedule(e.spec, e.next));
+  }
+
+  /** Sets a timer for the schedule's next time; each firing enqueues one job, keyed by that time. */
+  private arm(entry: { spec: ScheduleSpec; timer?: NodeJS.Timeout; next: Date | null }): void {
+    entry.next = nextRun(entry.spec.pattern, entry.spec.timeZone, new Date());
+    if (!entry.next) return;
+    const at = entry.next.getTime();
+    // setTimeout holds at most ~24.8 days; a longer wait re-arms on the way.
+    entry.timer = setTimeout(() => {
+      if (Date.now() >= at) void this.enqueue(entry.spec.queue, entry.spec.name, entry.spec.data, { jobId: `${entry.spec.id}-${at}` });
+      this.arm(entry);
+    }, Math.min(at - Date.now(), 2 ** 31 - 1));
+    entry.timer.unref();
+  }
+
   async ping(): Promise<void> {}
 
   async start(handlers: JobHandlers): Promise<void> {
@@ -117,6 +149,7 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
 
   async stop(): Promise<void> {
     this.started = false;
+    for (const entry of this.schedules.values()) if (entry.timer) clearTimeout(entry.timer);
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = Infinity;
@@ -226,6 +259,7 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
       ...(job.requestId === undefined ? {} : { requestId: job.requestId }),
     });
     this.logger.error('job moved to the dead-letter queue', { queue: job.queue, jobId: job.id, attempts: job.attemptsMade });
+    await this.alerts?.deadLetter(letter).catch((err: unknown) => this.logger.warn('alert failed', { error: String(err) }));
   }
 
   private forgetOldFinished(queue: QueueName): void {
@@ -258,4 +292,19 @@ const view = (job: JobRecord): JobView => ({
   ...(job.failedReason === undefined ? {} : { failedReason: job.failedReason }),
   ...(job.requestId === undefined ? {} : { requestId: job.requestId }),
   createdAt: job.createdAt,
+});
+
+/** The next time `pattern` fires after `from`, in `timeZone`; null if it never does. */
+export const nextRun = (pattern: string, timeZone: string, from: Date): Date | null => {
+  const expression = CronExpressionParser.parse(pattern, { currentDate: from, tz: timeZone });
+  return expression.hasNext() ? expression.next().toDate() : null;
+};
+
+const toSchedule = (spec: ScheduleSpec, next: Date | null): Schedule => ({
+  id: spec.id,
+  queue: spec.queue,
+  name: spec.name,
+  pattern: spec.pattern,
+  timeZone: spec.timeZone,
+  next,
 });

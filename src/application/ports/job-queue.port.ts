@@ -31,7 +31,28 @@ export interface JobQueue {
   /** One page of a queue's jobs, oldest first (used to list the dead-letter queue). */
   list(queue: QueueName, offset: number, limit: number): Promise<{ items: JobView[]; total: number }>;
   remove(queue: QueueName, id: string): Promise<boolean>;
+  /** Creates or replaces a recurring job (cron `pattern` in `timeZone`); idempotent by `id`. */
+  upsertSchedule(schedule: ScheduleSpec): Promise<Schedule>;
+  listSchedules(): Promise<Schedule[]>;
   ping(): Promise<void>;
+}
+
+export interface ScheduleSpec {
+  readonly id: string;
+  readonly queue: QueueName;
+  readonly name: string;
+  readonly pattern: string;
+  readonly timeZone: string;
+  readonly data: unknown;
+}
+
+export interface Schedule {
+  readonly id: string;
+  readonly queue: QueueName;
+  readonly name: string;
+  readonly pattern: string;
+  readonly timeZone: string;
+  readonly next: Date | null;
 }
 
 /** What a processor sees of the job it runs. */

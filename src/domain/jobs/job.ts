@@ -51,3 +51,17 @@ export interface DeadLetter {
 }
 
 export const deadLetterId = (queue: QueueName, jobId: string): string => `${queue}-${jobId}`;
+
+export type JobError =
+  | { readonly _tag: 'QueueNotFound'; readonly queue: string }
+  | { readonly _tag: 'JobNotFound'; readonly queue: string; readonly jobId: string };
+
+/** Payload keys whose values never leave the job system (job views over HTTP, logs). */
+const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|authorization|hash/i;
+
+/** A copy of `data` with secret-looking values replaced, at any depth. */
+export const withoutSecrets = (data: unknown, depth = 0): unknown => {
+  if (data === null || typeof data !== 'object' || depth > 10) return data;
+  if (Array.isArray(data)) return data.map((d) => withoutSecrets(d, depth + 1));
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[REDACTED]' : withoutSecrets(v, depth + 1)]));
+};

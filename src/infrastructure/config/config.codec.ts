@@ -112,6 +112,8 @@ export const EnvCodec = t.type({
   JOB_ATTEMPTS_REPORTS: optional(int(1, 100)),
   JOB_BACKOFF_REPORTS: optional(msList),
   JOB_LOCK_DURATION_MS: withDefault(int(1000, 600_000), 30_000),
+  REPORT_CRON: withDefault(text(), '0 9 * * 1'),
+  REPORT_TIMEZONE: withDefault(text(), 'UTC'),
 });
 export type Env = t.TypeOf<typeof EnvCodec>;
 

@@ -1,3 +1,4 @@
+import { CronExpressionParser } from 'cron-parser';
 import * as E from 'fp-ts/Either';
 import { DEFAULT_RETRY_POLICIES, type QueueName, type RetryPolicy } from '../../domain/jobs/job';
 import { decodeEnv, type Env } from './config.codec';
@@ -22,6 +23,8 @@ export interface Config {
   readonly jobs: {
     readonly concurrency: number;
     readonly lockDurationMs: number;
+    readonly reportCron: string;
+    readonly reportTimeZone: string;
     readonly retry: Readonly<Record<QueueName, RetryPolicy>>;
   };
 }
@@ -47,6 +50,11 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
   if (e.NODE_ENV === 'production' && e.JWT_SECRET === undefined) problems.push('JWT_SECRET: is required when NODE_ENV=production');
   if ((e.NEXUS_ADMIN_EMAIL === undefined) !== (e.NEXUS_ADMIN_PASSWORD === undefined)) {
     problems.push('NEXUS_ADMIN_EMAIL and NEXUS_ADMIN_PASSWORD: set both to create the first admin, or neither');
+  }
+  try {
+    CronExpressionParser.parse(e.REPORT_CRON, { tz: e.REPORT_TIMEZONE });
+  } catch (err) {
+    problems.push(`REPORT_CRON / REPORT_TIMEZONE: ${(err as Error).message}`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -77,6 +85,8 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     jobs: {
       concurrency: e.WORKER_CONCURRENCY,
       lockDurationMs: e.JOB_LOCK_DURATION_MS,
+      reportCron: e.REPORT_CRON,
+      reportTimeZone: e.REPORT_TIMEZONE,
       retry: {
         email: retry('email', e.JOB_ATTEMPTS_EMAIL, e.JOB_BACKOFF_EMAIL),
         'data-processing': retry('data-processing', e.JOB_ATTEMPTS_DATA_PROCESSING, e.JOB_BACKOFF_DATA_PROCESSING),

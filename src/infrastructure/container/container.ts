@@ -1,7 +1,10 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
 import type { Redis } from 'ioredis';
-import { SendEmail } from '../../application/jobs/send-email';
+import { ManageJobs } from '../../application/jobs/manage-jobs';
+import { ProcessData, SendEmail, WeeklyReport } from '../../application/jobs/processors';
+import type { Alerts } from '../../application/ports/alerts.port';
+import { LogAlerts } from '../../adapters/alerts/log-alerts';
 import type { Cache } from '../../application/ports/cache.port';
 import type { HealthCheck } from '../../application/ports/health-check.port';
 import type { JobQueue, JobWorker } from '../../application/ports/job-queue.port';
@@ -96,6 +99,7 @@ export const buildContainer = async (config: Config, options: BuildOptions): Pro
   container.bind(TYPES.Logger).toConstantValue(logger);
   container.bind(TYPES.Clock).to(SystemClock);
   container.bind(TYPES.IdGenerator).to(ObjectIdGenerator);
+  container.bind<Alerts>(TYPES.Alerts).toConstantValue(new LogAlerts(logger));
   bindSecurity(container, config, logger);
 
   try {
@@ -112,7 +116,7 @@ export const buildContainer = async (config: Config, options: BuildOptions): Pro
 };
 
 const bindEmbedded = (container: Container, config: Config, logger: Logger): void => {
-  const queue = new InProcessJobQueue(logger, { retry: config.jobs.retry, concurrency: config.jobs.concurrency });
+  const queue = new InProcessJobQueue(logger, { retry: config.jobs.retry, concurrency: config.jobs.concurrency }, new LogAlerts(logger));
   const mailer: Mailer = config.mail.smtpUrl ? new SmtpMailer(config.mail.smtpUrl, config.mail.from) : new OutboxMailer(logger, config.mail.outboxDir);
   container.bind<UserRepository>(TYPES.UserRepository).toConstantValue(new InMemoryUserRepository());
   container.bind<RoleRepository>(TYPES.RoleRepository).toConstantValue(new InMemoryRoleRepository());
@@ -175,7 +179,7 @@ const bindProduction = async (container: Container, config: Config, logger: Logg
   if (role === 'worker') {
     const workerRedis = await connectRedis(redisConfig.url, { name: 'worker', failFast: false, connectTimeoutMs: connectMs });
     closers.push(() => quit(workerRedis));
-    const worker = new BullmqJobWorker(workerRedis, queue, logger, {
+    const worker = new BullmqJobWorker(workerRedis, queue, logger, new LogAlerts(logger), {
       concurrency: config.jobs.concurrency,
       retry: config.jobs.retry,
       lockDurationMs: config.jobs.lockDurationMs,
@@ -199,12 +203,13 @@ const bindSecurity = (container: Container, config: Config, logger: Logger): voi
 };
 
 const bindUseCases = (container: Container): void => {
-  const services: (new (...args: never[]) => unknown)[] = [GetUser, UpdateUser, SendEmail, PermissionResolver, AuditRecorder, PasswordRules, SessionIssuer, Login, RefreshSession, Logout, ChangePassword, Authenticate, SeedAccess, ManageRoles, AssignRoles, ManageUsers, ManageApiKeys, ListAudit];
+  const services: (new (...args: never[]) => unknown)[] = [GetUser, UpdateUser, SendEmail, PermissionResolver, AuditRecorder, PasswordRules, SessionIssuer, Login, RefreshSession, Logout, ChangePassword, Authenticate, SeedAccess, ManageRoles, AssignRoles, ManageUsers, ManageApiKeys, ListAudit, ManageJobs, ProcessData, WeeklyReport];
   for (const service of services) container.bind(service).toSelf();
   container.bind(TYPES.RegisterUser).to(RegisterUser);
   container.bind(TYPES.GetUser).toService(GetUser);
   container.bind(TYPES.UpdateUser).toService(UpdateUser);
   container.bind(TYPES.SendEmail).toService(SendEmail);
+  container.bind(TYPES.ManageUsers).toService(ManageUsers);
 };
 
 const quit = async (redis: Redis): Promise<void> => {

@@ -4,7 +4,7 @@ import { BULLMQ_PRIORITY, BullmqJobQueue, mapState } from '../../../src/adapters
 import { BullmqJobWorker } from '../../../src/adapters/bullmq/bullmq-job-worker';
 import { connectRedis } from '../../../src/adapters/redis/redis-connection';
 import { QUEUE_NAMES } from '../../../src/domain/jobs/job';
-import { jobQueueContract } from '../../contract/job-queue.contract';
+import { jobQueueContract, RecordingAlerts } from '../../contract/job-queue.contract';
 import { silentLogger } from '../../support/logger';
 import { requireService } from '../../support/services';
 
@@ -27,10 +27,12 @@ describe('BullMQ :: job queue', function () {
     const consumer = await connectRedis(url, { name: 'test-worker', failFast: false });
     connections.push(producer, consumer);
     const queue = new BullmqJobQueue(producer, retry, prefix);
-    const worker = new BullmqJobWorker(consumer, queue, silentLogger(), { concurrency, retry }, prefix);
+    const alerts = new RecordingAlerts();
+    const worker = new BullmqJobWorker(consumer, queue, silentLogger(), alerts, { concurrency, retry }, prefix);
     return {
       queue,
       worker,
+      alerts,
       cleanup: async () => {
         await worker.stop();
         await Promise.all(QUEUE_NAMES.map((name) => queue.queue(name).obliterate({ force: true }).catch(() => undefined)));

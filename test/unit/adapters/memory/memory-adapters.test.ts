@@ -4,7 +4,7 @@ import { InMemoryUserRepository } from '../../../../src/adapters/memory/in-memor
 import { InProcessJobQueue } from '../../../../src/adapters/memory/in-process-job-queue';
 import { apiKeyRepositoryContract, auditLogContract, refreshTokenStoreContract, roleRepositoryContract } from '../../../contract/access.contract';
 import { cacheContract } from '../../../contract/cache.contract';
-import { jobQueueContract } from '../../../contract/job-queue.contract';
+import { jobQueueContract, RecordingAlerts } from '../../../contract/job-queue.contract';
 import { userRepositoryContract } from '../../../contract/user-repository.contract';
 import { silentLogger } from '../../../support/logger';
 
@@ -17,6 +17,7 @@ auditLogContract('InMemoryAuditLog', async () => new InMemoryAuditLog());
 cacheContract('InMemoryCache', async () => ({ cache: new InMemoryCache() }));
 
 jobQueueContract('InProcessJobQueue', async ({ concurrency, retry }) => {
-  const queue = new InProcessJobQueue(silentLogger(), { concurrency, retry });
-  return { queue, worker: queue, cleanup: () => queue.stop() };
+  const alerts = new RecordingAlerts();
+  const queue = new InProcessJobQueue(silentLogger(), { concurrency, retry }, alerts);
+  return { queue, worker: queue, alerts, cleanup: () => queue.stop() };
 });
