@@ -16,6 +16,10 @@ export interface CapturedMail {
 export class SmtpCapture {
   readonly messages: CapturedMail[] = [];
   private refusing = false;
+  /** While set, a new connection gets no greeting: the sender waits, before any message is sent. */
+  holding = false;
+  /** How many connections have been opened (held or not). */
+  started = 0;
 
   private constructor(
     private readonly server: SMTPServer,
@@ -29,6 +33,11 @@ export class SmtpCapture {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      async onConnect(_session, callback) {
+        if (box.capture) box.capture.started += 1;
+        while (box.capture?.holding) await new Promise((r) => setTimeout(r, 50));
+        callback();
+      },
       onData(stream, session, callback) {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));

@@ -5,7 +5,7 @@ import type { JobWorker } from '../../src/application/ports/job-queue.port';
 import { TYPES } from '../../src/application/symbols';
 import { loadConfig, type Profile } from '../../src/infrastructure/config/load-config';
 import { buildContainer, type Runtime } from '../../src/infrastructure/container/container';
-import { createHttpApp, createJobHandlers, seedAccess } from '../../src/infrastructure/http';
+import { createHttpApp, createJobHandlers, registerSchedules, seedAccess } from '../../src/infrastructure/http';
 import { silentLogger } from './logger';
 import { requireService, uniqueDbName } from './services';
 import { SmtpCapture } from './smtp-capture';
@@ -71,6 +71,7 @@ export const startTestApp = async (
   const runtime = await buildContainer(config, { logger, role: 'worker' });
   await seedAccess(runtime);
   const worker = runtime.container.get<JobWorker>(TYPES.JobWorker);
+  await registerSchedules(runtime);
   await worker.start(createJobHandlers(runtime));
   const server: Server = createHttpApp(runtime).listen(0, '127.0.0.1');
   await new Promise<void>((r) => server.once('listening', () => r()));

@@ -40,7 +40,7 @@ export class BullmqJobWorker implements JobWorker {
         prefix: this.prefix,
         concurrency: this.options.concurrency,
         lockDuration: this.options.lockDurationMs ?? 30_000,
-        stalledInterval: this.options.stalledIntervalMs ?? 30_000,
+        stalledInterval: this.options.stalledIntervalMs ?? this.options.lockDurationMs ?? 30_000,
         settings: {
           backoffStrategy: (attemptsMade: number, type?: string) => (type === BACKOFF_TYPE ? backoffDelay(policy, attemptsMade) : 0),
         },
