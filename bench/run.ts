@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import argon2 from 'argon2';
+import { measureJobs } from './jobs';
 import { OWASP_ARGON2ID } from '../src/adapters/security/argon2-password-hasher';
 import { freePort, mongoService, redisService, stopAllServices, uniqueDbName, waitForPort } from '../test/support/services';
 
@@ -158,6 +159,7 @@ const main = async (): Promise<void> => {
   } else {
     process.stderr.write('production profile skipped: no MongoDB or Redis found (npm run services)\n');
   }
+  const jobs = await measureJobs(redis?.url);
   await stopAllServices();
 
   const rows = figures.map((f) => ({
@@ -170,9 +172,10 @@ const main = async (): Promise<void> => {
     errors: f.non2xx,
   }));
   console.table(rows);
+  console.table(jobs.map((j) => ({ name: j.name, 'jobs/s': j.perSecond, 'x bare BullMQ': j.ratio === undefined ? '' : j.ratio.toFixed(2) })));
   mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
   const out = resolve(ROOT, 'bench/results/latest.json');
-  writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), node: process.version, durationS: DURATION, connections: CONNECTIONS, figures }, null, 2));
+  writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), node: process.version, durationS: DURATION, connections: CONNECTIONS, figures, jobs }, null, 2));
   console.log(`written to ${out}`);
 };
 

@@ -59,6 +59,16 @@ export const jobQueueContract = (name: string, make: MakeJobSystem): void => {
       expect(job.data).to.deep.equal({ n: 21 });
     });
 
+    it('adds many jobs at once and runs them all', async () => {
+      const { queue, worker } = await open();
+      const seen: number[] = [];
+      const ids = await queue.enqueueBulk('data-processing', Array.from({ length: 25 }, (_, i) => ({ name: 'bulk', data: { i } })));
+      expect(new Set(ids.map((j) => j.id)).size).to.equal(25);
+      await worker.start({ 'data-processing': async (job) => void seen.push((job.data as { i: number }).i) });
+      await eventually(() => (seen.length === 25 ? true : undefined), 8000, 'all bulk jobs run');
+      expect([...seen].sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 25 }, (_, i) => i));
+    });
+
     it('returns null for a job it does not have', async () => {
       const { queue } = await open();
       expect(await queue.get('email', 'no-such-job')).to.equal(null);

@@ -37,20 +37,32 @@ export class BullmqJobQueue implements JobQueue {
   }
 
   async enqueue(queueName: QueueName, name: string, data: unknown, options: EnqueueOptions = {}): Promise<{ id: string }> {
-    const policy = this.retry[queueName];
+    const job = await this.queue(queueName).add(name, this.envelope(data, options), this.jobOptions(queueName, options));
+    return { id: job.id ?? options.jobId ?? '' };
+  }
+
+  async enqueueBulk(queueName: QueueName, jobs: readonly { name: string; data: unknown; options?: EnqueueOptions }[]): Promise<{ id: string }[]> {
+    const added = await this.queue(queueName).addBulk(
+      jobs.map((j) => ({ name: j.name, data: this.envelope(j.data, j.options ?? {}), opts: this.jobOptions(queueName, j.options ?? {}) })),
+    );
+    return added.map((job) => ({ id: job.id ?? '' }));
+  }
+
+  private envelope(data: unknown, options: EnqueueOptions): Envelope {
     const requestId = options.requestId ?? currentContext()?.requestId;
-    const envelope: Envelope = { payload: data, ...(requestId === undefined ? {} : { requestId }) };
-    const jobOptions: JobsOptions = {
+    return { payload: data, ...(requestId === undefined ? {} : { requestId }) };
+  }
+
+  private jobOptions(queueName: QueueName, options: EnqueueOptions): JobsOptions {
+    return {
       priority: BULLMQ_PRIORITY[options.priority ?? 'normal'],
-      attempts: policy.attempts,
+      attempts: this.retry[queueName].attempts,
       backoff: { type: BACKOFF_TYPE },
       removeOnComplete: { count: 1000 },
       removeOnFail: { count: 5000 },
       ...(options.delayMs && options.delayMs > 0 ? { delay: options.delayMs } : {}),
       ...(options.jobId === undefined ? {} : { jobId: options.jobId }),
     };
-    const job = await this.queue(queueName).add(name, envelope, jobOptions);
-    return { id: job.id ?? options.jobId ?? '' };
   }
 
   async get(queueName: QueueName, id: string): Promise<JobView | null> {

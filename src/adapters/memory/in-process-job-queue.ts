@@ -66,13 +66,16 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
   private seq = 0;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
+  private concurrency: number;
   private readonly schedules = new Map<string, { spec: ScheduleSpec; timer?: NodeJS.Timeout; next: Date | null }>();
 
   constructor(
     private readonly logger: Logger,
     private readonly options: InProcessJobQueueOptions,
     private readonly alerts?: Alerts,
-  ) {}
+  ) {
+    this.concurrency = options.concurrency;
+  }
 
   async enqueue(queue: QueueName, name: string, data: unknown, options: EnqueueOptions = {}): Promise<{ id: string }> {
     const seq = ++this.seq;
@@ -96,6 +99,12 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
     });
     this.pump();
     return { id };
+  }
+
+  async enqueueBulk(queue: QueueName, jobs: readonly { name: string; data: unknown; options?: EnqueueOptions }[]): Promise<{ id: string }[]> {
+    const ids: { id: string }[] = [];
+    for (const job of jobs) ids.push(await this.enqueue(queue, job.name, job.data, job.options));
+    return ids;
   }
 
   async get(queue: QueueName, id: string): Promise<JobView | null> {
@@ -141,6 +150,12 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
 
   async ping(): Promise<void> {}
 
+  /** How many jobs run at once from now on. */
+  setConcurrency(concurrency: number): void {
+    this.concurrency = Math.max(1, concurrency);
+    this.pump();
+  }
+
   async start(handlers: JobHandlers): Promise<void> {
     this.handlers = handlers;
     this.started = true;
@@ -159,7 +174,7 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
   private pump(): void {
     if (!this.started) return;
     const now = Date.now();
-    while (this.running < this.options.concurrency) {
+    while (this.running < this.concurrency) {
       const next = this.nextDue(now);
       if (!next) break;
       this.runJob(next);

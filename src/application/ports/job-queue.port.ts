@@ -27,6 +27,8 @@ export interface JobView {
 /** The producer side of the job system. */
 export interface JobQueue {
   enqueue(queue: QueueName, name: string, data: unknown, options?: EnqueueOptions): Promise<{ id: string }>;
+  /** Adds many jobs in one round trip where the technology allows. */
+  enqueueBulk(queue: QueueName, jobs: readonly { name: string; data: unknown; options?: EnqueueOptions }[]): Promise<{ id: string }[]>;
   get(queue: QueueName, id: string): Promise<JobView | null>;
   /** One page of a queue's jobs, oldest first (used to list the dead-letter queue). */
   list(queue: QueueName, offset: number, limit: number): Promise<{ items: JobView[]; total: number }>;
