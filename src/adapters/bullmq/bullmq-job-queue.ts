@@ -2,7 +2,7 @@ import { type Job, type JobsOptions, Queue, type QueueOptions, type JobType } fr
 import type { Redis } from 'ioredis';
 import { currentContext } from '../../application/context';
 import type { EnqueueOptions, JobQueue, JobView, Schedule, ScheduleSpec } from '../../application/ports/job-queue.port';
-import { type JobPriority, type JobState, QUEUE_NAMES, type QueueName, type RetryPolicy } from '../../domain/jobs/job';
+import { type JobPriority, type JobState, lifecycle, QUEUE_NAMES, type QueueName, type RetryPolicy } from '../../domain/jobs/job';
 
 /** BullMQ: 1 is the highest priority. Every job gets one so that order is by priority, then age. */
 export const BULLMQ_PRIORITY: Readonly<Record<JobPriority, number>> = { critical: 1, high: 2, normal: 3, low: 4 };
@@ -163,13 +163,11 @@ const toView = (queue: QueueName, job: Job, state: string): JobView => {
     id: job.id ?? '',
     queue,
     name: job.name,
-    state: mapped,
     progress,
     attemptsMade: finished ? Math.max(job.attemptsMade, job.attemptsStarted) : job.attemptsMade,
     data: envelope.payload,
-    ...(job.returnvalue === undefined || job.returnvalue === null ? {} : { result: job.returnvalue }),
-    ...(job.failedReason ? { failedReason: job.failedReason } : {}),
     ...(envelope.requestId === undefined ? {} : { requestId: envelope.requestId }),
     createdAt: new Date(job.timestamp),
+    ...lifecycle(mapped, job.returnvalue, job.failedReason || undefined),
   };
 };

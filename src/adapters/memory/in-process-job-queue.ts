@@ -19,6 +19,7 @@ import {
   type DeadLetter,
   deadLetterId,
   hasAttemptsLeft,
+  lifecycle,
   PRIORITY_RANK,
   type JobPriority,
   type JobState,
@@ -299,14 +300,12 @@ const view = (job: JobRecord): JobView => ({
   id: job.id,
   queue: job.queue,
   name: job.name,
-  state: job.state,
   progress: job.progress,
   attemptsMade: job.attemptsMade,
   data: structuredClone(job.data),
-  ...(job.result === undefined ? {} : { result: job.result }),
-  ...(job.failedReason === undefined ? {} : { failedReason: job.failedReason }),
   ...(job.requestId === undefined ? {} : { requestId: job.requestId }),
   createdAt: job.createdAt,
+  ...lifecycle(job.state, job.result, job.failedReason),
 });
 
 /** The next time `pattern` fires after `from`, in `timeZone`; null if it never does. */

@@ -1,4 +1,4 @@
-import type { JobPriority, JobState, QueueName } from '../../domain/jobs/job';
+import type { JobLifecycle, JobPriority, QueueName } from '../../domain/jobs/job';
 
 export interface EnqueueOptions {
   readonly priority?: JobPriority;
@@ -10,19 +10,16 @@ export interface EnqueueOptions {
   readonly requestId?: string;
 }
 
-export interface JobView {
+export type JobView = {
   readonly id: string;
   readonly queue: QueueName;
   readonly name: string;
-  readonly state: JobState;
   readonly progress: number;
   readonly attemptsMade: number;
   readonly data: unknown;
-  readonly result?: unknown;
-  readonly failedReason?: string;
   readonly requestId?: string;
   readonly createdAt: Date;
-}
+} & JobLifecycle;
 
 /** The producer side of the job system. */
 export interface JobQueue {

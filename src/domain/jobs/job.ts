@@ -5,8 +5,33 @@ export const isQueueName = (s: string): s is QueueName => (QUEUE_NAMES as readon
 export const JOB_PRIORITIES = ['low', 'normal', 'high', 'critical'] as const;
 export type JobPriority = (typeof JOB_PRIORITIES)[number];
 
-/** Where a job is in its life; each queue technology's states map onto these. */
-export type JobState = 'pending' | 'scheduled' | 'processing' | 'completed' | 'failed' | 'dead';
+/**
+ * Where a job is in its life, with what each state knows; each queue technology's states map
+ * onto these. `failed` is a failed attempt with retries left; `dead` is final (and in the
+ * dead-letter queue).
+ */
+export type JobLifecycle =
+  | { readonly state: 'pending' }
+  | { readonly state: 'scheduled' }
+  | { readonly state: 'processing' }
+  | { readonly state: 'completed'; readonly result: unknown }
+  | { readonly state: 'failed'; readonly failedReason: string }
+  | { readonly state: 'dead'; readonly failedReason: string };
+
+export type JobState = JobLifecycle['state'];
+
+/** Builds the lifecycle of a state from what an adapter knows about the job. */
+export const lifecycle = (state: JobState, result: unknown, failedReason: string | undefined): JobLifecycle => {
+  switch (state) {
+    case 'completed':
+      return { state, result: result ?? null };
+    case 'failed':
+    case 'dead':
+      return { state, failedReason: failedReason ?? 'unknown' };
+    default:
+      return { state };
+  }
+};
 
 /** Higher runs first. */
 export const PRIORITY_RANK: Readonly<Record<JobPriority, number>> = { critical: 4, high: 3, normal: 2, low: 1 };

@@ -27,8 +27,8 @@ export const presentJob = (j: JobView) => ({
   progress: j.progress,
   attemptsMade: j.attemptsMade,
   data: j.data,
-  ...(j.result === undefined ? {} : { result: j.result }),
-  ...(j.failedReason === undefined ? {} : { failedReason: j.failedReason }),
+  ...(j.state === 'completed' ? { result: j.result } : {}),
+  ...(j.state === 'failed' || j.state === 'dead' ? { failedReason: j.failedReason } : {}),
   createdAt: j.createdAt.toISOString(),
 });
 
