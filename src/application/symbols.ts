@@ -27,4 +27,6 @@ export const TYPES = {
   RegisterUser: Symbol.for('RegisterUser'),
   ManageUsers: Symbol.for('ManageUsers'),
   Alerts: Symbol.for('Alerts'),
+  Metrics: Symbol.for('Metrics'),
+  RateLimits: Symbol.for('RateLimits'),
 } as const;

@@ -1,5 +1,7 @@
 import type Koa from 'koa';
 import { buildHttpApp } from '../adapters/http/app';
+import type { RateLimits } from '../adapters/http/middleware/rate-limit';
+import type { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics';
 import { buildJobHandlers } from '../adapters/worker/job-handlers';
 import { PermissionResolver } from '../application/access';
 import { ManageApiKeys } from '../application/api-keys/api-keys';
@@ -29,7 +31,17 @@ import type { Runtime } from './container/container';
 export const createHttpApp = ({ container: c, config }: Runtime): Koa =>
   buildHttpApp({
     logger: c.get<Logger>(TYPES.Logger),
-    options: { bodyLimit: config.http.bodyLimit, trustProxy: config.http.trustProxy, healthTimeoutMs: config.timeouts.healthMs },
+    options: {
+      bodyLimit: config.http.bodyLimit,
+      trustProxy: config.http.trustProxy,
+      healthTimeoutMs: config.timeouts.healthMs,
+      corsOrigins: config.http.corsOrigins,
+      edge: config.http.edge,
+      metricsOnMainPort: config.metrics.port === undefined,
+      ...(config.metrics.token ? { metricsToken: config.metrics.token } : {}),
+    },
+    metrics: c.get<PrometheusMetrics>(TYPES.Metrics),
+    rateLimits: c.get<RateLimits>(TYPES.RateLimits),
     authenticate: c.get(Authenticate),
     auth: {
       register: c.get<RegisterUser>(TYPES.RegisterUser),
@@ -54,8 +66,27 @@ export const createHttpApp = ({ container: c, config }: Runtime): Koa =>
 /** Seeds the built-in roles and, when configured, the first admin (idempotent). */
 export const seedAccess = ({ container, config }: Runtime): Promise<void> => container.get(SeedAccess).execute(config.auth.admin);
 
-export const createJobHandlers = ({ container }: Runtime): JobHandlers =>
-  buildJobHandlers({ sendEmail: container.get(SendEmail), processData: container.get(ProcessData), weeklyReport: container.get(WeeklyReport) });
+/** The processors of every queue, each attempt timed and counted in the metrics. */
+export const createJobHandlers = ({ container }: Runtime): JobHandlers => {
+  const metrics = container.get<PrometheusMetrics>(TYPES.Metrics);
+  const handlers = buildJobHandlers({ sendEmail: container.get(SendEmail), processData: container.get(ProcessData), weeklyReport: container.get(WeeklyReport) });
+  return Object.fromEntries(
+    Object.entries(handlers).map(([queue, handler]) => [
+      queue,
+      async (job: Parameters<NonNullable<JobHandlers['email']>>[0]) => {
+        const started = performance.now();
+        try {
+          const result = await handler!(job);
+          metrics.jobAttempt(job.queue, 'completed', (performance.now() - started) / 1000);
+          return result;
+        } catch (err) {
+          metrics.jobAttempt(job.queue, 'failed', (performance.now() - started) / 1000);
+          throw err;
+        }
+      },
+    ]),
+  ) as JobHandlers;
+};
 
 /** Registers the recurring jobs (idempotent: run by every worker at start-up). */
 export const registerSchedules = async ({ container, config }: Runtime): Promise<void> => {

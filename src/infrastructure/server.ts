@@ -1,5 +1,8 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
+import { buildWorkerHttpApp } from '../adapters/http/worker-app';
+import type { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics';
+import type { HealthCheck } from '../application/ports/health-check.port';
 import type { JobWorker } from '../application/ports/job-queue.port';
 import { TYPES } from '../application/symbols';
 import { buildContainer } from './container/container';
@@ -45,8 +48,20 @@ const main = async (): Promise<void> => {
     logger.info(`listening on http://${config.http.host}:${port}`, { port });
   });
 
+  // With METRICS_PORT, /metrics lives on a port of its own (open: keep that port internal).
+  const metricsServer =
+    config.metrics.port === undefined
+      ? undefined
+      : buildWorkerHttpApp({
+          checks: runtime.container.get<HealthCheck[]>(TYPES.HealthChecks),
+          timeoutMs: config.timeouts.healthMs,
+          metrics: runtime.container.get<PrometheusMetrics>(TYPES.Metrics),
+          ...(config.metrics.token ? { metricsToken: config.metrics.token } : {}),
+        }).listen(config.metrics.port, config.http.host);
+
   onShutdown(logger, config.timeouts.shutdownMs, [
     { name: 'http', run: () => closeServer(server) },
+    { name: 'metrics', run: async () => (metricsServer ? closeServer(metricsServer) : undefined) },
     { name: 'jobs', run: async () => worker?.stop() },
     { name: 'connections', run: () => runtime.close() },
   ]);

@@ -1,10 +1,14 @@
 import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import { buildWorkerHttpApp } from '../adapters/http/worker-app';
+import type { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics';
+import type { HealthCheck } from '../application/ports/health-check.port';
 import type { JobWorker } from '../application/ports/job-queue.port';
 import { TYPES } from '../application/symbols';
 import { buildContainer } from './container/container';
 import { ConfigError, type Config, loadConfig } from './config/load-config';
 import { createJobHandlers, registerSchedules } from './http';
-import { EXIT_CONFIG, EXIT_UNAVAILABLE, failStartup, onShutdown } from './lifecycle';
+import { closeServer, EXIT_CONFIG, EXIT_UNAVAILABLE, failStartup, onShutdown } from './lifecycle';
 import { WinstonLogger } from './logger';
 
 const main = async (): Promise<void> => {
@@ -27,9 +31,17 @@ const main = async (): Promise<void> => {
   const worker = runtime.container.get<JobWorker>(TYPES.JobWorker);
   await registerSchedules(runtime);
   await worker.start(createJobHandlers(runtime));
-  logger.info('worker ready');
+  const http = buildWorkerHttpApp({
+    checks: runtime.container.get<HealthCheck[]>(TYPES.HealthChecks),
+    timeoutMs: config.timeouts.healthMs,
+    metrics: runtime.container.get<PrometheusMetrics>(TYPES.Metrics),
+    ...(config.metrics.token ? { metricsToken: config.metrics.token } : {}),
+  }).listen(config.workerHealthPort, config.http.host);
+  http.on('listening', () => logger.info('worker ready', { healthPort: (http.address() as AddressInfo).port }));
+  http.on('error', (err) => logger.error('worker health server failed', { error: err.message }));
 
   onShutdown(logger, config.timeouts.shutdownMs, [
+    { name: 'health', run: () => closeServer(http) },
     { name: 'jobs', run: () => worker.stop() },
     { name: 'connections', run: () => runtime.close() },
   ]);

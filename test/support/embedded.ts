@@ -6,7 +6,7 @@ import { silentLogger } from './logger';
 
 /** A fully wired embedded-profile container (memory adapters), seeded; `overrides` swap ports. */
 export const embeddedContainer = async (overrides?: (c: Container) => void): Promise<Container> => {
-  const runtime = await buildContainer(loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'unit-test-secret-unit-test-secret-0123' }), {
+  const runtime = await buildContainer(loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'unit-test-secret-unit-test-secret-0123', RATE_LIMIT_API_MAX: '1000000', RATE_LIMIT_AUTH_MAX: '1000000' }), {
     logger: silentLogger(),
     ...(overrides ? { overrides } : {}),
   });

@@ -124,6 +124,17 @@ export class BullmqJobQueue implements JobQueue {
     return all.flat();
   }
 
+  async counts(queueName: QueueName): Promise<Partial<Record<JobState, number>>> {
+    const c = await this.queue(queueName).getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed');
+    return {
+      pending: (c['waiting'] ?? 0) + (c['prioritized'] ?? 0),
+      scheduled: c['delayed'] ?? 0,
+      processing: c['active'] ?? 0,
+      completed: c['completed'] ?? 0,
+      dead: c['failed'] ?? 0,
+    };
+  }
+
   async ping(): Promise<void> {
     await this.connection.ping();
   }

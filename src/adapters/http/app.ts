@@ -13,7 +13,11 @@ import { auditRoutes } from './audit/audit.routes';
 import { type AuthRoutesDeps, authRoutes } from './auth/auth.routes';
 import { healthRoutes } from './health/health.routes';
 import { jobsRoutes } from './jobs/jobs.routes';
+import type { Metrics } from '../../application/ports/metrics.port';
+import { type MetricsSource, metricsRoutes } from './metrics.routes';
 import { accessLog } from './middleware/access-log';
+import { compression, corsFor, securityHeaders } from './middleware/edge';
+import { type RateLimits, rateLimit } from './middleware/rate-limit';
 import { authenticate } from './middleware/authenticate';
 import { errorHandler } from './middleware/errors';
 import { refuseOperatorKeys } from './middleware/operator-keys';
@@ -25,6 +29,12 @@ export interface HttpOptions {
   readonly bodyLimit: string;
   readonly trustProxy: boolean;
   readonly healthTimeoutMs: number;
+  readonly corsOrigins: readonly string[];
+  /** Security headers, CORS, compression and rate limits; off only to measure their cost. */
+  readonly edge: boolean;
+  /** Serve /metrics here (false when it has a port of its own). */
+  readonly metricsOnMainPort: boolean;
+  readonly metricsToken?: string;
 }
 
 export interface HttpDeps {
@@ -38,6 +48,8 @@ export interface HttpDeps {
   readonly audit: ListAudit;
   readonly jobs: ManageJobs;
   readonly healthChecks: readonly HealthCheck[];
+  readonly metrics: Metrics & MetricsSource;
+  readonly rateLimits: RateLimits;
 }
 
 /** The Koa application: middleware in the order a request meets it, then the routes. */
@@ -49,13 +61,25 @@ export const buildHttpApp = (deps: HttpDeps): Koa => {
   const health = healthRoutes({ checks: deps.healthChecks, timeoutMs: deps.options.healthTimeoutMs, startedAt: Date.now() });
   const routers: Router[] = [authRoutes(deps.auth), usersRoutes(deps.users), rolesRoutes(deps.roles), apiKeysRoutes(deps.apiKeys), auditRoutes(deps.audit), jobsRoutes(deps.jobs)];
 
+  const { edge, metricsOnMainPort, metricsToken } = deps.options;
+  const metrics = metricsRoutes(deps.metrics, metricsToken ? { token: metricsToken } : {});
+
   app.use(requestContext());
-  app.use(accessLog(deps.logger));
+  app.use(accessLog(deps.logger, deps.metrics));
   app.use(errorHandler(deps.logger));
+  if (edge) {
+    app.use(securityHeaders());
+    app.use(corsFor(deps.options.corsOrigins));
+    app.use(compression());
+  }
   app.use(health.routes());
+  // A scraper's metrics token is not a user's credential: it is checked before authentication.
+  if (metricsOnMainPort && metricsToken) app.use(metrics.routes());
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.options.bodyLimit, encoding: 'utf-8' }));
+  if (edge) app.use(rateLimit(deps.rateLimits));
   app.use(refuseOperatorKeys());
   app.use(authenticate(deps.authenticate));
+  if (metricsOnMainPort && !metricsToken) app.use(metrics.routes());
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods({ throw: false }));
   return app;
 };

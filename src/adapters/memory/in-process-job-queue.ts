@@ -149,6 +149,12 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
     entry.timer.unref();
   }
 
+  async counts(queue: QueueName): Promise<Partial<Record<JobState, number>>> {
+    const counts: Partial<Record<JobState, number>> = {};
+    for (const job of this.jobs.values()) if (job.queue === queue) counts[job.state] = (counts[job.state] ?? 0) + 1;
+    return counts;
+  }
+
   async ping(): Promise<void> {}
 
   /** How many jobs run at once from now on. */

@@ -1,4 +1,4 @@
-import type { JobLifecycle, JobPriority, QueueName } from '../../domain/jobs/job';
+import type { JobLifecycle, JobPriority, JobState, QueueName } from '../../domain/jobs/job';
 
 export interface EnqueueOptions {
   readonly priority?: JobPriority;
@@ -33,6 +33,8 @@ export interface JobQueue {
   /** Creates or replaces a recurring job (cron `pattern` in `timeZone`); idempotent by `id`. */
   upsertSchedule(schedule: ScheduleSpec): Promise<Schedule>;
   listSchedules(): Promise<Schedule[]>;
+  /** How many jobs of a queue are in each state (for metrics). */
+  counts(queue: QueueName): Promise<Partial<Record<JobState, number>>>;
   ping(): Promise<void>;
 }
 

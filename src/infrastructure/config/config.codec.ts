@@ -113,6 +113,13 @@ export const EnvCodec = t.type({
   JOB_BACKOFF_REPORTS: optional(msList),
   JOB_LOCK_DURATION_MS: withDefault(int(1000, 600_000), 30_000),
   REPORT_CRON: withDefault(text(), '0 9 * * 1'),
+  RATE_LIMIT_WINDOW_SECONDS: withDefault(int(1, 86_400), 900),
+  RATE_LIMIT_API_MAX: withDefault(int(1, 10_000_000), 100),
+  RATE_LIMIT_AUTH_MAX: withDefault(int(1, 10_000_000), 5),
+  METRICS_TOKEN: optional(text(16, true)),
+  METRICS_PORT: optional(int(1, 65535)),
+  WORKER_HEALTH_PORT: withDefault(int(0, 65535), 3001),
+  EDGE_MIDDLEWARE: withDefault(oneOf(['on', 'off'] as const), 'on'),
   REPORT_TIMEZONE: withDefault(text(), 'UTC'),
 });
 export type Env = t.TypeOf<typeof EnvCodec>;

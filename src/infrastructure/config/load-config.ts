@@ -8,7 +8,18 @@ export type Profile = 'embedded' | 'production';
 export interface Config {
   readonly env: Env['NODE_ENV'];
   readonly profile: Profile;
-  readonly http: { readonly port: number; readonly host: string; readonly bodyLimit: string; readonly trustProxy: boolean; readonly corsOrigins: readonly string[] };
+  readonly http: {
+    readonly port: number;
+    readonly host: string;
+    readonly bodyLimit: string;
+    readonly trustProxy: boolean;
+    readonly corsOrigins: readonly string[];
+    /** `off` only to measure what the edge middleware costs (see bench). */
+    readonly edge: boolean;
+  };
+  readonly rateLimit: { readonly windowSeconds: number; readonly apiMax: number; readonly authMax: number };
+  readonly metrics: { readonly token?: string; readonly port?: number };
+  readonly workerHealthPort: number;
   readonly log: { readonly level: Env['LOG_LEVEL']; readonly format: 'json' | 'pretty' };
   readonly mongo?: { readonly url: string; readonly dbName: string };
   readonly redis?: { readonly url: string; readonly queuePrefix: string };
@@ -56,6 +67,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
   } catch (err) {
     problems.push(`REPORT_CRON / REPORT_TIMEZONE: ${(err as Error).message}`);
   }
+  if (e.CORS_ORIGINS.includes('*')) problems.push('CORS_ORIGINS: list the allowed origins; "*" is not allowed (responses carry credentials)');
   if (problems.length > 0) throw new ConfigError(problems);
 
   const retry = (queue: QueueName, attempts: number | undefined, backoff: number[] | undefined): RetryPolicy => ({
@@ -66,7 +78,10 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
   return {
     env: e.NODE_ENV,
     profile,
-    http: { port: e.PORT, host: e.HOST, bodyLimit: e.BODY_LIMIT, trustProxy: e.TRUST_PROXY, corsOrigins: e.CORS_ORIGINS },
+    http: { port: e.PORT, host: e.HOST, bodyLimit: e.BODY_LIMIT, trustProxy: e.TRUST_PROXY, corsOrigins: e.CORS_ORIGINS, edge: e.EDGE_MIDDLEWARE === 'on' },
+    rateLimit: { windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS, apiMax: e.RATE_LIMIT_API_MAX, authMax: e.RATE_LIMIT_AUTH_MAX },
+    metrics: { ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}), ...(e.METRICS_PORT ? { port: e.METRICS_PORT } : {}) },
+    workerHealthPort: e.WORKER_HEALTH_PORT,
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty') },
     ...(e.MONGO_URL ? { mongo: { url: e.MONGO_URL, dbName: e.MONGO_DB } } : {}),
     ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX } } : {}),

@@ -5,6 +5,10 @@ import { ManageJobs } from '../../application/jobs/manage-jobs';
 import { ProcessData, SendEmail, WeeklyReport } from '../../application/jobs/processors';
 import type { Alerts } from '../../application/ports/alerts.port';
 import { LogAlerts } from '../../adapters/alerts/log-alerts';
+import type { RateLimits } from '../../adapters/http/middleware/rate-limit';
+import { MemoryRateLimiter } from '../../adapters/rate-limit/memory-rate-limiter';
+import { MeteredCache, PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics';
+import { RedisRateLimiter } from '../../adapters/rate-limit/redis-rate-limiter';
 import type { Cache } from '../../application/ports/cache.port';
 import type { HealthCheck } from '../../application/ports/health-check.port';
 import type { JobQueue, JobWorker } from '../../application/ports/job-queue.port';
@@ -100,11 +104,13 @@ export const buildContainer = async (config: Config, options: BuildOptions): Pro
   container.bind(TYPES.Clock).to(SystemClock);
   container.bind(TYPES.IdGenerator).to(ObjectIdGenerator);
   container.bind<Alerts>(TYPES.Alerts).toConstantValue(new LogAlerts(logger));
+  const metrics = new PrometheusMetrics(options.role === 'worker' ? 'nexus-worker' : 'nexus-api');
+  container.bind(TYPES.Metrics).toConstantValue(metrics);
   bindSecurity(container, config, logger);
 
   try {
-    if (config.profile === 'production') await bindProduction(container, config, logger, options.role ?? 'api', closers);
-    else bindEmbedded(container, config, logger);
+    if (config.profile === 'production') await bindProduction(container, config, logger, options.role ?? 'api', closers, metrics);
+    else bindEmbedded(container, config, logger, metrics);
   } catch (err) {
     await closeAll(closers, logger);
     throw err;
@@ -115,7 +121,16 @@ export const buildContainer = async (config: Config, options: BuildOptions): Pro
   return { container, config, close: () => closeAll(closers, logger) };
 };
 
-const bindEmbedded = (container: Container, config: Config, logger: Logger): void => {
+const memoryLimits = (config: Config): RateLimits => {
+  const { windowSeconds, apiMax, authMax } = config.rateLimit;
+  return {
+    api: new MemoryRateLimiter(apiMax, windowSeconds, 'api'),
+    authClient: new MemoryRateLimiter(authMax, windowSeconds, 'auth-client'),
+    authAccount: new MemoryRateLimiter(authMax, windowSeconds, 'auth-account'),
+  };
+};
+
+const bindEmbedded = (container: Container, config: Config, logger: Logger, metrics: PrometheusMetrics): void => {
   const queue = new InProcessJobQueue(logger, { retry: config.jobs.retry, concurrency: config.jobs.concurrency }, new LogAlerts(logger));
   const mailer: Mailer = config.mail.smtpUrl ? new SmtpMailer(config.mail.smtpUrl, config.mail.from) : new OutboxMailer(logger, config.mail.outboxDir);
   container.bind<UserRepository>(TYPES.UserRepository).toConstantValue(new InMemoryUserRepository());
@@ -124,9 +139,11 @@ const bindEmbedded = (container: Container, config: Config, logger: Logger): voi
   container.bind<ApiKeyRepository>(TYPES.ApiKeyRepository).toConstantValue(new InMemoryApiKeyRepository());
   container.bind<AuditLog>(TYPES.AuditLog).toConstantValue(new InMemoryAuditLog());
   container.bind<UnitOfWork>(TYPES.UnitOfWork).toConstantValue(new InMemoryUnitOfWork());
-  container.bind<Cache>(TYPES.Cache).toConstantValue(new InMemoryCache());
+  container.bind<Cache>(TYPES.Cache).toConstantValue(new MeteredCache(new InMemoryCache(), metrics));
   container.bind<JobQueue>(TYPES.JobQueue).toConstantValue(queue);
   container.bind<JobWorker>(TYPES.JobWorker).toConstantValue(queue);
+  container.bind<RateLimits>(TYPES.RateLimits).toConstantValue(memoryLimits(config));
+  metrics.watchQueues((q) => queue.counts(q));
   container.bind<Mailer>(TYPES.Mailer).toConstantValue(mailer);
   container.bind<HealthCheck[]>(TYPES.HealthChecks).toConstantValue([
     { name: 'database', check: async () => undefined },
@@ -135,7 +152,14 @@ const bindEmbedded = (container: Container, config: Config, logger: Logger): voi
   ]);
 };
 
-const bindProduction = async (container: Container, config: Config, logger: Logger, role: Role, closers: (() => Promise<void>)[]): Promise<void> => {
+const bindProduction = async (
+  container: Container,
+  config: Config,
+  logger: Logger,
+  role: Role,
+  closers: (() => Promise<void>)[],
+  metrics: PrometheusMetrics,
+): Promise<void> => {
   const mongoConfig = config.mongo;
   const redisConfig = config.redis;
   if (!mongoConfig || !redisConfig) throw new Error('the production profile needs MONGO_URL and REDIS_URL');
@@ -167,8 +191,15 @@ const bindProduction = async (container: Container, config: Config, logger: Logg
   container.bind<ApiKeyRepository>(TYPES.ApiKeyRepository).toConstantValue(new MongoApiKeyRepository(database));
   container.bind<AuditLog>(TYPES.AuditLog).toConstantValue(new MongoAuditLog(database));
   container.bind<UnitOfWork>(TYPES.UnitOfWork).toConstantValue(new MongoUnitOfWork(database));
-  container.bind<Cache>(TYPES.Cache).toConstantValue(new RedisCache(cacheRedis));
+  container.bind<Cache>(TYPES.Cache).toConstantValue(new MeteredCache(new RedisCache(cacheRedis), metrics));
   container.bind<JobQueue>(TYPES.JobQueue).toConstantValue(queue);
+  const { windowSeconds, apiMax, authMax } = config.rateLimit;
+  container.bind<RateLimits>(TYPES.RateLimits).toConstantValue({
+    api: new RedisRateLimiter(cacheRedis, logger, apiMax, windowSeconds, 'api'),
+    authClient: new RedisRateLimiter(cacheRedis, logger, authMax, windowSeconds, 'auth-client'),
+    authAccount: new RedisRateLimiter(cacheRedis, logger, authMax, windowSeconds, 'auth-account'),
+  });
+  metrics.watchQueues((q) => queue.counts(q));
   container.bind<Mailer>(TYPES.Mailer).toConstantValue(mailer);
   container.bind<HealthCheck[]>(TYPES.HealthChecks).toConstantValue([
     { name: 'database', check: () => database.ping() },

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import * as E from 'fp-ts/Either';
 import type { Container } from 'inversify';
-import { InMemoryCache } from '../../../src/adapters/memory/in-memory-cache';
 import { InMemoryUserRepository } from '../../../src/adapters/memory/in-memory-user-repository';
 import type { RegisterUser } from '../../../src/application/auth/register-user';
 import type { Cache } from '../../../src/application/ports/cache.port';
@@ -106,8 +105,11 @@ describe('Users :: use cases', () => {
     });
 
     it('is a separate cache instance per container (no state shared between tests)', async () => {
-      expect(c.get<Cache>(TYPES.Cache)).to.be.instanceOf(InMemoryCache);
-      expect((await embeddedContainer()).get<Cache>(TYPES.Cache)).to.not.equal(c.get<Cache>(TYPES.Cache));
+      const mine = c.get<Cache>(TYPES.Cache);
+      await mine.set('probe', 1, 60);
+      const other = (await embeddedContainer()).get<Cache>(TYPES.Cache);
+      expect(other).to.not.equal(mine);
+      expect(await other.get('probe')).to.equal(undefined);
     });
   });
 });

@@ -1,17 +1,23 @@
 import type { Middleware } from 'koa';
 import type { Logger } from '../../../application/ports/logger.port';
+import type { Metrics } from '../../../application/ports/metrics.port';
 
-/** One line per request, written when the response is done (the request id comes from the context). */
+/**
+ * One log line and one metric observation per request, when the response is done. The route is
+ * the template (`/api/users/:id`), never the raw path, so metric labels stay few.
+ */
 export const accessLog =
-  (logger: Logger): Middleware =>
+  (logger: Logger, metrics: Metrics): Middleware =>
   async (ctx, next) => {
     const started = performance.now();
     try {
       await next();
     } finally {
+      const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? (ctx.status === 404 ? 'unmatched' : ctx.path);
+      metrics.httpRequest(ctx.method, route, ctx.status, (performance.now() - started) / 1000);
       const fields = {
         method: ctx.method,
-        route: (ctx as { _matchedRoute?: string })._matchedRoute ?? ctx.path,
+        route,
         status: ctx.status,
         durationMs: Math.round((performance.now() - started) * 10) / 10,
         ip: ctx.ip,

@@ -1,0 +1,32 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { timingSafeEqual } from 'node:crypto';
+import { can, type Actor } from '../../domain/auth/actor';
+import { replyError } from './envelope';
+
+export interface MetricsSource {
+  render(): Promise<string>;
+  contentType(): string;
+}
+
+const sameSecret = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/**
+ * `GET /metrics` in Prometheus text format. With a token configured, a scraper sends it as a
+ * bearer token; otherwise the caller needs the `metrics:read` permission. `open` serves it to
+ * anyone (used on a separate, internal port).
+ */
+export const metricsRoutes = (source: MetricsSource, options: { token?: string; open?: boolean }): Router => {
+  const router = new Router();
+  router.get('/metrics', async (ctx: Context) => {
+    if (!options.open) {
+      const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.get('Authorization'))?.[1] ?? '';
+      const actor = ctx.state['actor'] as Actor | undefined;
+      const allowed = options.token ? sameSecret(bearer, options.token) : actor !== undefined && can(actor, 'metrics', 'read');
+      if (!allowed) return replyError(ctx, options.token ? 401 : 403, options.token ? 'Send the metrics token as a bearer token' : 'You need the metrics:read permission');
+    }
+    ctx.type = source.contentType();
+    ctx.body = await source.render();
+  });
+  return router;
+};

@@ -1,0 +1,41 @@
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateDecision, RateLimiter } from '../../application/ports/rate-limiter.port';
+
+export const decision = (limit: number, res: RateLimiterRes | null, allowed: boolean): RateDecision => ({
+  allowed,
+  limit,
+  remaining: res ? Math.max(0, limit - res.consumedPoints) : limit,
+  resetMs: res ? Math.max(0, res.msBeforeNext) : 0,
+});
+
+/** Consumes through any rate-limiter-flexible limiter, turning its rejection into a decision. */
+export const consumeWith = async (limiter: { consume(key: string): Promise<RateLimiterRes> }, limit: number, key: string): Promise<RateDecision> => {
+  try {
+    return decision(limit, await limiter.consume(key), true);
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) return decision(limit, rejection, false);
+    throw rejection;
+  }
+};
+
+/** Per-process limits: the embedded profile's limiter and the Redis limiter's insurance. */
+export class MemoryRateLimiter implements RateLimiter {
+  readonly limiter: RateLimiterMemory;
+
+  constructor(
+    readonly limit: number,
+    windowSeconds: number,
+    keyPrefix: string,
+  ) {
+    this.limiter = new RateLimiterMemory({ points: limit, duration: windowSeconds, keyPrefix });
+  }
+
+  consume(key: string): Promise<RateDecision> {
+    return consumeWith(this.limiter, this.limit, key);
+  }
+
+  async peek(key: string): Promise<RateDecision> {
+    const res = await this.limiter.get(key);
+    return decision(this.limit, res, !res || res.consumedPoints < this.limit);
+  }
+}
