@@ -157,7 +157,7 @@ const main = async (): Promise<void> => {
   const [mongo, redis] = await Promise.all([mongoService(), redisService()]);
   if (mongo && redis) {
     figures.push(
-      ...(await measureNexus('production', { MONGO_URL: mongo.url, MONGO_DB: uniqueDbName('nexus_bench'), REDIS_URL: redis.url, QUEUE_PREFIX: `bench-${process.pid}` }, ceiling)),
+      ...(await measureNexus('production', { MONGO_URL: mongo.url, MONGO_DB: uniqueDbName('nexus_bench'), REDIS_URL: redis.url, REDIS_KEY_PREFIX: `bench-${process.pid}` }, ceiling)),
     );
   } else {
     process.stderr.write('production profile skipped: no MongoDB or Redis found (npm run services)\n');

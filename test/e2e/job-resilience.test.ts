@@ -21,7 +21,7 @@ describe('e2e :: job resilience (production profile)', function () {
       MONGO_URL: mongo,
       MONGO_DB: uniqueDbName('nexus_crash'),
       REDIS_URL: redis,
-      QUEUE_PREFIX: `crash-${process.pid}`,
+      REDIS_KEY_PREFIX: `crash-${process.pid}`,
       SMTP_URL: smtp.url,
       JOB_LOCK_DURATION_MS: '2000',
       LOG_FORMAT: 'json',

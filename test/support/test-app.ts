@@ -23,6 +23,8 @@ export interface TestApp {
   readonly runtime: Runtime;
   readonly http: supertest.Agent;
   readonly smtp: SmtpCapture;
+  /** `http://127.0.0.1:<port>` of the running server. */
+  readonly baseUrl: string;
   /** A fresh agent (own cookie jar) on the same server. */
   agent(): supertest.Agent;
   login(email: string, password: string): Promise<Session>;
@@ -56,7 +58,7 @@ export const startTestApp = async (
     services['MONGO_URL'] = await requireService(ctx, 'mongodb');
     services['REDIS_URL'] = await requireService(ctx, 'redis');
     services['MONGO_DB'] = uniqueDbName('nexus_e2e');
-    services['QUEUE_PREFIX'] = `e2e-${process.pid}-${++n}`;
+    services['REDIS_KEY_PREFIX'] = `e2e-${process.pid}-${++n}`;
   }
   const smtp = await SmtpCapture.start();
   const config = loadConfig({
@@ -91,6 +93,7 @@ export const startTestApp = async (
     runtime,
     http,
     smtp,
+    baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
     agent: () => supertest.agent(server),
     login,
     admin: () => login(ADMIN_EMAIL, ADMIN_PASSWORD),

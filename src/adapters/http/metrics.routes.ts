@@ -22,8 +22,9 @@ export const metricsRoutes = (source: MetricsSource, options: { token?: string; 
     if (!options.open) {
       const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.get('Authorization'))?.[1] ?? '';
       const actor = ctx.state['actor'] as Actor | undefined;
-      const allowed = options.token ? sameSecret(bearer, options.token) : actor !== undefined && can(actor, 'metrics', 'read');
-      if (!allowed) return replyError(ctx, options.token ? 401 : 403, options.token ? 'Send the metrics token as a bearer token' : 'You need the metrics:read permission');
+      if (options.token && !sameSecret(bearer, options.token)) return replyError(ctx, 401, 'Send the metrics token as a bearer token');
+      if (!options.token && !actor) return replyError(ctx, 401, 'Authentication required');
+      if (!options.token && actor && !can(actor, 'metrics', 'read')) return replyError(ctx, 403, 'You need the metrics:read permission');
     }
     ctx.type = source.contentType();
     ctx.body = await source.render();

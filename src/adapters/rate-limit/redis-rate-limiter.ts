@@ -26,7 +26,7 @@ export class RedisRateLimiter implements RateLimiter {
       storeClient: redis,
       points: limit,
       duration: windowSeconds,
-      keyPrefix: `nexus:rl:${keyPrefix}`,
+      keyPrefix,
       rejectIfRedisNotReady: true,
       insuranceLimiter: this.insurance,
     });

@@ -89,7 +89,7 @@ export const EnvCodec = t.type({
   MONGO_URL: optional(url(['mongodb', 'mongodb+srv'])),
   MONGO_DB: withDefault(text(), 'nexus'),
   REDIS_URL: optional(url(['redis', 'rediss'])),
-  QUEUE_PREFIX: withDefault(fromString<string>('prefix', (v) => (/^[\w-]{1,32}$/.test(v) ? v : undefined), 'letters, digits, - or _ (at most 32)'), 'nexus'),
+  REDIS_KEY_PREFIX: withDefault(fromString<string>('prefix', (v) => (/^[\w-]{1,32}$/.test(v) ? v : undefined), 'letters, digits, - or _ (at most 32)'), 'nexus'),
   SMTP_URL: optional(url(['smtp', 'smtps'])),
   MAIL_FROM: withDefault(text(), 'Nexus <no-reply@nexus.local>'),
   OUTBOX_DIR: optional(text()),

@@ -22,7 +22,7 @@ export interface Config {
   readonly workerHealthPort: number;
   readonly log: { readonly level: Env['LOG_LEVEL']; readonly format: 'json' | 'pretty' };
   readonly mongo?: { readonly url: string; readonly dbName: string };
-  readonly redis?: { readonly url: string; readonly queuePrefix: string };
+  readonly redis?: { readonly url: string; readonly keyPrefix: string };
   readonly mail: { readonly smtpUrl?: string; readonly from: string; readonly outboxDir?: string };
   readonly auth: {
     readonly jwtSecret?: string;
@@ -84,7 +84,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     workerHealthPort: e.WORKER_HEALTH_PORT,
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty') },
     ...(e.MONGO_URL ? { mongo: { url: e.MONGO_URL, dbName: e.MONGO_DB } } : {}),
-    ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX } } : {}),
+    ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } } : {}),
     mail: {
       from: e.MAIL_FROM,
       ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}),

@@ -178,7 +178,7 @@ const bindProduction = async (
   await users.ensureIndexes();
   await ensureAccessIndexes(database);
 
-  const queue = new BullmqJobQueue(queueRedis, config.jobs.retry, redisConfig.queuePrefix);
+  const queue = new BullmqJobQueue(queueRedis, config.jobs.retry, redisConfig.keyPrefix);
   closers.push(() => queue.close());
   await queue.ready();
 
@@ -191,13 +191,15 @@ const bindProduction = async (
   container.bind<ApiKeyRepository>(TYPES.ApiKeyRepository).toConstantValue(new MongoApiKeyRepository(database));
   container.bind<AuditLog>(TYPES.AuditLog).toConstantValue(new MongoAuditLog(database));
   container.bind<UnitOfWork>(TYPES.UnitOfWork).toConstantValue(new MongoUnitOfWork(database));
-  container.bind<Cache>(TYPES.Cache).toConstantValue(new MeteredCache(new RedisCache(cacheRedis), metrics));
+  // One prefix for every key this deployment writes, so deployments can share a Redis.
+  const prefix = redisConfig.keyPrefix;
+  container.bind<Cache>(TYPES.Cache).toConstantValue(new MeteredCache(new RedisCache(cacheRedis, `${prefix}:cache:`), metrics));
   container.bind<JobQueue>(TYPES.JobQueue).toConstantValue(queue);
   const { windowSeconds, apiMax, authMax } = config.rateLimit;
   container.bind<RateLimits>(TYPES.RateLimits).toConstantValue({
-    api: new RedisRateLimiter(cacheRedis, logger, apiMax, windowSeconds, 'api'),
-    authClient: new RedisRateLimiter(cacheRedis, logger, authMax, windowSeconds, 'auth-client'),
-    authAccount: new RedisRateLimiter(cacheRedis, logger, authMax, windowSeconds, 'auth-account'),
+    api: new RedisRateLimiter(cacheRedis, logger, apiMax, windowSeconds, `${prefix}:rl:api`),
+    authClient: new RedisRateLimiter(cacheRedis, logger, authMax, windowSeconds, `${prefix}:rl:auth-client`),
+    authAccount: new RedisRateLimiter(cacheRedis, logger, authMax, windowSeconds, `${prefix}:rl:auth-account`),
   });
   metrics.watchQueues((q) => queue.counts(q));
   container.bind<Mailer>(TYPES.Mailer).toConstantValue(mailer);
@@ -214,7 +216,7 @@ const bindProduction = async (
       concurrency: config.jobs.concurrency,
       retry: config.jobs.retry,
       lockDurationMs: config.jobs.lockDurationMs,
-    }, redisConfig.queuePrefix);
+    }, redisConfig.keyPrefix);
     container.bind<JobWorker>(TYPES.JobWorker).toConstantValue(worker);
   }
 };
