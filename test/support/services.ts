@@ -123,6 +123,17 @@ const findRedis = async (): Promise<ServiceHandle | null> => {
   return { url: handle.url, source: handle.source, stop };
 };
 
+/** Starts a private FerretDB (tests that stop the database use their own). */
+export const startLocalMongo = async (): Promise<ServiceHandle> => {
+  const binary = onPath('ferretdb');
+  if (!binary) throw new Error('ferretdb is not built (npm run services builds it)');
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'nexus-ferretdb-'));
+  const child = spawn(binary, ['-listen', `127.0.0.1:${port}`, '-dir', dir], { stdio: 'ignore' });
+  await waitForPort(port, 20_000, child);
+  return { url: `mongodb://127.0.0.1:${port}/?directConnection=true`, source: 'local binary', stop: stopChild(child, dir) };
+};
+
 const findMongo = async (): Promise<ServiceHandle | null> => {
   const fromEnv = process.env['MONGO_URL'];
   if (fromEnv) return { url: fromEnv, source: 'environment', stop: async () => undefined };
@@ -132,13 +143,7 @@ const findMongo = async (): Promise<ServiceHandle | null> => {
     const container = await new MongoDBContainer('mongo:7').start();
     return { url: `${container.getConnectionString()}?directConnection=true`, source: 'container', stop: async () => void (await container.stop()) };
   }
-  const binary = onPath('ferretdb');
-  if (!binary) return null;
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'nexus-ferretdb-'));
-  const child = spawn(binary, ['-listen', `127.0.0.1:${port}`, '-dir', dir], { stdio: 'ignore' });
-  await waitForPort(port, 20_000, child);
-  return { url: `mongodb://127.0.0.1:${port}/?directConnection=true`, source: 'local binary', stop: stopChild(child, dir) };
+  return onPath('ferretdb') ? startLocalMongo() : null;
 };
 
 const find = (name: string, finder: () => Promise<ServiceHandle | null>): Promise<ServiceHandle | null> => {
