@@ -135,6 +135,31 @@ const measureNexus = async (profile: string, env: Record<string, string>, ceilin
   }
 };
 
+/**
+ * What the edge (security headers, CORS, compression, rate limits) costs: the cached user read
+ * with it on, and with EDGE_MIDDLEWARE=off, one after the other in this run.
+ */
+const measureEdgeCost = async (): Promise<Figure[]> => {
+  const run = async (edge: 'on' | 'off'): Promise<Figure> => {
+    const { port, child } = await start('src/infrastructure/server.ts', { EDGE_MIDDLEWARE: edge });
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      const json = { 'content-type': 'application/json' };
+      const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: json, body: JSON.stringify(ADMIN) });
+      const { accessToken, user } = ((await login.json()) as { data: { accessToken: string; user: { id: string } } }).data;
+      return { ...(await load(`edge ${edge}: GET /api/users/:id (cached, bearer)`, { url: `${base}/api/users/${user.id}`, headers: { authorization: `Bearer ${accessToken}` } })), rssMb: rssMb(child) };
+    } finally {
+      await stop(child);
+    }
+  };
+  const off = await run('off');
+  const on = await run('on');
+  return [
+    { ...off, ratio: 1 },
+    { ...on, ratio: on.reqPerSec / off.reqPerSec },
+  ];
+};
+
 const main = async (): Promise<void> => {
   const figures: Figure[] = [];
 
@@ -153,6 +178,7 @@ const main = async (): Promise<void> => {
   const ceiling = { get: bareGet.reqPerSec, post: barePost.reqPerSec, argon2: argon2Ceiling.reqPerSec };
 
   figures.push(...(await measureNexus('embedded', {}, ceiling)));
+  figures.push(...(await measureEdgeCost()));
 
   const [mongo, redis] = await Promise.all([mongoService(), redisService()]);
   if (mongo && redis) {
