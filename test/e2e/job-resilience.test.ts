@@ -6,7 +6,7 @@ import { buildContainer, type Runtime } from '../../src/infrastructure/container
 import { eventually, sleep } from '../support/eventually';
 import { silentLogger } from '../support/logger';
 import { runEntrypoint, type RunningProcess } from '../support/process';
-import { requireService, startLocalRedis, uniqueDbName } from '../support/services';
+import { freePort, requireService, startLocalRedis, uniqueDbName } from '../support/services';
 import { SmtpCapture } from '../support/smtp-capture';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -24,6 +24,8 @@ describe('e2e :: job resilience (production profile)', function () {
       REDIS_KEY_PREFIX: `crash-${process.pid}`,
       SMTP_URL: smtp.url,
       JOB_LOCK_DURATION_MS: '2000',
+      WORKER_HEALTH_PORT: String(await freePort()),
+      HOST: '127.0.0.1',
       LOG_FORMAT: 'json',
       NODE_ENV: 'test',
     };
@@ -50,6 +52,12 @@ describe('e2e :: job resilience (production profile)', function () {
         return job?.state === 'completed' ? job : undefined;
       }, 45_000, 'job completed by the second worker');
       expect(done.state).to.equal('completed');
+      // The surviving worker answers its own health and metrics.
+      const health = await fetch(`http://127.0.0.1:${env.WORKER_HEALTH_PORT}/health`);
+      expect(health.status).to.equal(200);
+      expect(((await health.json()) as { data: { checks: Record<string, unknown> } }).data.checks).to.have.keys('database', 'cache', 'queue');
+      const metrics = await (await fetch(`http://127.0.0.1:${env.WORKER_HEALTH_PORT}/metrics`)).text();
+      expect(metrics).to.match(/nexus_job_attempts_total\{[^}]*queue="email"[^}]*outcome="completed"[^}]*\} 1/);
       await sleep(1000);
       const delivered = smtp.to('crash@example.com');
       expect(delivered).to.have.length(1);
