@@ -62,6 +62,20 @@ for (const profile of PROFILES) {
       });
     });
 
+    context('with NODE_ENV=production', () => {
+      it('logs in over plain HTTP (TLS ends at the proxy) and marks the refresh cookie Secure', async function () {
+        const prod = await startTestApp(this, profile, { NODE_ENV: 'production' });
+        try {
+          const res = await prod.agent().post('/api/auth/login').send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).expect(200);
+          expect(String(res.headers['set-cookie'])).to.match(/nexus_refresh=[^;]+;.*secure/i);
+          const csrf = await prod.http.get('/api/csrf-token').expect(200);
+          expect(String(csrf.headers['set-cookie'])).to.match(/nexus_csrf=[^;]+;.*secure/i);
+        } finally {
+          await prod.close();
+        }
+      });
+    });
+
     context('sessions', () => {
       it('rotates refresh tokens and, when a spent one comes back, revokes the whole family', async () => {
         const s = await app.newUser('rotate');

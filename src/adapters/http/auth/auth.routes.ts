@@ -39,6 +39,12 @@ export const CSRF_HEADER = 'X-CSRF-Token';
 
 export const authRoutes = (deps: AuthRoutesDeps): Router => {
   const router = new Router();
+  // Behind a TLS-terminating proxy the connection Koa sees is plain HTTP, and Koa refuses to set
+  // a Secure cookie on it. The cookie is still marked Secure (browsers send it over HTTPS only).
+  router.use(async (ctx, next) => {
+    if (deps.secureCookies) (ctx.cookies as unknown as { secure: boolean }).secure = true;
+    await next();
+  });
   const cookie = (httpOnly: boolean, maxAgeSeconds: number, path: string) => ({
     httpOnly,
     sameSite: 'strict' as const,
