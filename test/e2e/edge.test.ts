@@ -99,6 +99,23 @@ for (const profile of PROFILES) {
       });
     });
 
+    context('metrics behind a scrape token', () => {
+      it('serves /metrics to the token only, without taking it for a user credential', async function () {
+        const token = 'scrape-token-0123456789';
+        const app = await startTestApp(this, profile, { METRICS_TOKEN: token });
+        try {
+          await app.http.get('/metrics').expect(401);
+          await app.http.get('/metrics').set('Authorization', 'Bearer wrong-token-0123456789').expect(401);
+          const admin = (await app.admin()).auth;
+          await app.http.get('/metrics').set('Authorization', admin).expect(401);
+          const ok = await app.http.get('/metrics').set('Authorization', `Bearer ${token}`).expect(200);
+          expect(ok.text).to.include('nexus_http_requests_total');
+        } finally {
+          await app.close();
+        }
+      });
+    });
+
     context('rate limits', () => {
       let app: TestApp;
       before(async function () {
