@@ -5,10 +5,10 @@ import { fieldError } from '../../../domain/shared/field-error';
 import { BadInput, decodeOrThrow, ObjectIdString, Str, strictObject } from '../decode';
 import { actorOf, requireActor } from '../middleware/authenticate';
 import { presentApiKey } from '../presenters';
+import { PermissionBody } from '../permission.codec';
 import { respond } from '../respond';
 import { reply } from '../envelope';
 
-const PermissionBody = strictObject('Permission', { resource: Str(40), action: Str(40) });
 const CreateApiKeyBody = strictObject('CreateApiKeyBody', { name: Str(100), permissions: t.array(PermissionBody) }, { expiresAt: t.union([Str(40), t.null]) });
 const KeyIdParams = t.type({ id: ObjectIdString });
 

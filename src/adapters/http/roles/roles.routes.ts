@@ -5,9 +5,9 @@ import type { RoleId } from '../../../domain/roles/role';
 import { decodeOrThrow, ObjectIdString, Str, strictObject } from '../decode';
 import { actorOf, requireActor } from '../middleware/authenticate';
 import { presentRole } from '../presenters';
+import { PermissionBody } from '../permission.codec';
 import { respond } from '../respond';
 
-const PermissionBody = strictObject('Permission', { resource: Str(40), action: Str(40) });
 const CreateRoleBody = strictObject('CreateRoleBody', { name: Str(40), permissions: t.array(PermissionBody) }, { description: Str(500) });
 const UpdateRoleBody = strictObject('UpdateRoleBody', {}, { name: Str(40), permissions: t.array(PermissionBody), description: Str(500) });
 const RoleIdParams = t.type({ id: ObjectIdString });
