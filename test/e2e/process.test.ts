@@ -54,4 +54,21 @@ describe('e2e :: the server process', function () {
     expect(await proc.exited).to.equal(0);
     expect(proc.output()).to.include('shutting down').and.include('"message":"stopped"');
   });
+
+  it('serves /metrics on METRICS_PORT when set, and not on the main port', async () => {
+    const [port, metricsPort] = [await freePort(), await freePort()];
+    const proc = runEntrypoint(SERVER, { PORT: String(port), METRICS_PORT: String(metricsPort), HOST: '127.0.0.1', LOG_FORMAT: 'json' });
+    try {
+      await eventually(() => (proc.output().includes('listening on') ? true : undefined), 30_000, 'server listening');
+      const metrics = await eventually(async () => {
+        const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).catch(() => undefined);
+        return res?.status === 200 ? res.text() : undefined;
+      }, 10_000, 'metrics port');
+      expect(metrics).to.include('nexus_process_cpu_user_seconds_total');
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).to.equal(404);
+    } finally {
+      proc.child.kill('SIGTERM');
+      expect(await proc.exited).to.equal(0);
+    }
+  });
 });
