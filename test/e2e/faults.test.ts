@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { eventually } from '../support/eventually';
 import { capturingLogger } from '../support/logger';
-import { requireService, startLocalMongo, startLocalRedis } from '../support/services';
+import { requireLocalBinary, requireService, startLocalMongo, startLocalRedis } from '../support/services';
 import { PROFILES, startTestApp, type TestApp } from '../support/test-app';
 
 describe('e2e :: faults against real servers (production profile)', function () {
@@ -9,6 +9,7 @@ describe('e2e :: faults against real servers (production profile)', function () 
 
   it('with Redis stopped: reads still succeed, rate limits hold in memory, readiness is 503 until Redis returns', async function () {
     await requireService(this, 'mongodb');
+    requireLocalBinary(this, 'redis-server');
     const redis = await startLocalRedis();
     let restarted: Awaited<ReturnType<typeof startLocalRedis>> | undefined;
     let app: TestApp | undefined;
@@ -46,6 +47,7 @@ describe('e2e :: faults against real servers (production profile)', function () 
 
   it('with MongoDB stopped: readiness is 503, requests answer 503 quickly, the process keeps serving', async function () {
     await requireService(this, 'redis');
+    requireLocalBinary(this, 'ferretdb');
     const mongo = await startLocalMongo();
     let app: TestApp | undefined;
     try {

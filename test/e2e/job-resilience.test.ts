@@ -6,7 +6,7 @@ import { buildContainer, type Runtime } from '../../src/infrastructure/container
 import { eventually, sleep } from '../support/eventually';
 import { silentLogger } from '../support/logger';
 import { runEntrypoint, type RunningProcess } from '../support/process';
-import { freePort, requireService, startLocalRedis, uniqueDbName } from '../support/services';
+import { freePort, requireLocalBinary, requireService, startLocalRedis, uniqueDbName } from '../support/services';
 import { SmtpCapture } from '../support/smtp-capture';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -71,6 +71,7 @@ describe('e2e :: job resilience (production profile)', function () {
 
   it('keeps queued jobs across a Redis restart, and answers 503 promptly while Redis is down', async function () {
     await requireService(this, 'mongodb');
+    requireLocalBinary(this, 'redis-server');
     const redis = await startLocalRedis({ appendOnly: true });
     let app: TestApp | undefined;
     let restarted: Awaited<ReturnType<typeof startLocalRedis>> | undefined;

@@ -50,6 +50,8 @@ export const waitForPort = async (port: number, timeoutMs: number, child?: Child
 };
 
 const onPath = (binary: string): string | undefined => {
+  // Lets one machine behave like a fresh one without services, to check the skips.
+  if (process.env['NEXUS_NO_LOCAL_SERVICES'] === '1') return undefined;
   const local = resolve(__dirname, '../../.tools/bin', binary);
   if (existsSync(local)) return local;
   const found = spawnSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' });
@@ -174,6 +176,18 @@ export const requireService = async (ctx: Mocha.Context, name: 'mongodb' | 'redi
   const message = `${name} was not found (no ${name === 'mongodb' ? 'MONGO_URL' : 'REDIS_URL'}, no container runtime, no local binary)`;
   if (REQUIRE) throw new Error(`${message}, and NEXUS_REQUIRE_SERVICES=1`);
   process.stderr.write(`\n  !!! SKIPPING: ${message}. Run \`npm run services\` to install them.\n\n`);
+  ctx.skip();
+};
+
+/**
+ * For tests that start (and stop) a private server: skip loudly when its binary is missing, or
+ * fail under NEXUS_REQUIRE_SERVICES=1.
+ */
+export const requireLocalBinary = (ctx: Mocha.Context, binary: 'redis-server' | 'ferretdb'): void => {
+  if (onPath(binary)) return;
+  const message = `this test starts and stops its own ${binary}, which is not installed`;
+  if (REQUIRE) throw new Error(`${message}, and NEXUS_REQUIRE_SERVICES=1`);
+  process.stderr.write(`\n  !!! SKIPPING: ${message}. Run \`npm run services\` to install it.\n\n`);
   ctx.skip();
 };
 
