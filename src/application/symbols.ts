@@ -21,12 +21,8 @@ export const TYPES = {
   SecretTokens: Symbol.for('SecretTokens'),
   AuthSettings: Symbol.for('AuthSettings'),
 
-  GetUser: Symbol.for('GetUser'),
-  UpdateUser: Symbol.for('UpdateUser'),
-  SendEmail: Symbol.for('SendEmail'),
   RegisterUser: Symbol.for('RegisterUser'),
   ManageUsers: Symbol.for('ManageUsers'),
-  Alerts: Symbol.for('Alerts'),
   Metrics: Symbol.for('Metrics'),
   RateLimits: Symbol.for('RateLimits'),
 } as const;

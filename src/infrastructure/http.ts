@@ -3,7 +3,6 @@ import { buildHttpApp } from '../adapters/http/app';
 import type { RateLimits } from '../adapters/http/middleware/rate-limit';
 import type { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics';
 import { buildJobHandlers } from '../adapters/worker/job-handlers';
-import { PermissionResolver } from '../application/access';
 import { ManageApiKeys } from '../application/api-keys/api-keys';
 import { ListAudit } from '../application/audit/list-audit';
 import { Authenticate } from '../application/auth/authenticate';
@@ -51,7 +50,6 @@ export const createHttpApp = ({ container: c, config }: Runtime): Koa =>
       changePassword: c.get(ChangePassword),
       getUser: c.get(GetUser),
       roles: c.get<RoleRepository>(TYPES.RoleRepository),
-      permissions: c.get(PermissionResolver),
       secrets: c.get<SecretTokens>(TYPES.SecretTokens),
       secureCookies: config.env === 'production',
     },

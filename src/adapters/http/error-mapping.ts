@@ -31,8 +31,6 @@ export const toHttpFailure = (error: AppError): HttpFailure => {
       return { status: 401, message: 'The refresh token is invalid or expired' };
     case 'RefreshTokenReused':
       return { status: 401, message: 'This refresh token was already used; every session of this login has been revoked' };
-    case 'PasswordReused':
-      return { status: 400, message: 'The request is not valid', errors: [{ path: 'newPassword', message: 'must differ from your last 5 passwords' }] };
     case 'PermissionDenied':
       return { status: 403, message: `You need the ${error.needed} permission` };
     case 'CannotGrant':

@@ -4,7 +4,6 @@ export type AuthError =
   | { readonly _tag: 'InvalidCredentials' }
   | { readonly _tag: 'InvalidRefreshToken' }
   | { readonly _tag: 'RefreshTokenReused' }
-  | { readonly _tag: 'PasswordReused' }
   | { readonly _tag: 'PermissionDenied'; readonly needed: string }
   | { readonly _tag: 'CannotGrant'; readonly permissions: readonly Permission[] }
   | { readonly _tag: 'CsrfMismatch' };

@@ -3,7 +3,6 @@ import { Container } from 'inversify';
 import type { Redis } from 'ioredis';
 import { ManageJobs } from '../../application/jobs/manage-jobs';
 import { ProcessData, SendEmail, WeeklyReport } from '../../application/jobs/processors';
-import type { Alerts } from '../../application/ports/alerts.port';
 import { LogAlerts } from '../../adapters/alerts/log-alerts';
 import type { RateLimits } from '../../adapters/http/middleware/rate-limit';
 import { MemoryRateLimiter } from '../../adapters/rate-limit/memory-rate-limiter';
@@ -103,7 +102,6 @@ export const buildContainer = async (config: Config, options: BuildOptions): Pro
   container.bind(TYPES.Logger).toConstantValue(logger);
   container.bind(TYPES.Clock).to(SystemClock);
   container.bind(TYPES.IdGenerator).to(ObjectIdGenerator);
-  container.bind<Alerts>(TYPES.Alerts).toConstantValue(new LogAlerts(logger));
   const metrics = new PrometheusMetrics(options.role === 'worker' ? 'nexus-worker' : 'nexus-api');
   container.bind(TYPES.Metrics).toConstantValue(metrics);
   bindSecurity(container, config, logger);
@@ -239,9 +237,6 @@ const bindUseCases = (container: Container): void => {
   const services: (new (...args: never[]) => unknown)[] = [GetUser, UpdateUser, SendEmail, PermissionResolver, AuditRecorder, PasswordRules, SessionIssuer, Login, RefreshSession, Logout, ChangePassword, Authenticate, SeedAccess, ManageRoles, AssignRoles, ManageUsers, ManageApiKeys, ListAudit, ManageJobs, ProcessData, WeeklyReport];
   for (const service of services) container.bind(service).toSelf();
   container.bind(TYPES.RegisterUser).to(RegisterUser);
-  container.bind(TYPES.GetUser).toService(GetUser);
-  container.bind(TYPES.UpdateUser).toService(UpdateUser);
-  container.bind(TYPES.SendEmail).toService(SendEmail);
   container.bind(TYPES.ManageUsers).toService(ManageUsers);
 };
 

@@ -6,7 +6,6 @@ import type { ChangePassword } from '../../../application/auth/change-password';
 import type { Login } from '../../../application/auth/login';
 import type { Logout, RefreshSession } from '../../../application/auth/refresh-session';
 import type { RegisterUser } from '../../../application/auth/register-user';
-import type { PermissionResolver } from '../../../application/access';
 import type { RoleRepository } from '../../../application/ports/role-repository.port';
 import type { SecretTokens } from '../../../application/ports/security.port';
 import type { GetUser } from '../../../application/users/get-user';
@@ -28,7 +27,6 @@ export interface AuthRoutesDeps {
   readonly changePassword: ChangePassword;
   readonly getUser: GetUser;
   readonly roles: RoleRepository;
-  readonly permissions: PermissionResolver;
   readonly secrets: SecretTokens;
   readonly secureCookies: boolean;
 }
