@@ -1,18 +1,10 @@
 import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
 import Koa from 'koa';
-import type { ManageApiKeys } from '../../application/api-keys/api-keys';
-import type { ListAudit } from '../../application/audit/list-audit';
-import type { ManageJobs } from '../../application/jobs/manage-jobs';
 import type { Authenticate } from '../../application/auth/authenticate';
 import type { HealthCheck } from '../../application/ports/health-check.port';
 import type { Logger } from '../../application/ports/logger.port';
-import type { ManageRoles } from '../../application/roles/roles';
-import { apiKeysRoutes } from './api-keys/api-keys.routes';
-import { auditRoutes } from './audit/audit.routes';
-import { type AuthRoutesDeps, authRoutes } from './auth/auth.routes';
 import { healthRoutes } from './health/health.routes';
-import { jobsRoutes } from './jobs/jobs.routes';
 import type { Metrics } from '../../application/ports/metrics.port';
 import { type MetricsSource, metricsRoutes } from './metrics.routes';
 import { accessLog } from './middleware/access-log';
@@ -22,8 +14,6 @@ import { authenticate } from './middleware/authenticate';
 import { errorHandler } from './middleware/errors';
 import { refuseOperatorKeys } from './middleware/operator-keys';
 import { requestContext } from './middleware/request-context';
-import { rolesRoutes } from './roles/roles.routes';
-import { type UsersRoutesDeps, usersRoutes } from './users/users.routes';
 
 export interface HttpOptions {
   readonly bodyLimit: string;
@@ -41,12 +31,8 @@ export interface HttpDeps {
   readonly logger: Logger;
   readonly options: HttpOptions;
   readonly authenticate: Authenticate;
-  readonly auth: AuthRoutesDeps;
-  readonly users: UsersRoutesDeps;
-  readonly roles: ManageRoles;
-  readonly apiKeys: ManageApiKeys;
-  readonly audit: ListAudit;
-  readonly jobs: ManageJobs;
+  /** Every module's routes, mounted in order after authentication. */
+  readonly routers: readonly Router[];
   readonly healthChecks: readonly HealthCheck[];
   readonly metrics: Metrics & MetricsSource;
   readonly rateLimits: RateLimits;
@@ -59,7 +45,6 @@ export const buildHttpApp = (deps: HttpDeps): Koa => {
   app.silent = true;
 
   const health = healthRoutes({ checks: deps.healthChecks, timeoutMs: deps.options.healthTimeoutMs, startedAt: Date.now() });
-  const routers: Router[] = [authRoutes(deps.auth), usersRoutes(deps.users), rolesRoutes(deps.roles), apiKeysRoutes(deps.apiKeys), auditRoutes(deps.audit), jobsRoutes(deps.jobs)];
 
   const { edge, metricsOnMainPort, metricsToken } = deps.options;
   const metrics = metricsRoutes(deps.metrics, metricsToken ? { token: metricsToken } : {});
@@ -80,6 +65,6 @@ export const buildHttpApp = (deps: HttpDeps): Koa => {
   app.use(refuseOperatorKeys());
   app.use(authenticate(deps.authenticate));
   if (metricsOnMainPort && !metricsToken) app.use(metrics.routes());
-  for (const router of routers) app.use(router.routes()).use(router.allowedMethods({ throw: false }));
+  for (const router of deps.routers) app.use(router.routes()).use(router.allowedMethods({ throw: false }));
   return app;
 };

@@ -38,7 +38,7 @@ class ManualClock implements Clock {
 describe('Auth :: use cases', () => {
   it('does one argon2 verify per login whether the account exists, is deleted, or the password is wrong', async () => {
     const hasher = new CountingHasher();
-    const c = await embeddedContainer((container) => container.rebind(TYPES.PasswordHasher).toConstantValue(hasher));
+    const c = await embeddedContainer({ passwordHasher: hasher });
     await c.get<RegisterUser>(TYPES.RegisterUser).execute({ name: 'L', email: 'l@x.io', password: STRONG_PASSWORD });
     const login = c.get(Login);
     for (const [email, password, ok] of [
@@ -64,10 +64,7 @@ describe('Auth :: use cases', () => {
       touches += 1;
       return original(id, at);
     };
-    const c = await embeddedContainer((container) => {
-      container.rebind(TYPES.Clock).toConstantValue(clock);
-      container.rebind(TYPES.ApiKeyRepository).toConstantValue(keys);
-    });
+    const c = await embeddedContainer({ clock, apiKeys: keys });
     const user = await c.get<RegisterUser>(TYPES.RegisterUser).execute({ name: 'K', email: 'k@x.io', password: STRONG_PASSWORD });
     if (E.isLeft(user)) throw new Error('fixture');
     const issued = await c.get(ManageApiKeys).issue({ userId: user.right.id, permissions: [], via: 'token' }, { name: 'k', permissions: [] });

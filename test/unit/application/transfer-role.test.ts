@@ -26,7 +26,7 @@ class FlakyAuditLog extends InMemoryAuditLog implements AuditLog {
 describe('Roles :: TransferRole', () => {
   it('undoes the swap when its audit entry cannot be written, so no transfer is done unrecorded', async () => {
     const audit = new FlakyAuditLog();
-    const c = await embeddedContainer((container) => container.rebind(TYPES.AuditLog).toConstantValue(audit));
+    const c = await embeddedContainer({ auditLog: audit });
     const roles = c.get(ManageRoles);
     const from = await roles.create(root, { name: 'from', permissions: [] });
     const to = await roles.create(root, { name: 'to', permissions: [] });

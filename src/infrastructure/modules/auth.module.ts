@@ -1,0 +1,37 @@
+import { ContainerModule } from 'inversify';
+import { authRoutes } from '../../adapters/http/auth/auth.routes';
+import { Authenticate } from '../../application/auth/authenticate';
+import { ChangePassword } from '../../application/auth/change-password';
+import { Login } from '../../application/auth/login';
+import { PasswordRules } from '../../application/auth/passwords';
+import { Logout, RefreshSession } from '../../application/auth/refresh-session';
+import { RegisterUser } from '../../application/auth/register-user';
+import { SeedAccess } from '../../application/auth/seed-access';
+import { type AuthSettings, SessionIssuer } from '../../application/auth/sessions';
+import type { RoleRepository } from '../../application/ports/role-repository.port';
+import type { SecretTokens } from '../../application/ports/security.port';
+import { TYPES } from '../../application/symbols';
+import { GetUser } from '../../application/users/get-user';
+import type { Config } from '../config/load-config';
+import type { NexusModule } from './module';
+
+export const authModule: NexusModule = {
+  name: 'auth',
+  bindings: new ContainerModule(({ bind }) => {
+    bind<AuthSettings>(TYPES.AuthSettings).toResolvedValue((config: Config) => ({ refreshTtlSeconds: config.auth.refreshTtlSeconds }), [TYPES.Config]);
+    for (const useCase of <const>[PasswordRules, SessionIssuer, Login, RefreshSession, Logout, ChangePassword, Authenticate, SeedAccess]) bind<unknown>(useCase).toSelf();
+    bind(TYPES.RegisterUser).to(RegisterUser);
+  }),
+  routes: (resolve, config) =>
+    authRoutes({
+      register: resolve<RegisterUser>(TYPES.RegisterUser),
+      login: resolve(Login),
+      refresh: resolve(RefreshSession),
+      logout: resolve(Logout),
+      changePassword: resolve(ChangePassword),
+      getUser: resolve(GetUser),
+      roles: resolve<RoleRepository>(TYPES.RoleRepository),
+      secrets: resolve<SecretTokens>(TYPES.SecretTokens),
+      secureCookies: config.env === 'production',
+    }),
+};

@@ -1,0 +1,16 @@
+import { ContainerModule } from 'inversify';
+import { rolesRoutes } from '../../adapters/http/roles/roles.routes';
+import { PermissionResolver } from '../../application/access';
+import { AssignRoles } from '../../application/roles/assign-roles';
+import { ManageRoles } from '../../application/roles/roles';
+import type { NexusModule } from './module';
+
+export const rolesModule: NexusModule = {
+  name: 'roles',
+  bindings: new ContainerModule(({ bind }) => {
+    bind(PermissionResolver).toSelf();
+    bind(ManageRoles).toSelf();
+    bind(AssignRoles).toSelf();
+  }),
+  routes: (resolve) => rolesRoutes(resolve(ManageRoles)),
+};

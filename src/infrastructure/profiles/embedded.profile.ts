@@ -1,0 +1,45 @@
+import { LogAlerts } from '../../adapters/alerts/log-alerts';
+import {
+  InMemoryApiKeyRepository,
+  InMemoryAuditLog,
+  InMemoryRefreshTokenStore,
+  InMemoryRoleRepository,
+  InMemoryUnitOfWork,
+} from '../../adapters/memory/in-memory-access';
+import { InMemoryCache } from '../../adapters/memory/in-memory-cache';
+import { InMemoryUserRepository } from '../../adapters/memory/in-memory-user-repository';
+import { InProcessJobQueue } from '../../adapters/memory/in-process-job-queue';
+import { MeteredCache } from '../../adapters/metrics/prometheus-metrics';
+import type { Adapters } from './adapters';
+import { Closers, mailerFor, memoryRateLimits, processAdapters, type Profile, type ProfileInputs } from './shared';
+
+/** Everything in this process's memory: nothing to install, everything gone when it exits. */
+export const embeddedProfile = (inputs: ProfileInputs): Profile => {
+  const { config, logger, given } = inputs;
+  const closers = new Closers(logger);
+  const base = processAdapters(inputs);
+  const queue = new InProcessJobQueue(logger, { retry: config.jobs.retry, concurrency: config.jobs.concurrency }, new LogAlerts(logger));
+  const jobQueue = given.jobQueue ?? queue;
+  const adapters: Adapters = {
+    ...base,
+    users: new InMemoryUserRepository(),
+    roles: new InMemoryRoleRepository(),
+    refreshTokens: new InMemoryRefreshTokenStore(),
+    apiKeys: new InMemoryApiKeyRepository(),
+    auditLog: new InMemoryAuditLog(),
+    unitOfWork: new InMemoryUnitOfWork(),
+    cache: new MeteredCache(new InMemoryCache(), base.metrics),
+    jobQueue,
+    // The embedded API is its own worker.
+    jobWorker: queue,
+    mailer: mailerFor(inputs, closers),
+    rateLimits: memoryRateLimits(config),
+    healthChecks: [
+      { name: 'database', check: async () => undefined },
+      { name: 'cache', check: async () => undefined },
+      { name: 'queue', check: () => jobQueue.ping() },
+    ],
+    ...given,
+  };
+  return { adapters, close: () => closers.closeAll() };
+};

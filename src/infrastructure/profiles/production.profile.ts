@@ -1,0 +1,92 @@
+import type { Redis } from 'ioredis';
+import { LogAlerts } from '../../adapters/alerts/log-alerts';
+import { BullmqJobQueue } from '../../adapters/bullmq/bullmq-job-queue';
+import { BullmqJobWorker } from '../../adapters/bullmq/bullmq-job-worker';
+import { MeteredCache } from '../../adapters/metrics/prometheus-metrics';
+import {
+  ensureAccessIndexes,
+  MongoApiKeyRepository,
+  MongoAuditLog,
+  MongoRefreshTokenStore,
+  MongoRoleRepository,
+  MongoUnitOfWork,
+} from '../../adapters/mongo/mongo-access';
+import { MongoDatabase } from '../../adapters/mongo/mongo-database';
+import { MongoUserRepository } from '../../adapters/mongo/mongo-user-repository';
+import { RedisRateLimiter } from '../../adapters/rate-limit/redis-rate-limiter';
+import { RedisCache } from '../../adapters/redis/redis-cache';
+import { connectRedis } from '../../adapters/redis/redis-connection';
+import type { Adapters } from './adapters';
+import { Closers, mailerFor, processAdapters, type Profile, type ProfileInputs } from './shared';
+
+/**
+ * MongoDB for data, Redis for cache and rate limits, BullMQ for jobs, SMTP for mail. Connects
+ * and creates missing indexes before it returns; on failure, closes what it opened and throws.
+ */
+export const productionProfile = async (inputs: ProfileInputs): Promise<Profile> => {
+  const { config, logger, role, given } = inputs;
+  const { mongo, redis } = config;
+  if (!mongo || !redis) throw new Error('the production profile needs MONGO_URL and REDIS_URL');
+  const closers = new Closers(logger);
+  try {
+    const connectTimeoutMs = config.timeouts.connectMs;
+    const database = await MongoDatabase.connect({ url: mongo.url, dbName: mongo.dbName, connectTimeoutMs });
+    closers.add(() => database.close());
+    logger.info('connected to MongoDB', { transactions: database.supportsTransactions });
+
+    const cacheRedis = await connectRedis(redis.url, { name: 'cache', failFast: true, connectTimeoutMs });
+    closers.add(() => quit(cacheRedis));
+    const queueRedis = await connectRedis(redis.url, { name: 'queue', failFast: true, connectTimeoutMs });
+    closers.add(() => quit(queueRedis));
+
+    const users = new MongoUserRepository(database);
+    await users.ensureIndexes();
+    await ensureAccessIndexes(database);
+
+    // One prefix for every key this deployment writes, so deployments can share a Redis.
+    const prefix = redis.keyPrefix;
+    const queue = new BullmqJobQueue(queueRedis, config.jobs.retry, prefix);
+    closers.add(() => queue.close());
+    await queue.ready();
+
+    let jobWorker: BullmqJobWorker | null = null;
+    if (role !== 'api') {
+      const workerRedis = await connectRedis(redis.url, { name: 'worker', failFast: false, connectTimeoutMs });
+      closers.add(() => quit(workerRedis));
+      const options = { concurrency: config.jobs.concurrency, retry: config.jobs.retry, lockDurationMs: config.jobs.lockDurationMs };
+      jobWorker = new BullmqJobWorker(workerRedis, queue, logger, new LogAlerts(logger), options, prefix);
+    }
+
+    const base = processAdapters(inputs);
+    const { windowSeconds, apiMax, authMax } = config.rateLimit;
+    const limiter = (max: number, name: string) => new RedisRateLimiter(cacheRedis, logger, max, windowSeconds, `${prefix}:rl:${name}`);
+    const adapters: Adapters = {
+      ...base,
+      users,
+      roles: new MongoRoleRepository(database),
+      refreshTokens: new MongoRefreshTokenStore(database),
+      apiKeys: new MongoApiKeyRepository(database),
+      auditLog: new MongoAuditLog(database),
+      unitOfWork: new MongoUnitOfWork(database),
+      cache: new MeteredCache(new RedisCache(cacheRedis, `${prefix}:cache:`), base.metrics),
+      jobQueue: queue,
+      jobWorker,
+      mailer: mailerFor(inputs, closers),
+      rateLimits: { api: limiter(apiMax, 'api'), authClient: limiter(authMax, 'auth-client'), authAccount: limiter(authMax, 'auth-account') },
+      healthChecks: [
+        { name: 'database', check: () => database.ping() },
+        { name: 'cache', check: async () => void (await cacheRedis.ping()) },
+        { name: 'queue', check: () => queue.ping() },
+      ],
+      ...given,
+    };
+    return { adapters, close: () => closers.closeAll() };
+  } catch (err) {
+    await closers.closeAll();
+    throw err;
+  }
+};
+
+const quit = async (redis: Redis): Promise<void> => {
+  await redis.quit().catch(() => redis.disconnect());
+};
