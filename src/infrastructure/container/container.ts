@@ -21,6 +21,7 @@ import { ManageApiKeys } from '../../application/api-keys/api-keys';
 import { ListAudit } from '../../application/audit/list-audit';
 import { Authenticate } from '../../application/auth/authenticate';
 import { ChangePassword } from '../../application/auth/change-password';
+import { LiveSessions } from '../../application/auth/live-sessions';
 import { Login } from '../../application/auth/login';
 import { PasswordRules } from '../../application/auth/passwords';
 import { Logout, RefreshSession } from '../../application/auth/refresh-session';
@@ -234,7 +235,7 @@ const bindSecurity = (container: Container, config: Config, logger: Logger): voi
 };
 
 const bindUseCases = (container: Container): void => {
-  const services: (new (...args: never[]) => unknown)[] = [GetUser, UpdateUser, SendEmail, PermissionResolver, AuditRecorder, PasswordRules, SessionIssuer, Login, RefreshSession, Logout, ChangePassword, Authenticate, SeedAccess, ManageRoles, AssignRoles, ManageUsers, ManageApiKeys, ListAudit, ManageJobs, ProcessData, WeeklyReport];
+  const services: (new (...args: never[]) => unknown)[] = [GetUser, UpdateUser, SendEmail, PermissionResolver, AuditRecorder, PasswordRules, LiveSessions, SessionIssuer, Login, RefreshSession, Logout, ChangePassword, Authenticate, SeedAccess, ManageRoles, AssignRoles, ManageUsers, ManageApiKeys, ListAudit, ManageJobs, ProcessData, WeeklyReport];
   for (const service of services) container.bind(service).toSelf();
   container.bind(TYPES.RegisterUser).to(RegisterUser);
   container.bind(TYPES.ManageUsers).toService(ManageUsers);
