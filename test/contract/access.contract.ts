@@ -123,10 +123,38 @@ export const refreshTokenStoreContract = (name: string, make: () => Promise<Refr
       const drop2 = aSession({ userId });
       const stranger = aSession();
       for (const s of [keep, drop1, drop2, stranger]) await store.insert(s);
-      expect(await store.revokeForUser(userId, at('2026-03-01T00:00:00Z'), keep.familyId)).to.equal(2);
+      expect(await store.revokeForUser(userId, at('2026-03-01T00:00:00Z'), keep.familyId)).to.have.members([drop1.familyId, drop2.familyId]);
       expect((await store.findByHash(keep.tokenHash))?.revokedAt).to.equal(null);
       expect((await store.findByHash(stranger.tokenHash))?.revokedAt).to.equal(null);
-      expect(await store.revokeForUser(userId, at('2026-03-01T00:00:00Z'))).to.equal(1);
+      expect(await store.revokeForUser(userId, at('2026-03-01T00:00:00Z'))).to.deep.equal([keep.familyId]);
+      expect(await store.revokeForUser(userId, at('2026-03-02T00:00:00Z'))).to.deep.equal([]);
+    });
+
+    it('names each revoked session (family) once, however many of its tokens it revoked', async () => {
+      const userId = newId();
+      const family = newId();
+      for (const s of [aSession({ userId, familyId: family }), aSession({ userId, familyId: family }), aSession({ userId, familyId: family })]) await store.insert(s);
+      expect(await store.revokeForUser(userId, at('2026-03-01T00:00:00Z'))).to.deep.equal([family]);
+    });
+
+    it('tells whose a session is and whether it was revoked; null for an unknown one', async () => {
+      const family = newId();
+      const first = aSession({ familyId: family, spentAt: at('2026-01-02T00:00:00Z') });
+      const successor = aSession({ familyId: family, userId: first.userId });
+      for (const s of [first, successor]) await store.insert(s);
+      expect(await store.findSession(family)).to.deep.equal({ userId: first.userId, revoked: false });
+      expect(await store.findSession(newId())).to.equal(null);
+      await store.revokeFamily(family, at('2026-03-01T00:00:00Z'));
+      expect(await store.findSession(family)).to.deep.equal({ userId: first.userId, revoked: true });
+    });
+
+    it('keeps a revoked session revoked when a racing refresh adds a live token to it', async () => {
+      const family = newId();
+      const first = aSession({ familyId: family });
+      await store.insert(first);
+      await store.revokeFamily(family, at('2026-03-01T00:00:00Z'));
+      await store.insert(aSession({ familyId: family, userId: first.userId }));
+      expect(await store.findSession(family)).to.deep.equal({ userId: first.userId, revoked: true });
     });
   });
 };

@@ -126,6 +126,96 @@ for (const profile of PROFILES) {
       });
     });
 
+    context('access tokens die with their session', () => {
+      const me = (token: string) => app.http.get('/api/auth/me').set('Authorization', `Bearer ${token}`);
+
+      it('refuses the access token of a session that logged out', async () => {
+        const s = await app.newUser('at-logout');
+        await me(s.accessToken).expect(200);
+        await app.http.post('/api/auth/logout').send({ refreshToken: s.refreshToken }).expect(200);
+        const res = await me(s.accessToken).expect(401);
+        expect(res.headers['www-authenticate']).to.equal('Bearer');
+      });
+
+      it('refuses every access token of a family whose refresh token was reused', async () => {
+        const s = await app.newUser('at-reuse');
+        const next = await app.http.post('/api/auth/refresh').send({ refreshToken: s.refreshToken }).expect(200);
+        const successor = next.body.data.accessToken as string;
+        await me(s.accessToken).expect(200);
+        await me(successor).expect(200);
+        await app.http.post('/api/auth/refresh').send({ refreshToken: s.refreshToken }).expect(401);
+        await me(s.accessToken).expect(401);
+        await me(successor).expect(401);
+      });
+
+      it("refuses the other sessions' access tokens after a password change, and keeps the current one", async () => {
+        const s = await app.newUser('at-pw');
+        const other = await app.login(s.email, s.password);
+        const third = await app.login(s.email, s.password);
+        await me(other.accessToken).expect(200);
+        await app.http.post('/api/auth/password').set('Authorization', s.auth).send({ currentPassword: s.password, newPassword: NEW_PASSWORD }).expect(200);
+        await me(other.accessToken).expect(401);
+        await me(third.accessToken).expect(401);
+        await me(s.accessToken).expect(200);
+      });
+
+      it('keeps working for the sessions that were not revoked', async () => {
+        const s = await app.newUser('at-keep');
+        const other = await app.login(s.email, s.password);
+        await app.http.post('/api/auth/logout').send({ refreshToken: other.refreshToken }).expect(200);
+        await me(other.accessToken).expect(401);
+        await me(s.accessToken).expect(200);
+        const next = await app.http.post('/api/auth/refresh').send({ refreshToken: s.refreshToken }).expect(200);
+        await me(next.body.data.accessToken as string).expect(200);
+      });
+
+      it('refuses tokens signed with the right key whose claims were forged', async () => {
+        const s = await app.newUser('at-forged');
+        const victim = await app.newUser('at-victim');
+        const key = new TextEncoder().encode(TEST_JWT_SECRET);
+        const sidOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
+        const now = Math.floor(Date.now() / 1000);
+        const sign = (claims: { sub?: string; sid?: string; iat?: number; exp: number }) => {
+          const jwt = new SignJWT(claims.sid === undefined ? {} : { sid: claims.sid }).setProtectedHeader({ alg: 'HS256' }).setIssuer('nexus').setAudience('nexus-api').setExpirationTime(claims.exp);
+          if (claims.sub !== undefined) jwt.setSubject(claims.sub);
+          if (claims.iat !== undefined) jwt.setIssuedAt(claims.iat);
+          return jwt.sign(key);
+        };
+        const sid = sidOf(s.accessToken);
+        // The genuine claims re-signed pass, so each refusal below is for the one claim changed.
+        await me(await sign({ sub: s.userId, sid, iat: now, exp: now + 600 })).expect(200);
+        const forged = {
+          'an issue time older than the access TTL (with a far expiry)': { sub: s.userId, sid, iat: now - 3600, exp: now + 3600 },
+          'an issue time in the future': { sub: s.userId, sid, iat: now + 120, exp: now + 600 },
+          'no issue time': { sub: s.userId, sid, exp: now + 600 },
+          'a session that does not exist': { sub: s.userId, sid: '0123456789abcdef01234567', iat: now, exp: now + 600 },
+          "another user's session": { sub: s.userId, sid: sidOf(victim.accessToken), iat: now, exp: now + 600 },
+          'no session': { sub: s.userId, iat: now, exp: now + 600 },
+        };
+        for (const [what, claims] of Object.entries(forged)) {
+          const res = await me(await sign(claims));
+          expect(res.status, what).to.equal(401);
+        }
+        await me(s.accessToken).expect(200);
+        await me(victim.accessToken).expect(200);
+      });
+
+      it('still stops the tokens of a deleted or suspended user at once', async () => {
+        const admin = await app.admin();
+        const gone = await app.newUser('at-deleted');
+        const paused = await app.newUser('at-suspended');
+        await me(gone.accessToken).expect(200);
+        await me(paused.accessToken).expect(200);
+        await app.http.delete(`/api/users/${gone.userId}`).set('Authorization', admin.auth).expect(200);
+        await app.http.patch(`/api/users/${paused.userId}`).set('Authorization', admin.auth).send({ status: 'suspended' }).expect(200);
+        await me(gone.accessToken).expect(401);
+        await me(paused.accessToken).expect(401);
+        // Restoring the account does not revive the sessions its deletion ended.
+        await app.http.post(`/api/users/${gone.userId}/restore`).set('Authorization', admin.auth).expect(200);
+        await me(gone.accessToken).expect(401);
+      });
+    });
+
     context('change password', () => {
       it('refuses a wrong current password, a weak one and a recent one; then revokes the other sessions', async () => {
         const s = await app.newUser('pw');

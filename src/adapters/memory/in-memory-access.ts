@@ -5,7 +5,7 @@ import type { RoleRepository, SaveRoleResult } from '../../application/ports/rol
 import type { Tx, UnitOfWork } from '../../application/ports/unit-of-work.port';
 import type { ApiKey } from '../../domain/api-keys/api-key';
 import type { AuditEntry } from '../../domain/audit/audit-entry';
-import type { RefreshSession } from '../../domain/auth/session';
+import type { RefreshSession, SessionStatus } from '../../domain/auth/session';
 import type { Role, RoleId } from '../../domain/roles/role';
 
 const copy = <T>(v: T): T => structuredClone(v);
@@ -61,21 +61,26 @@ export class InMemoryRefreshTokenStore implements RefreshTokenStore {
     this.sessions.set(id, { ...s, spentAt: at });
     return true;
   }
+  async findSession(familyId: string): Promise<SessionStatus | null> {
+    const family = [...this.sessions.values()].filter((s) => s.familyId === familyId);
+    if (family.length === 0) return null;
+    return { userId: family[0]!.userId, revoked: family.some((s) => s.revokedAt !== null) };
+  }
   async revokeFamily(familyId: string, at: Date): Promise<number> {
-    return this.revokeWhere((s) => s.familyId === familyId, at);
+    return this.revokeWhere((s) => s.familyId === familyId, at).length;
   }
-  async revokeForUser(userId: string, at: Date, exceptFamily?: string): Promise<number> {
-    return this.revokeWhere((s) => s.userId === userId && s.familyId !== exceptFamily, at);
+  async revokeForUser(userId: string, at: Date, exceptFamily?: string): Promise<string[]> {
+    return [...new Set(this.revokeWhere((s) => s.userId === userId && s.familyId !== exceptFamily, at).map((s) => s.familyId))];
   }
-  private revokeWhere(match: (s: RefreshSession) => boolean, at: Date): number {
-    let n = 0;
+  private revokeWhere(match: (s: RefreshSession) => boolean, at: Date): RefreshSession[] {
+    const revoked: RefreshSession[] = [];
     for (const s of this.sessions.values()) {
       if (match(s) && !s.revokedAt) {
         this.sessions.set(s.id, { ...s, revokedAt: at });
-        n += 1;
+        revoked.push(s);
       }
     }
-    return n;
+    return revoked;
   }
 }
 

@@ -6,7 +6,7 @@ import type { RoleRepository, SaveRoleResult } from '../../application/ports/rol
 import type { Tx, UnitOfWork } from '../../application/ports/unit-of-work.port';
 import type { ApiKey } from '../../domain/api-keys/api-key';
 import type { AuditAction, AuditEntry } from '../../domain/audit/audit-entry';
-import type { RefreshSession } from '../../domain/auth/session';
+import type { RefreshSession, SessionStatus } from '../../domain/auth/session';
 import type { Permission } from '../../domain/roles/permission';
 import type { Role, RoleId } from '../../domain/roles/role';
 import { ensureIndexes, type MongoDatabase } from './mongo-database';
@@ -113,12 +113,29 @@ export class MongoRefreshTokenStore implements RefreshTokenStore {
     await this.sessions.updateOne({ _id: id }, { $set: { spentAt: at } });
     return true;
   }
+  async findSession(familyId: string): Promise<SessionStatus | null> {
+    const [any, revoked] = await Promise.all([
+      this.sessions.findOne({ familyId }, { projection: { userId: 1 } }),
+      this.sessions.findOne({ familyId, revokedAt: { $ne: null } }, { projection: { _id: 1 } }),
+    ]);
+    return any ? { userId: any.userId, revoked: revoked !== null } : null;
+  }
   async revokeFamily(familyId: string, at: Date): Promise<number> {
     return (await this.sessions.updateMany({ familyId, revokedAt: null }, { $set: { revokedAt: at } })).modifiedCount;
   }
-  async revokeForUser(userId: string, at: Date, exceptFamily?: string): Promise<number> {
-    const filter = exceptFamily === undefined ? { userId, revokedAt: null } : { userId, revokedAt: null, familyId: { $ne: exceptFamily } };
-    return (await this.sessions.updateMany(filter, { $set: { revokedAt: at } })).modifiedCount;
+  /**
+   * Revokes family by family, so the answer names exactly the sessions this call ended (their
+   * access tokens are refused through it); a login racing the call is caught by the next round.
+   */
+  async revokeForUser(userId: string, at: Date, exceptFamily?: string): Promise<string[]> {
+    const revoked = new Set<string>();
+    for (let round = 0; round < 5; round++) {
+      const live = (await this.sessions.distinct('familyId', { userId, revokedAt: null })).filter((f) => f !== exceptFamily);
+      if (live.length === 0) break;
+      await this.sessions.updateMany({ userId, familyId: { $in: live }, revokedAt: null }, { $set: { revokedAt: at } });
+      for (const f of live) revoked.add(f);
+    }
+    return [...revoked];
   }
 }
 

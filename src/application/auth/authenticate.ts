@@ -10,12 +10,14 @@ import type { Logger } from '../ports/logger.port';
 import type { AccessTokens, SecretTokens } from '../ports/security.port';
 import { GetUser } from '../users/get-user';
 import { TYPES } from '../symbols';
+import { LiveSessions } from './live-sessions';
 
 const TOUCH_EVERY_MS = 60_000;
 
 /**
  * Turns a bearer token or an API key into an Actor, or null. A deleted or suspended owner makes
- * both stop working at once; an API key acts with its own permissions cut to its owner's.
+ * both stop working at once, and so does the end of the session an access token belongs to; an
+ * API key acts with its own permissions cut to its owner's.
  */
 @injectable()
 export class Authenticate {
@@ -27,6 +29,7 @@ export class Authenticate {
     @inject(TYPES.ApiKeyRepository) private readonly keys: ApiKeyRepository,
     @inject(TYPES.SecretTokens) private readonly secrets: SecretTokens,
     @inject(GetUser) private readonly getUser: GetUser,
+    @inject(LiveSessions) private readonly sessions: LiveSessions,
     @inject(PermissionResolver) private readonly permissions: PermissionResolver,
     @inject(TYPES.Clock) private readonly clock: Clock,
     @inject(TYPES.Logger) private readonly logger: Logger,
@@ -35,9 +38,9 @@ export class Authenticate {
   async bearer(token: string): Promise<Actor | null> {
     const claims = await this.tokens.verify(token);
     if (!claims) return null;
-    const user = await this.activeUser(claims.userId);
+    const user = await this.sessions.activeUser(claims.userId, claims.sessionId);
     if (!user) return null;
-    return { userId: user.id, permissions: await this.permissions.of(user), via: 'token', sessionFamily: claims.sessionFamily };
+    return { userId: user.id, permissions: await this.permissions.of(user), via: 'token', sessionId: claims.sessionId };
   }
 
   async apiKey(key: string): Promise<Actor | null> {

@@ -8,15 +8,16 @@ import type { UserId } from '../../domain/users/user';
 import { type UserError, userNotFound } from '../../domain/users/user.errors';
 import { AuditRecorder } from '../access';
 import type { Clock } from '../ports/clock.port';
-import type { RefreshTokenStore } from '../ports/refresh-token-store.port';
 import type { PasswordHasher } from '../ports/security.port';
 import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';
+import { LiveSessions } from './live-sessions';
 import { PasswordRules } from './passwords';
 
 /**
  * Changes the caller's password: the current one must match, the new one must pass the policy
- * and differ from the last five (kept 90 days). Every other session of the user is revoked.
+ * and differ from the last five (kept 90 days). Every other session of the user is revoked, with
+ * its access tokens.
  */
 @injectable()
 export class ChangePassword {
@@ -24,7 +25,7 @@ export class ChangePassword {
     @inject(TYPES.UserRepository) private readonly users: UserRepository,
     @inject(TYPES.PasswordHasher) private readonly hasher: PasswordHasher,
     @inject(PasswordRules) private readonly rules: PasswordRules,
-    @inject(TYPES.RefreshTokenStore) private readonly sessions: RefreshTokenStore,
+    @inject(LiveSessions) private readonly sessions: LiveSessions,
     @inject(AuditRecorder) private readonly audit: AuditRecorder,
     @inject(TYPES.Clock) private readonly clock: Clock,
   ) {}
@@ -49,8 +50,8 @@ export class ChangePassword {
     }
     const hash = await this.hasher.hash(newPassword);
     await this.users.setPassword(user.id, rememberedPasswords([{ hash, changedAt: now }, ...remembered], now));
-    const revoked = await this.sessions.revokeForUser(user.id, now, actor.sessionFamily);
-    await this.audit.record({ actorId: actor.userId, action: 'auth.password.changed', target: { type: 'user', id: user.id }, after: { otherSessionsRevoked: revoked } });
+    const revoked = await this.sessions.revokeAllOf(user.id, actor.sessionId);
+    await this.audit.record({ actorId: actor.userId, action: 'auth.password.changed', target: { type: 'user', id: user.id }, after: { otherSessionsRevoked: revoked.length } });
     return E.right(undefined);
   }
 }

@@ -43,7 +43,7 @@ export class Login {
       });
       return E.left(invalidCredentials);
     }
-    const { familyId: _familyId, ...pair } = await this.sessions.issue(credentials.user.id);
+    const { familyId: _familyId, ...pair } = await this.sessions.issue(credentials.user);
     await this.audit.record({ actorId: credentials.user.id, action: 'auth.login.succeeded', target: { type: 'user', id: credentials.user.id } });
     return E.right({ ...pair, user: credentials.user });
   }

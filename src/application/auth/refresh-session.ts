@@ -9,9 +9,13 @@ import type { RefreshTokenStore } from '../ports/refresh-token-store.port';
 import type { SecretTokens } from '../ports/security.port';
 import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';
+import { LiveSessions } from './live-sessions';
 import { SessionIssuer, type TokenPair } from './sessions';
 
-/** Spends a refresh token for a new pair. A spent token coming back revokes its whole family. */
+/**
+ * Spends a refresh token for a new pair. A spent token coming back revokes its whole family,
+ * that is its session, with every access token minted for it.
+ */
 @injectable()
 export class RefreshSession {
   constructor(
@@ -19,6 +23,7 @@ export class RefreshSession {
     @inject(TYPES.SecretTokens) private readonly secrets: SecretTokens,
     @inject(TYPES.UserRepository) private readonly users: UserRepository,
     @inject(SessionIssuer) private readonly sessions: SessionIssuer,
+    @inject(LiveSessions) private readonly live: LiveSessions,
     @inject(AuditRecorder) private readonly audit: AuditRecorder,
     @inject(TYPES.Clock) private readonly clock: Clock,
   ) {}
@@ -34,33 +39,37 @@ export class RefreshSession {
     // Two requests racing with one token: the store lets exactly one spend it.
     if (!(await this.store.spend(session.id, now))) return this.reused(session.familyId, session.userId);
 
-    const user = await this.users.findById(session.userId as UserId);
-    if (!user || user.isDeleted || user.status !== 'active') {
-      await this.store.revokeFamily(session.familyId, now);
+    const [user, family] = await Promise.all([this.users.findById(session.userId as UserId), this.store.findSession(session.familyId)]);
+    // A token that a refresh racing the revocation slipped into an ended session is no way back in.
+    if (!user || user.isDeleted || user.status !== 'active' || !family || family.revoked) {
+      await this.live.revoke(session.familyId);
       return E.left(invalidRefreshToken);
     }
-    const { familyId: _familyId, ...pair } = await this.sessions.issue(user.id, session.familyId);
+    const { familyId: _familyId, ...pair } = await this.sessions.issue(user, session.familyId);
     return E.right(pair);
   }
 
   private async reused(familyId: string, userId: string): Promise<E.Either<AuthError, TokenPair>> {
-    const revoked = await this.store.revokeFamily(familyId, this.clock.now());
+    const revoked = await this.live.revoke(familyId);
     await this.audit.record({ actorId: null, action: 'auth.refresh.reused', target: { type: 'user', id: userId }, after: { familyId, revoked } });
     return E.left({ _tag: 'RefreshTokenReused' });
   }
 }
 
-/** Ends the session a refresh token belongs to. Unknown tokens are not an error: the outcome is the same. */
+/**
+ * Ends the session a refresh token belongs to, with its access tokens. Unknown tokens are not an
+ * error: the outcome is the same.
+ */
 @injectable()
 export class Logout {
   constructor(
     @inject(TYPES.RefreshTokenStore) private readonly store: RefreshTokenStore,
     @inject(TYPES.SecretTokens) private readonly secrets: SecretTokens,
-    @inject(TYPES.Clock) private readonly clock: Clock,
+    @inject(LiveSessions) private readonly live: LiveSessions,
   ) {}
 
   async execute(refreshToken: string): Promise<void> {
     const session = await this.store.findByHash(this.secrets.digest(refreshToken));
-    if (session) await this.store.revokeFamily(session.familyId, this.clock.now());
+    if (session) await this.live.revoke(session.familyId);
   }
 }

@@ -1,9 +1,11 @@
 import { inject, injectable } from 'inversify';
+import type { User } from '../../domain/users/user';
 import type { Clock } from '../ports/clock.port';
 import type { IdGenerator } from '../ports/id-generator.port';
 import type { RefreshTokenStore } from '../ports/refresh-token-store.port';
 import type { AccessTokens, SecretTokens } from '../ports/security.port';
 import { TYPES } from '../symbols';
+import { LiveSessions } from './live-sessions';
 
 export interface AuthSettings {
   readonly refreshTtlSeconds: number;
@@ -17,7 +19,10 @@ export interface TokenPair {
   readonly refreshExpiresIn: number;
 }
 
-/** Issues an access token and a fresh refresh token in a family (a new family on login). */
+/**
+ * Issues an access token and a fresh refresh token in a family (a new family, that is a new
+ * session, on login). The access token carries the family as its session id.
+ */
 @injectable()
 export class SessionIssuer {
   constructor(
@@ -27,9 +32,11 @@ export class SessionIssuer {
     @inject(TYPES.IdGenerator) private readonly ids: IdGenerator,
     @inject(TYPES.Clock) private readonly clock: Clock,
     @inject(TYPES.AuthSettings) private readonly settings: AuthSettings,
+    @inject(LiveSessions) private readonly live: LiveSessions,
   ) {}
 
-  async issue(userId: string, familyId: string = this.ids.next()): Promise<TokenPair & { familyId: string }> {
+  async issue(user: Pick<User, 'id' | 'version'>, familyId: string = this.ids.next()): Promise<TokenPair & { familyId: string }> {
+    const userId = user.id;
     const now = this.clock.now();
     const refreshToken = this.secrets.generate(32);
     await this.store.insert({
@@ -42,7 +49,8 @@ export class SessionIssuer {
       spentAt: null,
       revokedAt: null,
     });
-    const accessToken = await this.access.issue({ userId, sessionFamily: familyId });
+    const accessToken = await this.access.issue({ userId, sessionId: familyId });
+    await this.live.opened(familyId, user);
     return {
       accessToken,
       refreshToken,

@@ -6,8 +6,8 @@ export interface Actor {
   readonly permissions: readonly Permission[];
   readonly via: 'token' | 'api-key';
   readonly apiKeyId?: string;
-  /** The refresh-token family of the session behind an access token. */
-  readonly sessionFamily?: string;
+  /** The session (refresh-token family) behind an access token; absent for API keys. */
+  readonly sessionId?: string;
 }
 
 export const can = (actor: Actor, resource: string, action: string): boolean => allows(actor.permissions, { resource, action });

@@ -2,6 +2,9 @@
  * One refresh token. Tokens of one login form a family: each refresh spends a token and issues
  * its successor in the same family. A spent token presented again means it was stolen (or the
  * client is confused): the whole family is revoked.
+ *
+ * The family is the *session*: its id (`familyId`) is the session id that every access token
+ * minted for it carries (`sid`), so ending the session ends its access tokens too.
  */
 export interface RefreshSession {
   readonly id: string;
@@ -23,3 +26,13 @@ export const sessionState = (s: RefreshSession, now: Date): SessionState => {
   if (s.expiresAt.getTime() <= now.getTime()) return 'expired';
   return 'active';
 };
+
+/**
+ * A session (a family) as access tokens see it: whose it is, and whether it was revoked. Revoking
+ * is final: once any token of the family is revoked the session is over, even if a refresh racing
+ * the revocation slipped a successor into the family afterwards.
+ */
+export interface SessionStatus {
+  readonly userId: string;
+  readonly revoked: boolean;
+}

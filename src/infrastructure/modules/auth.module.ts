@@ -2,6 +2,7 @@ import { ContainerModule } from 'inversify';
 import { authRoutes } from '../../adapters/http/auth/auth.routes';
 import { Authenticate } from '../../application/auth/authenticate';
 import { ChangePassword } from '../../application/auth/change-password';
+import { LiveSessions } from '../../application/auth/live-sessions';
 import { Login } from '../../application/auth/login';
 import { PasswordRules } from '../../application/auth/passwords';
 import { Logout, RefreshSession } from '../../application/auth/refresh-session';
@@ -19,7 +20,7 @@ export const authModule: NexusModule = {
   name: 'auth',
   bindings: new ContainerModule(({ bind }) => {
     bind<AuthSettings>(TYPES.AuthSettings).toResolvedValue((config: Config) => ({ refreshTtlSeconds: config.auth.refreshTtlSeconds }), [TYPES.Config]);
-    for (const useCase of <const>[PasswordRules, SessionIssuer, Login, RefreshSession, Logout, ChangePassword, Authenticate, SeedAccess]) bind<unknown>(useCase).toSelf();
+    for (const useCase of <const>[PasswordRules, LiveSessions, SessionIssuer, Login, RefreshSession, Logout, ChangePassword, Authenticate, SeedAccess]) bind<unknown>(useCase).toSelf();
     bind(TYPES.RegisterUser).to(RegisterUser);
   }),
   routes: (resolve, config) =>
