@@ -22,6 +22,7 @@ export const TYPES = {
   AuthSettings: Symbol.for('AuthSettings'),
   Leases: Symbol.for('Leases'),
   ApiKeySettings: Symbol.for('ApiKeySettings'),
+  SuperuserGuardSettings: Symbol.for('SuperuserGuardSettings'),
 
   RegisterUser: Symbol.for('RegisterUser'),
   ManageUsers: Symbol.for('ManageUsers'),

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either';
-import { inject, injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
 import { grantsEverything } from '../../domain/roles/permission';
 import { lastSuperuser, type RoleError } from '../../domain/roles/role.errors';
 import type { User } from '../../domain/users/user';
@@ -39,8 +39,9 @@ export class SuperuserGuard {
     @inject(TYPES.RoleRepository) private readonly roles: RoleRepository,
     @inject(TYPES.UserRepository) private readonly users: UserRepository,
     @inject(TYPES.Logger) private readonly logger: Logger,
+    @inject(TYPES.SuperuserGuardSettings) @optional() settings?: SuperuserGuardSettings,
   ) {
-    this.settings = DEFAULT_SUPERUSER_GUARD;
+    this.settings = settings ?? DEFAULT_SUPERUSER_GUARD;
   }
 
   /** Runs `work` (which reads, checks and writes) while no other such change runs. */
