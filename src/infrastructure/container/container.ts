@@ -35,6 +35,11 @@ import type { RoleRepository } from '../../application/ports/role-repository.por
 import type { AccessTokens, PasswordHasher, PasswordStrength, SecretTokens } from '../../application/ports/security.port';
 import type { UnitOfWork } from '../../application/ports/unit-of-work.port';
 import { AssignRoles } from '../../application/roles/assign-roles';
+import { SuperuserGuard } from '../../application/roles/superuser-guard';
+import type { ApiKeySettings } from '../../application/api-keys/api-keys';
+import type { Leases } from '../../application/ports/leases.port';
+import { InMemoryLeases } from '../../adapters/memory/in-memory-leases';
+import { MongoLeases } from '../../adapters/mongo/mongo-leases';
 import { ManageRoles } from '../../application/roles/roles';
 import { GetUser } from '../../application/users/get-user';
 import { ManageUsers } from '../../application/users/manage-users';
@@ -138,6 +143,7 @@ const bindEmbedded = (container: Container, config: Config, logger: Logger, metr
   container.bind<ApiKeyRepository>(TYPES.ApiKeyRepository).toConstantValue(new InMemoryApiKeyRepository());
   container.bind<AuditLog>(TYPES.AuditLog).toConstantValue(new InMemoryAuditLog());
   container.bind<UnitOfWork>(TYPES.UnitOfWork).toConstantValue(new InMemoryUnitOfWork());
+  container.bind<Leases>(TYPES.Leases).toConstantValue(new InMemoryLeases());
   container.bind<Cache>(TYPES.Cache).toConstantValue(new MeteredCache(new InMemoryCache(), metrics));
   container.bind<JobQueue>(TYPES.JobQueue).toConstantValue(queue);
   container.bind<JobWorker>(TYPES.JobWorker).toConstantValue(queue);
@@ -176,6 +182,8 @@ const bindProduction = async (
   const users = new MongoUserRepository(database);
   await users.ensureIndexes();
   await ensureAccessIndexes(database);
+  const leases = new MongoLeases(database);
+  await leases.ensureIndexes();
 
   const queue = new BullmqJobQueue(queueRedis, config.jobs.retry, redisConfig.keyPrefix);
   closers.push(() => queue.close());
@@ -190,6 +198,7 @@ const bindProduction = async (
   container.bind<ApiKeyRepository>(TYPES.ApiKeyRepository).toConstantValue(new MongoApiKeyRepository(database));
   container.bind<AuditLog>(TYPES.AuditLog).toConstantValue(new MongoAuditLog(database));
   container.bind<UnitOfWork>(TYPES.UnitOfWork).toConstantValue(new MongoUnitOfWork(database));
+  container.bind<Leases>(TYPES.Leases).toConstantValue(leases);
   // One prefix for every key this deployment writes, so deployments can share a Redis.
   const prefix = redisConfig.keyPrefix;
   container.bind<Cache>(TYPES.Cache).toConstantValue(new MeteredCache(new RedisCache(cacheRedis, `${prefix}:cache:`), metrics));
@@ -232,11 +241,13 @@ const bindSecurity = (container: Container, config: Config, logger: Logger): voi
   container.bind<PasswordStrength>(TYPES.PasswordStrength).toConstantValue(new ZxcvbnPasswordStrength());
   container.bind<SecretTokens>(TYPES.SecretTokens).toConstantValue(new CryptoSecretTokens());
   container.bind<AuthSettings>(TYPES.AuthSettings).toConstantValue({ refreshTtlSeconds: config.auth.refreshTtlSeconds });
+  container.bind<ApiKeySettings>(TYPES.ApiKeySettings).toConstantValue({ maxLifetimeDays: config.apiKeys.maxLifetimeDays });
 };
 
 const bindUseCases = (container: Container): void => {
   const services: (new (...args: never[]) => unknown)[] = [GetUser, UpdateUser, SendEmail, PermissionResolver, AuditRecorder, PasswordRules, LiveSessions, SessionIssuer, Login, RefreshSession, Logout, ChangePassword, Authenticate, SeedAccess, ManageRoles, AssignRoles, ManageUsers, ManageApiKeys, ListAudit, ManageJobs, ProcessData, WeeklyReport];
   for (const service of services) container.bind(service).toSelf();
+  container.bind(SuperuserGuard).toSelf();
   container.bind(TYPES.RegisterUser).to(RegisterUser);
   container.bind(TYPES.ManageUsers).toService(ManageUsers);
 };
