@@ -13,7 +13,7 @@ import type { ApiKeyRepository } from '../ports/api-key-repository.port';
 import type { Cache } from '../ports/cache.port';
 import type { Clock } from '../ports/clock.port';
 import type { Logger } from '../ports/logger.port';
-import type { RefreshTokenStore } from '../ports/refresh-token-store.port';
+import { LiveSessions } from '../auth/live-sessions';
 import type { RoleRepository } from '../ports/role-repository.port';
 import type { UserListQuery, UserRepository } from '../ports/user-repository.port';
 import { SuperuserGuard } from '../roles/superuser-guard';
@@ -44,7 +44,7 @@ export class ManageUsers {
   constructor(
     @inject(TYPES.UserRepository) private readonly users: UserRepository,
     @inject(TYPES.RoleRepository) private readonly roles: RoleRepository,
-    @inject(TYPES.RefreshTokenStore) private readonly sessions: RefreshTokenStore,
+    @inject(LiveSessions) private readonly sessions: LiveSessions,
     @inject(GetUser) private readonly getUser: GetUser,
     @inject(UpdateUser) private readonly updateUser: UpdateUser,
     @inject(TYPES.RegisterUser) private readonly register: RegisterUser,
@@ -118,7 +118,8 @@ export class ManageUsers {
 
   /** Ends every session and API key of a user; they stay revoked whatever happens to the user. */
   private async revokeCredentials(id: UserId, at: Date): Promise<{ sessionsRevoked: number; apiKeysRevoked: number }> {
-    const sessionsRevoked = await this.sessions.revokeForUser(id, at);
+    // Through LiveSessions, so the sessions are marked ended in the shared cache as well.
+    const sessionsRevoked = (await this.sessions.revokeAllOf(id)).length;
     const apiKeysRevoked = await this.keys.revokeForOwner(id, at);
     return { sessionsRevoked, apiKeysRevoked };
   }
