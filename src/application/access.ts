@@ -1,8 +1,8 @@
 import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
 import type { AuditAction } from '../domain/audit/audit-entry';
-import { type Actor, can } from '../domain/auth/actor';
-import { type AuthError, permissionDenied } from '../domain/auth/auth.errors';
+import { type Actor, can, mayManageCredentials } from '../domain/auth/actor';
+import { apiKeyCannotManageCredentials, type AuthError, permissionDenied } from '../domain/auth/auth.errors';
 import { type Permission, unionOf } from '../domain/roles/permission';
 import type { User } from '../domain/users/user';
 import { cacheAside, invalidate } from './cache-aside';
@@ -19,6 +19,12 @@ import { TYPES } from './symbols';
 /** Right(undefined) when the actor may; Left(PermissionDenied) naming what was missing. */
 export const authorize = (actor: Actor, resource: string, action: string): E.Either<AuthError, void> =>
   can(actor, resource, action) ? E.right(undefined) : E.left(permissionDenied(`${resource}:${action}`));
+
+/**
+ * Right(undefined) unless the actor is an API key: credentials (API keys, password, sessions,
+ * MFA) are managed only by a person signed in, whatever a key's scope says.
+ */
+export const refuseApiKey = (actor: Actor): E.Either<AuthError, void> => (mayManageCredentials(actor) ? E.right(undefined) : E.left(apiKeyCannotManageCredentials));
 
 export const PERMISSIONS_TTL_SECONDS = 60;
 export const permissionsKey = (userId: string): string => `perms:user:${userId}`;

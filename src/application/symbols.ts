@@ -20,6 +20,9 @@ export const TYPES = {
   AccessTokens: Symbol.for('AccessTokens'),
   SecretTokens: Symbol.for('SecretTokens'),
   AuthSettings: Symbol.for('AuthSettings'),
+  Leases: Symbol.for('Leases'),
+  ApiKeySettings: Symbol.for('ApiKeySettings'),
+  SuperuserGuardSettings: Symbol.for('SuperuserGuardSettings'),
 
   RegisterUser: Symbol.for('RegisterUser'),
   ManageUsers: Symbol.for('ManageUsers'),

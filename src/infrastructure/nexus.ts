@@ -25,6 +25,8 @@ export interface NexusOptions {
   readonly role?: ProcessRole;
   /** Adapters to use instead of the profile's own (a fake mailer, a fixed clock...). */
   readonly adapters?: Partial<Adapters>;
+  /** For tests: change a non-adapter binding (a use case's settings) before anything is resolved. */
+  readonly rebind?: (container: Container) => void;
 }
 
 /** A composed Nexus process: its API (not yet listening) and its running job worker. */
@@ -63,6 +65,7 @@ export const createNexus = async (config: Config, options: NexusOptions): Promis
   container.bind(TYPES.Logger).toConstantValue(logger);
   bindAdapters(container, adapters);
   container.load(...MODULES.map((m) => m.bindings));
+  options.rebind?.(container);
   const resolve: Resolve = (id) => container.get(id);
   adapters.metrics.watchQueues((queue) => adapters.jobQueue.counts(queue));
 

@@ -198,6 +198,20 @@ export const apiKeyRepositoryContract = (name: string, make: () => Promise<ApiKe
       expect((await keys.listByOwner(owner)).map((k) => k.id)).to.deep.equal([recent.id, old.id]);
     });
 
+    it("revokes every live key of one owner, and nobody else's", async () => {
+      const owner = newId();
+      const a = aKey({ ownerId: owner });
+      const b = aKey({ ownerId: owner });
+      const already = aKey({ ownerId: owner, revokedAt: at('2026-01-02T00:00:00Z') });
+      const stranger = aKey();
+      for (const k of [a, b, already, stranger]) await keys.insert(k);
+      expect(await keys.revokeForOwner(owner, at('2026-05-01T00:00:00Z'))).to.equal(2);
+      expect((await keys.findById(a.id))?.revokedAt?.toISOString()).to.equal('2026-05-01T00:00:00.000Z');
+      expect((await keys.findById(already.id))?.revokedAt?.toISOString()).to.equal('2026-01-02T00:00:00.000Z');
+      expect((await keys.findById(stranger.id))?.revokedAt).to.equal(null);
+      expect(await keys.revokeForOwner(owner, at('2026-05-02T00:00:00Z'))).to.equal(0);
+    });
+
     it('revokes once and records use', async () => {
       const key = aKey();
       await keys.insert(key);

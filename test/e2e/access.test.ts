@@ -141,7 +141,14 @@ for (const profile of PROFILES) {
 
         const restored = await app.http.post(`/api/users/${u.userId}/restore`).set('Authorization', admin).expect(200);
         expect(restored.body.data.id).to.equal(u.userId);
-        await app.login(u.email, u.password);
+        // What the deletion stopped stays stopped: the key and the old session are revoked for good.
+        await app.http.get('/api/users').set('X-API-Key', key).expect(401);
+        await app.http.post('/api/auth/refresh').send({ refreshToken: u.refreshToken }).expect(401);
+        const back = await app.login(u.email, u.password);
+        const keys = await app.http.get('/api/api-keys').set('Authorization', back.auth).expect(200);
+        expect(keys.body.data).to.have.length(1);
+        expect(keys.body.data[0].revokedAt).to.be.a('string');
+        await app.http.post('/api/auth/refresh').send({ refreshToken: back.refreshToken }).expect(200);
         const audit = await app.http.get(`/api/audit?actorId=${adminId}`).set('Authorization', admin).expect(200);
         const actions = audit.body.data.items.map((e: { action: string }) => e.action);
         expect(actions).to.include.members(['user.deleted', 'user.restored']);
@@ -163,6 +170,24 @@ for (const profile of PROFILES) {
         expect(Object.keys(mine!.users[0]!)).to.deep.equal(['name', 'email']);
         const totals = stats.map((s) => s.totalUsers);
         expect(totals).to.deep.equal([...totals].sort((a, b) => b - a));
+      });
+
+      it('lists at most 10 names per role in the stats, with the full count', async () => {
+        const role = (await createRole('crowded-role', [])).body.data.id as string;
+        const emails: string[] = [];
+        for (let i = 0; i < 12; i++) {
+          const s = await app.newUser(`crowd${i}`, { age: 30 });
+          emails.push(s.email);
+          await app.http.post(`/api/users/${s.userId}/roles`).set('Authorization', admin).send({ roleId: role }).expect(200);
+        }
+        const res = await app.http.get('/api/users/stats/by-role').set('Authorization', admin).expect(200);
+        const crowded = (res.body.data as { role: string; totalUsers: number; averageAge: number; users: { email: string }[] }[]).find((s) => s.role === 'crowded-role');
+        expect(crowded).to.deep.include({ totalUsers: 12, averageAge: 30 });
+        expect(crowded!.users).to.have.length(10);
+        expect(crowded!.users.map((u) => u.email)).to.deep.equal([...emails].sort().slice(0, 10));
+        const user = (res.body.data as { role: string; totalUsers: number; users: unknown[] }[]).find((s) => s.role === 'user')!;
+        expect(user.totalUsers).to.be.above(10);
+        expect(user.users).to.have.length(10);
       });
 
       it('exports every visible user as a JSON array and as NDJSON, without secrets', async () => {
@@ -215,6 +240,34 @@ for (const profile of PROFILES) {
         await app.http.delete(`/api/roles/${builtIn.id}`).set('Authorization', admin).expect(409);
       });
 
+      it('changes the built-in user role only for a holder of *:*, never the admin role, and audits it', async () => {
+        const all = (await app.http.get('/api/roles').set('Authorization', admin)).body.data as { id: string; name: string }[];
+        const userRole = all.find((r) => r.name === 'user')!.id;
+        const adminRole = all.find((r) => r.name === 'admin')!.id;
+        const mgr = await userWith('builtin-mgr', [
+          { resource: 'roles', action: 'update' },
+          { resource: 'roles', action: 'read' },
+          { resource: 'users', action: 'read' },
+        ]);
+        const widen = await app.http.patch(`/api/roles/${userRole}`).set('Authorization', mgr.auth).send({ permissions: [{ resource: 'users', action: 'read' }] }).expect(403);
+        expect(widen.body.message).to.match(/built-in.*\*:\*/);
+        await app.http.patch(`/api/roles/${userRole}`).set('Authorization', mgr.auth).send({ description: 'mine now' }).expect(403);
+        const fresh = await app.newUser('after-widen');
+        await app.http.get('/api/users').set('Authorization', fresh.auth).expect(403);
+
+        for (const body of [{ permissions: [] }, { name: 'boss' }, { description: 'x' }, { permissions: [{ resource: '*', action: '*' }] }]) {
+          const frozen = await app.http.patch(`/api/roles/${adminRole}`).set('Authorization', admin).send(body).expect(409);
+          expect(frozen.body.message).to.match(/admin role is built in/);
+        }
+
+        const changed = await app.http.patch(`/api/roles/${userRole}`).set('Authorization', admin).send({ description: 'Everyone who signed up' }).expect(200);
+        expect(changed.body.data.description).to.equal('Everyone who signed up');
+        const audit = await app.http.get('/api/audit?action=role.updated').set('Authorization', admin).expect(200);
+        const entry = audit.body.data.items.find((e: { target: { id: string } }) => e.target.id === userRole);
+        expect(entry).to.deep.include({ actorId: adminId });
+        expect(entry.after).to.deep.include({ name: 'user', builtIn: true });
+      });
+
       it('transfers one role for another with its audit entry', async () => {
         const from = (await createRole('from-role', [])).body.data.id as string;
         const to = (await createRole('to-role', [{ resource: 'users', action: 'read' }])).body.data.id as string;
@@ -252,6 +305,54 @@ for (const profile of PROFILES) {
         const past = await app.http.post('/api/api-keys').set('Authorization', u.auth).send({ name: 'old', permissions: [], expiresAt: '2020-01-01T00:00:00Z' }).expect(400);
         expect(past.body.errors).to.deep.equal([{ path: 'expiresAt', message: 'must be in the future' }]);
         await app.http.get('/api/users').set('X-API-Key', 'sk_not-a-real-key').expect(401);
+      });
+    });
+
+    context('API keys never manage credentials', () => {
+      it('refuses a key, whatever its scope, creating or revoking keys and changing the password (403)', async () => {
+        const root = await app.admin();
+        const everything = (await app.http.post('/api/api-keys').set('Authorization', root.auth).send({ name: 'all', permissions: [{ resource: '*', action: '*' }] }).expect(201)).body.data;
+        const nothing = (await app.http.post('/api/api-keys').set('Authorization', root.auth).send({ name: 'none', permissions: [] }).expect(201)).body.data;
+        for (const key of [everything.key as string, nothing.key as string]) {
+          const create = await app.http.post('/api/api-keys').set('X-API-Key', key).send({ name: 'forever', permissions: [] }).expect(403);
+          expect(create.body.message).to.match(/API key.*credentials/);
+          await app.http.delete(`/api/api-keys/${nothing.apiKey.id}`).set('X-API-Key', key).expect(403);
+          const password = await app.http.post('/api/auth/password').set('X-API-Key', key).send({ currentPassword: 'Root-Access-Granted-77', newPassword: 'Another-Strong-Pass-991!' }).expect(403);
+          expect(password.body.message).to.match(/API key.*credentials/);
+        }
+        // Nothing changed: both keys still listed and live, and the password still works.
+        const listed = await app.http.get('/api/api-keys').set('Authorization', root.auth).expect(200);
+        expect(listed.body.data.filter((k: { revokedAt: string | null }) => k.revokedAt === null).length).to.be.at.least(2);
+        await app.admin();
+      });
+
+      it('needs the scope for self-service edits and reads when the caller is a key', async () => {
+        const u = await app.newUser('self-key');
+        const key = (await app.http.post('/api/api-keys').set('Authorization', u.auth).send({ name: 'none', permissions: [] }).expect(201)).body.data.key as string;
+        const renamed = await app.http.patch(`/api/users/${u.userId}`).set('X-API-Key', key).send({ name: 'Renamed By Key' }).expect(403);
+        expect(renamed.body.message).to.equal('You need the users:update permission');
+        await app.http.get(`/api/users/${u.userId}`).set('X-API-Key', key).expect(403);
+        const me = await app.http.get(`/api/users/${u.userId}`).set('Authorization', u.auth).expect(200);
+        expect(me.body.data.name).to.equal('Test self-key');
+        // With a token the self shortcut still holds.
+        await app.http.patch(`/api/users/${u.userId}`).set('Authorization', u.auth).send({ name: 'Renamed By Me' }).expect(200);
+      });
+
+      it('caps a key lifetime at API_KEY_MAX_DAYS (365): no expiry gets the cap, a longer one is a 400', async () => {
+        const u = await app.newUser('key-life');
+        const day = 86_400_000;
+        const open = await app.http.post('/api/api-keys').set('Authorization', u.auth).send({ name: 'open', permissions: [] }).expect(201);
+        const expires = Date.parse(open.body.data.apiKey.expiresAt as string);
+        expect(expires - Date.now()).to.be.within(365 * day - 60_000, 365 * day + 1000);
+        const nullExpiry = await app.http.post('/api/api-keys').set('Authorization', u.auth).send({ name: 'null', permissions: [], expiresAt: null }).expect(201);
+        expect(nullExpiry.body.data.apiKey.expiresAt).to.be.a('string');
+        const tooLong = await app.http.post('/api/api-keys').set('Authorization', u.auth).send({ name: 'long', permissions: [], expiresAt: new Date(Date.now() + 366 * day).toISOString() }).expect(400);
+        expect(tooLong.body.errors).to.deep.equal([{ path: 'expiresAt', message: 'must be at most 365 days from now' }]);
+        const within = new Date(Date.now() + 30 * day).toISOString();
+        const ok = await app.http.post('/api/api-keys').set('Authorization', u.auth).send({ name: 'month', permissions: [], expiresAt: within }).expect(201);
+        expect(ok.body.data.apiKey.expiresAt).to.equal(within);
+        const keys = await app.http.get('/api/api-keys').set('Authorization', u.auth).expect(200);
+        expect(keys.body.data.map((k: { name: string }) => k.name).sort()).to.deep.equal(['month', 'null', 'open']);
       });
     });
 

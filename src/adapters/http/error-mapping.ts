@@ -39,6 +39,8 @@ export const toHttpFailure = (error: AppError): HttpFailure => {
         message: 'You cannot grant permissions you do not hold',
         errors: error.permissions.map((p) => ({ path: 'permissions', message: `${permissionKey(p)} is beyond your own permissions` })),
       };
+    case 'ApiKeyCannotManageCredentials':
+      return { status: 403, message: 'An API key cannot manage credentials (API keys, password, sessions, MFA); sign in with your password to do that' };
     case 'CsrfMismatch':
       return { status: 403, message: 'The X-CSRF-Token header must match the csrf cookie (GET /api/csrf-token)' };
     case 'RoleNotFound':
@@ -55,6 +57,14 @@ export const toHttpFailure = (error: AppError): HttpFailure => {
       return { status: 409, message: 'The user already has that role' };
     case 'RoleChanged':
       return { status: 409, message: 'The role was changed by someone else; read it again and retry' };
+    case 'LastSuperuser':
+      return { status: 409, message: 'This would leave nobody holding *:* (every permission), and nobody could grant it back; give it to another active user first' };
+    case 'SuperuserChangeBusy':
+      return { status: 409, message: 'Another change to who holds *:* is in progress; retry in a moment' };
+    case 'BuiltInRoleFrozen':
+      return { status: 409, message: `The ${error.name} role is built in and cannot be changed` };
+    case 'BuiltInRoleNeedsSuperuser':
+      return { status: 403, message: `The ${error.name} role is built-in: only a holder of *:* can change it` };
     case 'ApiKeyNotFound':
       return { status: 404, message: 'API key not found' };
     case 'QueueNotFound':

@@ -107,6 +107,16 @@ export class InMemoryApiKeyRepository implements ApiKeyRepository {
     this.keys.set(id, { ...key, revokedAt: at });
     return true;
   }
+  async revokeForOwner(ownerId: string, at: Date): Promise<number> {
+    let n = 0;
+    for (const key of this.keys.values()) {
+      if (key.ownerId === ownerId && !key.revokedAt) {
+        this.keys.set(key.id, { ...key, revokedAt: at });
+        n += 1;
+      }
+    }
+    return n;
+  }
   async touch(id: string, at: Date): Promise<void> {
     const key = this.keys.get(id);
     if (key) this.keys.set(id, { ...key, lastUsedAt: at });

@@ -71,6 +71,10 @@ export class InMemoryUserRepository implements UserRepository {
     return [...this.byId.values()].filter((u) => !u.isDeleted && u.roleIds.includes(roleId)).length;
   }
 
+  async countActiveWithAnyRole(roleIds: readonly string[], exceptUserId?: string): Promise<number> {
+    return [...this.byId.values()].filter((u) => !u.isDeleted && u.status === 'active' && u.id !== exceptUserId && u.roleIds.some((r) => roleIds.includes(r))).length;
+  }
+
   async membersByRole(): Promise<RoleMembers[]> {
     return membersByRole(this.byId.values());
   }

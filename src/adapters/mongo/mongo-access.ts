@@ -168,6 +168,9 @@ export class MongoApiKeyRepository implements ApiKeyRepository {
   async revoke(id: string, at: Date): Promise<boolean> {
     return (await this.keys.updateOne({ _id: id, revokedAt: null }, { $set: { revokedAt: at } })).modifiedCount === 1;
   }
+  async revokeForOwner(ownerId: string, at: Date): Promise<number> {
+    return (await this.keys.updateMany({ ownerId, revokedAt: null }, { $set: { revokedAt: at } })).modifiedCount;
+  }
   async touch(id: string, at: Date): Promise<void> {
     await this.keys.updateOne({ _id: id }, { $set: { lastUsedAt: at } });
   }

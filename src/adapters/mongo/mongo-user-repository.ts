@@ -114,6 +114,13 @@ export class MongoUserRepository implements UserRepository {
     return this.users.countDocuments({ roleIds: new ObjectId(roleId), isDeleted: false });
   }
 
+  async countActiveWithAnyRole(roleIds: readonly string[], exceptUserId?: string): Promise<number> {
+    if (roleIds.length === 0) return 0;
+    const filter: Filter<UserDocument> = { roleIds: { $in: roleIds.map((r) => new ObjectId(r)) }, isDeleted: false, status: 'active' };
+    if (exceptUserId !== undefined) filter._id = { $ne: new ObjectId(exceptUserId) };
+    return this.users.countDocuments(filter);
+  }
+
   /**
    * Grouped here rather than with `$lookup`/`$group`: FerretDB v1 has neither `$push` nor
    * `$avg`, and the result holds every member's name and e-mail anyway.

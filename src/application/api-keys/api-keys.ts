@@ -6,12 +6,19 @@ import { type AuthError, cannotGrant } from '../../domain/auth/auth.errors';
 import { dedupe, notCovered, type Permission } from '../../domain/roles/permission';
 import { fieldError, type ValidationFailed, validationFailed } from '../../domain/shared/field-error';
 import { cleanText } from '../../domain/shared/text';
-import { AuditRecorder } from '../access';
+import { AuditRecorder, refuseApiKey } from '../access';
 import type { ApiKeyRepository } from '../ports/api-key-repository.port';
 import type { Clock } from '../ports/clock.port';
 import type { IdGenerator } from '../ports/id-generator.port';
 import type { SecretTokens } from '../ports/security.port';
 import { TYPES } from '../symbols';
+
+export interface ApiKeySettings {
+  /** `API_KEY_MAX_DAYS`: no key lives longer; a key asked for without expiry gets this. */
+  readonly maxLifetimeDays: number;
+}
+
+const DAY_MS = 86_400_000;
 
 export interface NewApiKey {
   readonly name: string;
@@ -28,14 +35,21 @@ export class ManageApiKeys {
     @inject(AuditRecorder) private readonly audit: AuditRecorder,
     @inject(TYPES.IdGenerator) private readonly ids: IdGenerator,
     @inject(TYPES.Clock) private readonly clock: Clock,
+    @inject(TYPES.ApiKeySettings) private readonly settings: ApiKeySettings,
   ) {}
 
+  /** Only with a token: an API key never makes keys, whatever its scope. Lifetime is capped. */
   async issue(actor: Actor, input: NewApiKey): Promise<E.Either<ValidationFailed | AuthError, { key: string; apiKey: ApiKey }>> {
+    const signedIn = refuseApiKey(actor);
+    if (E.isLeft(signedIn)) return signedIn;
     const now = this.clock.now();
     const name = cleanText(input.name);
     const errors = [];
+    const maxDays = this.settings.maxLifetimeDays;
+    const latest = new Date(now.getTime() + maxDays * DAY_MS);
     if (name.length === 0 || name.length > 100) errors.push(fieldError('name', 'must be 1 to 100 characters'));
     if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) errors.push(fieldError('expiresAt', 'must be in the future'));
+    else if (input.expiresAt && input.expiresAt.getTime() > latest.getTime()) errors.push(fieldError('expiresAt', `must be at most ${maxDays} days from now`));
     if (errors.length > 0) return E.left(validationFailed(errors));
     const permissions = dedupe(input.permissions);
     const escalation = notCovered(actor.permissions, permissions);
@@ -50,7 +64,7 @@ export class ManageApiKeys {
       keyHash: this.secrets.digest(key),
       permissions,
       createdAt: now,
-      expiresAt: input.expiresAt ?? null,
+      expiresAt: input.expiresAt ?? latest,
       lastUsedAt: null,
       revokedAt: null,
     };
@@ -63,7 +77,9 @@ export class ManageApiKeys {
     return this.keys.listByOwner(actor.userId);
   }
 
-  async revoke(actor: Actor, id: string): Promise<E.Either<ApiKeyError, void>> {
+  async revoke(actor: Actor, id: string): Promise<E.Either<ApiKeyError | AuthError, void>> {
+    const signedIn = refuseApiKey(actor);
+    if (E.isLeft(signedIn)) return signedIn;
     const key = await this.keys.findById(id);
     // Someone else's key is reported exactly like a missing one: ids are not a way to probe.
     if (!key || key.ownerId !== actor.userId || key.revokedAt) return E.left({ _tag: 'ApiKeyNotFound', keyId: id });

@@ -6,7 +6,7 @@ import { rememberedPasswords } from '../../domain/auth/password-policy';
 import { fieldError, type ValidationFailed, validationFailed } from '../../domain/shared/field-error';
 import type { UserId } from '../../domain/users/user';
 import { type UserError, userNotFound } from '../../domain/users/user.errors';
-import { AuditRecorder } from '../access';
+import { AuditRecorder, refuseApiKey } from '../access';
 import type { Clock } from '../ports/clock.port';
 import type { PasswordHasher } from '../ports/security.port';
 import type { UserRepository } from '../ports/user-repository.port';
@@ -31,6 +31,8 @@ export class ChangePassword {
   ) {}
 
   async execute(actor: Actor, currentPassword: string, newPassword: string): Promise<E.Either<ValidationFailed | AuthError | UserError, void>> {
+    const signedIn = refuseApiKey(actor);
+    if (E.isLeft(signedIn)) return signedIn;
     const user = await this.users.findById(actor.userId as UserId);
     if (!user || user.isDeleted) return E.left(userNotFound(actor.userId));
     const history = await this.users.passwordHistory(user.id);

@@ -6,5 +6,7 @@ export interface ApiKeyRepository {
   findByHash(keyHash: string): Promise<ApiKey | null>;
   listByOwner(ownerId: string): Promise<ApiKey[]>;
   revoke(id: string, at: Date): Promise<boolean>;
+  /** Revokes every live key of an owner; how many were revoked. */
+  revokeForOwner(ownerId: string, at: Date): Promise<number>;
   touch(id: string, at: Date): Promise<void>;
 }

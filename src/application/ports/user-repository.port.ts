@@ -44,6 +44,8 @@ export interface UserRepository {
   passwordHistory(id: UserId): Promise<PasswordHistoryEntry[]>;
   setPassword(id: UserId, history: readonly PasswordHistoryEntry[]): Promise<void>;
   countWithRole(roleId: string): Promise<number>;
+  /** Active, not deleted users holding any of `roleIds`, leaving out `exceptUserId` if given. */
+  countActiveWithAnyRole(roleIds: readonly string[], exceptUserId?: string): Promise<number>;
   membersByRole(): Promise<RoleMembers[]>;
   /** Every visible user, read from a cursor: memory stays flat whatever the count. */
   streamVisible(): AsyncIterable<User>;

@@ -17,6 +17,7 @@ import type { UnitOfWork } from '../ports/unit-of-work.port';
 import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';
 import { userCacheKey } from '../users/user-cache';
+import { SuperuserGuard } from './superuser-guard';
 
 type AssignResult = Promise<E.Either<AuthError | RoleError | UserError, User>>;
 
@@ -35,6 +36,7 @@ export class AssignRoles {
     @inject(TYPES.Cache) private readonly cache: Cache,
     @inject(TYPES.Clock) private readonly clock: Clock,
     @inject(TYPES.Logger) private readonly logger: Logger,
+    @inject(SuperuserGuard) private readonly guard: SuperuserGuard,
   ) {}
 
   async assign(actor: Actor, userId: UserId, roleId: RoleId): AssignResult {
@@ -48,14 +50,21 @@ export class AssignRoles {
     });
   }
 
+  /** Under the `*:*` guard: the last holder of everything cannot lose it. */
   async unassign(actor: Actor, userId: UserId, roleId: RoleId): AssignResult {
-    const loaded = await this.load(actor, userId, roleId);
-    if (E.isLeft(loaded)) return loaded;
-    const { user, role } = loaded.right;
-    if (!user.roleIds.includes(role.id)) return E.left({ _tag: 'RoleNotAssigned', roleId });
-    const changed = this.withRoles(user, user.roleIds.filter((r) => r !== role.id));
-    return this.save(changed, async () => {
-      await this.audit.record({ actorId: actor.userId, action: 'user.role.unassigned', target: { type: 'user', id: user.id }, before: { roleId, role: role.name } });
+    const allowed = authorize(actor, 'roles', 'assign');
+    if (E.isLeft(allowed)) return allowed;
+    return this.guard.exclusively(async (): AssignResult => {
+      const loaded = await this.load(actor, userId, roleId);
+      if (E.isLeft(loaded)) return loaded;
+      const { user, role } = loaded.right;
+      if (!user.roleIds.includes(role.id)) return E.left({ _tag: 'RoleNotAssigned', roleId });
+      const changed = this.withRoles(user, user.roleIds.filter((r) => r !== role.id));
+      const keeps = await this.guard.userMayChange(user, changed);
+      if (E.isLeft(keeps)) return keeps;
+      return this.save(changed, async () => {
+        await this.audit.record({ actorId: actor.userId, action: 'user.role.unassigned', target: { type: 'user', id: user.id }, before: { roleId, role: role.name } });
+      });
     });
   }
 
@@ -65,6 +74,12 @@ export class AssignRoles {
    * the audit entry then fails, the swap is undone, so a transfer is never done unrecorded.
    */
   async transfer(actor: Actor, userId: UserId, fromRoleId: RoleId, toRoleId: RoleId): AssignResult {
+    const allowed = authorize(actor, 'roles', 'assign');
+    if (E.isLeft(allowed)) return allowed;
+    return this.guard.exclusively(() => this.transferNow(actor, userId, fromRoleId, toRoleId));
+  }
+
+  private async transferNow(actor: Actor, userId: UserId, fromRoleId: RoleId, toRoleId: RoleId): AssignResult {
     const from = await this.load(actor, userId, fromRoleId);
     if (E.isLeft(from)) return from;
     const to = await this.load(actor, userId, toRoleId);
@@ -73,6 +88,8 @@ export class AssignRoles {
     if (!user.roleIds.includes(fromRoleId)) return E.left({ _tag: 'RoleNotAssigned', roleId: fromRoleId });
     if (user.roleIds.includes(toRoleId)) return E.left({ _tag: 'RoleAlreadyAssigned', roleId: toRoleId });
     const changed = this.withRoles(user, [...user.roleIds.filter((r) => r !== fromRoleId), toRoleId]);
+    const keeps = await this.guard.userMayChange(user, changed);
+    if (E.isLeft(keeps)) return keeps;
     const facts = {
       actorId: actor.userId,
       action: 'user.role.transferred' as const,

@@ -1,9 +1,9 @@
 import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
-import type { Actor } from '../../domain/auth/actor';
+import { type Actor, holdsEverything } from '../../domain/auth/actor';
 import { type AuthError, cannotGrant } from '../../domain/auth/auth.errors';
-import { notCovered } from '../../domain/roles/permission';
-import { changeRole, newRole, type Role, type RoleChanges, type RoleId, type RoleInput } from '../../domain/roles/role';
+import { grantsEverything, notCovered } from '../../domain/roles/permission';
+import { ADMIN_ROLE, changeRole, newRole, type Role, type RoleChanges, type RoleId, type RoleInput } from '../../domain/roles/role';
 import { type RoleError, roleNotFound } from '../../domain/roles/role.errors';
 import { type ValidationFailed, validationFailed } from '../../domain/shared/field-error';
 import { AuditRecorder, authorize, PermissionResolver } from '../access';
@@ -12,6 +12,7 @@ import type { IdGenerator } from '../ports/id-generator.port';
 import type { RoleRepository } from '../ports/role-repository.port';
 import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';
+import { SuperuserGuard } from './superuser-guard';
 
 type RoleResult<A> = Promise<E.Either<ValidationFailed | AuthError | RoleError, A>>;
 
@@ -27,6 +28,7 @@ export class ManageRoles {
     @inject(AuditRecorder) private readonly audit: AuditRecorder,
     @inject(TYPES.IdGenerator) private readonly ids: IdGenerator,
     @inject(TYPES.Clock) private readonly clock: Clock,
+    @inject(SuperuserGuard) private readonly guard: SuperuserGuard,
   ) {}
 
   async list(actor: Actor): RoleResult<Role[]> {
@@ -53,28 +55,45 @@ export class ManageRoles {
     return E.right(built.right);
   }
 
+  /**
+   * Built-in roles: `admin` never changes, `user` (every sign-up's role) only by a holder of
+   * `*:*`. A change of permissions runs under the `*:*` guard, since it can take `*:*` away.
+   */
   async update(actor: Actor, id: RoleId, changes: RoleChanges): RoleResult<Role> {
     const allowed = authorize(actor, 'roles', 'update');
     if (E.isLeft(allowed)) return allowed;
+    return changes.permissions === undefined ? this.updateNow(actor, id, changes) : this.guard.exclusively(() => this.updateNow(actor, id, changes));
+  }
+
+  private async updateNow(actor: Actor, id: RoleId, changes: RoleChanges): RoleResult<Role> {
     const current = await this.roles.findById(id);
     if (!current) return E.left(roleNotFound(id));
+    if (current.system && current.name === ADMIN_ROLE) return E.left({ _tag: 'BuiltInRoleFrozen', name: current.name });
+    if (current.system && !holdsEverything(actor)) return E.left({ _tag: 'BuiltInRoleNeedsSuperuser', name: current.name });
     const changed = changeRole(current, changes, this.clock.now());
     if (E.isLeft(changed)) return E.left(validationFailed(changed.left));
     // Editing a role you could not create is escalation too, whether adding or removing.
     const escalation = notCovered(actor.permissions, [...current.permissions, ...changed.right.permissions]);
     if (escalation.length > 0) return E.left(cannotGrant(escalation));
+    const keeps = await this.guard.roleMayChange(id, grantsEverything(changed.right.permissions));
+    if (E.isLeft(keeps)) return keeps;
     const saved = await this.roles.update(changed.right);
     if (saved === 'name-taken') return E.left(nameTaken(changed.right.name));
     if (saved === 'not-found') return E.left(roleNotFound(id));
     if (saved === 'version-conflict') return E.left({ _tag: 'RoleChanged', roleId: id });
     await this.permissions.forgetAll();
-    await this.audit.record({ actorId: actor.userId, action: 'role.updated', target: { type: 'role', id }, before: snapshot(current), after: snapshot(changed.right) });
+    const builtIn = current.system ? { builtIn: true } : {};
+    await this.audit.record({ actorId: actor.userId, action: 'role.updated', target: { type: 'role', id }, before: { ...snapshot(current), ...builtIn }, after: { ...snapshot(changed.right), ...builtIn } });
     return E.right(changed.right);
   }
 
   async delete(actor: Actor, id: RoleId): RoleResult<void> {
     const allowed = authorize(actor, 'roles', 'delete');
     if (E.isLeft(allowed)) return allowed;
+    return this.guard.exclusively(() => this.deleteNow(actor, id));
+  }
+
+  private async deleteNow(actor: Actor, id: RoleId): RoleResult<void> {
     const role = await this.roles.findById(id);
     if (!role) return E.left(roleNotFound(id));
     if (role.system) return E.left({ _tag: 'SystemRoleProtected', name: role.name });
@@ -82,6 +101,8 @@ export class ManageRoles {
     if (escalation.length > 0) return E.left(cannotGrant(escalation));
     const members = await this.users.countWithRole(id);
     if (members > 0) return E.left({ _tag: 'RoleInUse', roleId: id, users: members });
+    const keeps = await this.guard.roleMayChange(id, false);
+    if (E.isLeft(keeps)) return keeps;
     await this.roles.delete(id);
     await this.permissions.forgetAll();
     await this.audit.record({ actorId: actor.userId, action: 'role.deleted', target: { type: 'role', id }, before: snapshot(role) });

@@ -1,25 +1,28 @@
 import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
-import { type Actor, can, isSelf } from '../../domain/auth/actor';
+import { actsAsSelf, type Actor, can } from '../../domain/auth/actor';
 import { type AuthError, permissionDenied } from '../../domain/auth/auth.errors';
+import type { RoleError } from '../../domain/roles/role.errors';
 import type { ValidationFailed } from '../../domain/shared/field-error';
 import type { User, UserChanges, UserId } from '../../domain/users/user';
 import { concurrentModification, type UserError, userNotFound } from '../../domain/users/user.errors';
 import { AuditRecorder, authorize, PermissionResolver, STATS_KEY } from '../access';
 import { cacheAside, invalidate } from '../cache-aside';
 import type { NewAccount, RegisterUser } from '../auth/register-user';
+import type { ApiKeyRepository } from '../ports/api-key-repository.port';
 import type { Cache } from '../ports/cache.port';
 import type { Clock } from '../ports/clock.port';
 import type { Logger } from '../ports/logger.port';
-import type { RefreshTokenStore } from '../ports/refresh-token-store.port';
+import { LiveSessions } from '../auth/live-sessions';
 import type { RoleRepository } from '../ports/role-repository.port';
 import type { UserListQuery, UserRepository } from '../ports/user-repository.port';
+import { SuperuserGuard } from '../roles/superuser-guard';
 import { TYPES } from '../symbols';
 import { GetUser } from './get-user';
 import { UpdateUser } from './update-user';
 import { userCacheKey } from './user-cache';
 
-type Result<A> = Promise<E.Either<ValidationFailed | AuthError | UserError, A>>;
+type Result<A> = Promise<E.Either<ValidationFailed | AuthError | UserError | RoleError, A>>;
 
 /** What a user may change about themselves without `users:update`. */
 const SELF_EDITABLE: readonly (keyof UserChanges)[] = ['name', 'age'];
@@ -32,6 +35,8 @@ export interface RoleStats {
 }
 
 export const STATS_TTL_SECONDS = 60;
+/** Names listed per role in the stats; `totalUsers` still counts every member. */
+export const STATS_NAMES_PER_ROLE = 10;
 
 /** The users module behind permissions: reads and edits of oneself are always allowed. */
 @injectable()
@@ -39,7 +44,7 @@ export class ManageUsers {
   constructor(
     @inject(TYPES.UserRepository) private readonly users: UserRepository,
     @inject(TYPES.RoleRepository) private readonly roles: RoleRepository,
-    @inject(TYPES.RefreshTokenStore) private readonly sessions: RefreshTokenStore,
+    @inject(LiveSessions) private readonly sessions: LiveSessions,
     @inject(GetUser) private readonly getUser: GetUser,
     @inject(UpdateUser) private readonly updateUser: UpdateUser,
     @inject(TYPES.RegisterUser) private readonly register: RegisterUser,
@@ -48,6 +53,8 @@ export class ManageUsers {
     @inject(TYPES.Cache) private readonly cache: Cache,
     @inject(TYPES.Clock) private readonly clock: Clock,
     @inject(TYPES.Logger) private readonly logger: Logger,
+    @inject(TYPES.ApiKeyRepository) private readonly keys: ApiKeyRepository,
+    @inject(SuperuserGuard) private readonly guard: SuperuserGuard,
   ) {}
 
   async create(actor: Actor, input: NewAccount): Result<User> {
@@ -56,18 +63,27 @@ export class ManageUsers {
   }
 
   async get(actor: Actor, id: UserId): Result<User> {
-    if (!isSelf(actor, id) && !can(actor, 'users', 'read')) return E.left(permissionDenied('users:read'));
+    if (!actsAsSelf(actor, id) && !can(actor, 'users', 'read')) return E.left(permissionDenied('users:read'));
     return this.getUser.execute(id);
   }
 
   async update(actor: Actor, id: UserId, changes: UserChanges): Result<User> {
     if (!can(actor, 'users', 'update')) {
       const beyondSelf = (Object.keys(changes) as (keyof UserChanges)[]).filter((k) => changes[k] !== undefined && !SELF_EDITABLE.includes(k));
-      if (!isSelf(actor, id) || beyondSelf.length > 0) return E.left(permissionDenied('users:update'));
+      if (!actsAsSelf(actor, id) || beyondSelf.length > 0) return E.left(permissionDenied('users:update'));
     }
-    const result = await this.updateUser.execute(id, changes);
+    // A status change can suspend the last holder of `*:*`: checked and written under the guard.
+    const result = changes.status === undefined ? await this.updateUser.execute(id, changes) : await this.guard.exclusively(() => this.updateStatus(id, changes));
     if (E.isRight(result)) await invalidate(this.cache, this.logger, STATS_KEY);
     return result;
+  }
+
+  private async updateStatus(id: UserId, changes: UserChanges): Result<User> {
+    const current = await this.users.findById(id);
+    if (!current || current.isDeleted) return E.left(userNotFound(id));
+    const keeps = await this.guard.userMayChange(current, { ...current, status: changes.status ?? current.status });
+    if (E.isLeft(keeps)) return keeps;
+    return this.updateUser.execute(id, changes);
   }
 
   async list(actor: Actor, query: UserListQuery): Result<{ items: User[]; total: number }> {
@@ -75,19 +91,37 @@ export class ManageUsers {
     return E.isLeft(allowed) ? allowed : E.right(await this.users.list(query));
   }
 
-  /** Soft delete: the user vanishes from reads, cannot log in, and loses every session at once. */
+  /**
+   * Soft delete: the user vanishes from reads, cannot log in, and loses every session and API
+   * key for good (revoked, so a restore does not bring them back). Never the last holder of `*:*`.
+   */
   async delete(actor: Actor, id: UserId): Result<void> {
     const allowed = authorize(actor, 'users', 'delete');
     if (E.isLeft(allowed)) return allowed;
+    return this.guard.exclusively(() => this.deleteNow(actor, id));
+  }
+
+  private async deleteNow(actor: Actor, id: UserId): Result<void> {
     const user = await this.users.findById(id);
     if (!user || user.isDeleted) return E.left(userNotFound(id));
     const now = this.clock.now();
-    const written = await this.users.update({ ...user, isDeleted: true, deletedAt: now, updatedAt: now, version: user.version + 1 });
+    const deleted = { ...user, isDeleted: true, deletedAt: now, updatedAt: now, version: user.version + 1 };
+    const keeps = await this.guard.userMayChange(user, deleted);
+    if (E.isLeft(keeps)) return keeps;
+    const written = await this.users.update(deleted);
     if (written !== 'updated') return E.left(written === 'not-found' ? userNotFound(id) : concurrentModification(id));
-    await this.sessions.revokeForUser(id, now);
+    const revoked = await this.revokeCredentials(id, now);
     await this.forget(id);
-    await this.audit.record({ actorId: actor.userId, action: 'user.deleted', target: { type: 'user', id } });
+    await this.audit.record({ actorId: actor.userId, action: 'user.deleted', target: { type: 'user', id }, after: revoked });
     return E.right(undefined);
+  }
+
+  /** Ends every session and API key of a user; they stay revoked whatever happens to the user. */
+  private async revokeCredentials(id: UserId, at: Date): Promise<{ sessionsRevoked: number; apiKeysRevoked: number }> {
+    // Through LiveSessions, so the sessions are marked ended in the shared cache as well.
+    const sessionsRevoked = (await this.sessions.revokeAllOf(id)).length;
+    const apiKeysRevoked = await this.keys.revokeForOwner(id, at);
+    return { sessionsRevoked, apiKeysRevoked };
   }
 
   async restore(actor: Actor, id: UserId): Result<User> {
@@ -95,6 +129,9 @@ export class ManageUsers {
     if (E.isLeft(allowed)) return allowed;
     const user = await this.users.findById(id);
     if (!user || !user.isDeleted) return E.left(userNotFound(id));
+    // Revoked again before the account comes back, in case the deletion stopped before doing it:
+    // a deleted user cannot make new credentials, so everything it has predates the deletion.
+    await this.revokeCredentials(id, this.clock.now());
     const restored = { ...user, isDeleted: false, deletedAt: null, updatedAt: this.clock.now(), version: user.version + 1 };
     const written = await this.users.update(restored);
     if (written !== 'updated') return E.left(written === 'not-found' ? userNotFound(id) : concurrentModification(id));
@@ -127,7 +164,7 @@ export class ManageUsers {
         role: roles.get(g.roleId)!,
         totalUsers: g.totalUsers,
         averageAge: g.ageCount === 0 ? null : Math.round((g.ageSum / g.ageCount) * 100) / 100,
-        users: [...g.users].sort((a, b) => a.email.localeCompare(b.email)),
+        users: [...g.users].sort((a, b) => a.email.localeCompare(b.email)).slice(0, STATS_NAMES_PER_ROLE),
       }))
       .sort((a, b) => b.totalUsers - a.totalUsers || a.role.localeCompare(b.role));
   }

@@ -37,3 +37,8 @@ export const unionOf = (sets: readonly (readonly Permission[])[]): Permission[] 
 export const intersect = (held: readonly Permission[], wanted: readonly Permission[]): Permission[] => wanted.filter((w) => allows(held, w));
 
 export const dedupe = (ps: readonly Permission[]): Permission[] => unionOf([ps]);
+
+/** `*:*`: every permission. Whoever holds it can grant anything, so someone always must. */
+export const EVERYTHING: Permission = { resource: '*', action: '*' };
+
+export const grantsEverything = (ps: readonly Permission[]): boolean => ps.some((p) => p.resource === EVERYTHING.resource && p.action === EVERYTHING.action);

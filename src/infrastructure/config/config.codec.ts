@@ -121,6 +121,7 @@ export const EnvCodec = t.type({
   WORKER_HEALTH_PORT: withDefault(int(0, 65535), 3001),
   EDGE_MIDDLEWARE: withDefault(oneOf(['on', 'off'] as const), 'on'),
   REPORT_TIMEZONE: withDefault(text(), 'UTC'),
+  API_KEY_MAX_DAYS: withDefault(int(1, 3650), 365),
 });
 export type Env = t.TypeOf<typeof EnvCodec>;
 

@@ -31,6 +31,7 @@ export interface Config {
     readonly admin?: { readonly email: string; readonly password: string };
   };
   readonly timeouts: { readonly connectMs: number; readonly healthMs: number; readonly shutdownMs: number };
+  readonly apiKeys: { readonly maxLifetimeDays: number };
   readonly jobs: {
     readonly concurrency: number;
     readonly lockDurationMs: number;
@@ -97,6 +98,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       ...(e.NEXUS_ADMIN_EMAIL && e.NEXUS_ADMIN_PASSWORD ? { admin: { email: e.NEXUS_ADMIN_EMAIL, password: e.NEXUS_ADMIN_PASSWORD } } : {}),
     },
     timeouts: { connectMs: e.CONNECT_TIMEOUT_MS, healthMs: e.HEALTH_TIMEOUT_MS, shutdownMs: e.SHUTDOWN_TIMEOUT_MS },
+    apiKeys: { maxLifetimeDays: e.API_KEY_MAX_DAYS },
     jobs: {
       concurrency: e.WORKER_CONCURRENCY,
       lockDurationMs: e.JOB_LOCK_DURATION_MS,

@@ -3,6 +3,7 @@ import { rolesRoutes } from '../../adapters/http/roles/roles.routes';
 import { PermissionResolver } from '../../application/access';
 import { AssignRoles } from '../../application/roles/assign-roles';
 import { ManageRoles } from '../../application/roles/roles';
+import { SuperuserGuard } from '../../application/roles/superuser-guard';
 import type { NexusModule } from './module';
 
 export const rolesModule: NexusModule = {
@@ -11,6 +12,7 @@ export const rolesModule: NexusModule = {
     bind(PermissionResolver).toSelf();
     bind(ManageRoles).toSelf();
     bind(AssignRoles).toSelf();
+    bind(SuperuserGuard).toSelf();
   }),
   routes: (resolve) => rolesRoutes(resolve(ManageRoles)),
 };

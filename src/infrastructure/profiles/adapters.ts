@@ -8,6 +8,7 @@ import type { Clock } from '../../application/ports/clock.port';
 import type { HealthCheck } from '../../application/ports/health-check.port';
 import type { IdGenerator } from '../../application/ports/id-generator.port';
 import type { JobQueue, JobWorker } from '../../application/ports/job-queue.port';
+import type { Leases } from '../../application/ports/leases.port';
 import type { Mailer } from '../../application/ports/mailer.port';
 import type { Metrics } from '../../application/ports/metrics.port';
 import type { RefreshTokenStore } from '../../application/ports/refresh-token-store.port';
@@ -32,6 +33,7 @@ export interface Adapters {
   readonly apiKeys: ApiKeyRepository;
   readonly auditLog: AuditLog;
   readonly unitOfWork: UnitOfWork;
+  readonly leases: Leases;
   readonly cache: Cache;
   readonly jobQueue: JobQueue;
   /** Null where this process does not run jobs (an API process of the production profile). */
@@ -56,6 +58,7 @@ const PORT_IDS: { readonly [K in keyof Adapters]-?: symbol } = {
   apiKeys: TYPES.ApiKeyRepository,
   auditLog: TYPES.AuditLog,
   unitOfWork: TYPES.UnitOfWork,
+  leases: TYPES.Leases,
   cache: TYPES.Cache,
   jobQueue: TYPES.JobQueue,
   jobWorker: TYPES.JobWorker,

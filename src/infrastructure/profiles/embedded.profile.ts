@@ -6,6 +6,7 @@ import {
   InMemoryRoleRepository,
   InMemoryUnitOfWork,
 } from '../../adapters/memory/in-memory-access';
+import { InMemoryLeases } from '../../adapters/memory/in-memory-leases';
 import { InMemoryCache } from '../../adapters/memory/in-memory-cache';
 import { InMemoryUserRepository } from '../../adapters/memory/in-memory-user-repository';
 import { InProcessJobQueue } from '../../adapters/memory/in-process-job-queue';
@@ -28,6 +29,7 @@ export const embeddedProfile = (inputs: ProfileInputs): Profile => {
     apiKeys: new InMemoryApiKeyRepository(),
     auditLog: new InMemoryAuditLog(),
     unitOfWork: new InMemoryUnitOfWork(),
+    leases: new InMemoryLeases(),
     cache: new MeteredCache(new InMemoryCache(), base.metrics),
     jobQueue,
     // The embedded API is its own worker.

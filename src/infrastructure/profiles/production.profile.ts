@@ -11,6 +11,7 @@ import {
   MongoRoleRepository,
   MongoUnitOfWork,
 } from '../../adapters/mongo/mongo-access';
+import { MongoLeases } from '../../adapters/mongo/mongo-leases';
 import { MongoDatabase } from '../../adapters/mongo/mongo-database';
 import { MongoUserRepository } from '../../adapters/mongo/mongo-user-repository';
 import { RedisRateLimiter } from '../../adapters/rate-limit/redis-rate-limiter';
@@ -42,6 +43,8 @@ export const productionProfile = async (inputs: ProfileInputs): Promise<Profile>
     const users = new MongoUserRepository(database);
     await users.ensureIndexes();
     await ensureAccessIndexes(database);
+    const leases = new MongoLeases(database);
+    await leases.ensureIndexes();
 
     // One prefix for every key this deployment writes, so deployments can share a Redis.
     const prefix = redis.keyPrefix;
@@ -68,6 +71,7 @@ export const productionProfile = async (inputs: ProfileInputs): Promise<Profile>
       apiKeys: new MongoApiKeyRepository(database),
       auditLog: new MongoAuditLog(database),
       unitOfWork: new MongoUnitOfWork(database),
+      leases,
       cache: new MeteredCache(new RedisCache(cacheRedis, `${prefix}:cache:`), base.metrics),
       jobQueue: queue,
       jobWorker,
