@@ -145,7 +145,7 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
     entry.timer = setTimeout(() => {
       if (Date.now() >= at) void this.enqueue(entry.spec.queue, entry.spec.name, entry.spec.data, { jobId: `${entry.spec.id}-${at}` });
       this.arm(entry);
-    }, Math.min(at - Date.now(), 2 ** 31 - 1));
+    }, Math.min(at - Date.now(), MAX_TIMER_MS));
     entry.timer.unref();
   }
 
@@ -206,11 +206,12 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
     if (earliest === Infinity || earliest >= this.timerAt) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = earliest;
+    // setTimeout holds at most ~24.8 days (a longer delay fires after 1 ms); pump() re-arms.
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.timerAt = Infinity;
       this.pump();
-    }, earliest - now);
+    }, Math.min(earliest - now, MAX_TIMER_MS));
     this.timer.unref();
   }
 
@@ -290,6 +291,8 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
     for (const job of finished.slice(0, Math.max(0, finished.length - keep))) this.jobs.delete(key(job.queue, job.id));
   }
 }
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const key = (queue: QueueName, id: string): string => `${queue}\u0000${id}`;
 
