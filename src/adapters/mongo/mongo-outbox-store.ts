@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { ClientSession, Collection } from 'mongodb';
 import type { ClaimedMessage, OutboxMessage, OutboxStore } from '../../application/ports/outbox.port';
 import type { Tx } from '../../application/ports/unit-of-work.port';

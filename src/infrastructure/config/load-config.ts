@@ -34,6 +34,8 @@ export interface Config {
   readonly jobs: {
     readonly concurrency: number;
     readonly lockDurationMs: number;
+    /** How often each process relays the outbox to the queue. */
+    readonly outboxRelayMs: number;
     readonly reportCron: string;
     readonly reportTimeZone: string;
     readonly retry: Readonly<Record<QueueName, RetryPolicy>>;
@@ -100,6 +102,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     jobs: {
       concurrency: e.WORKER_CONCURRENCY,
       lockDurationMs: e.JOB_LOCK_DURATION_MS,
+      outboxRelayMs: e.OUTBOX_RELAY_INTERVAL_MS,
       reportCron: e.REPORT_CRON,
       reportTimeZone: e.REPORT_TIMEZONE,
       retry: {

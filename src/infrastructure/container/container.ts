@@ -1,7 +1,12 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
 import type { Redis } from 'ioredis';
+import { AccountMail } from '../../application/jobs/account-mail';
 import { ManageJobs } from '../../application/jobs/manage-jobs';
+import { RelayOutbox, startOutboxRelay } from '../../application/jobs/outbox-relay';
+import type { OutboxStore } from '../../application/ports/outbox.port';
+import { InMemoryOutboxStore } from '../../adapters/memory/in-memory-outbox';
+import { MongoOutboxStore } from '../../adapters/mongo/mongo-outbox-store';
 import { ProcessData, SendEmail, WeeklyReport } from '../../application/jobs/processors';
 import { LogAlerts } from '../../adapters/alerts/log-alerts';
 import type { RateLimits } from '../../adapters/http/middleware/rate-limit';
@@ -116,6 +121,9 @@ export const buildContainer = async (config: Config, options: BuildOptions): Pro
 
   bindUseCases(container);
   options.overrides?.(container);
+  // Every process relays the outbox; closers run last-first, so it stops before the connections.
+  const relay = startOutboxRelay(container.get(RelayOutbox), logger, config.jobs.outboxRelayMs);
+  closers.push(() => relay.stop());
   return { container, config, close: () => closeAll(closers, logger) };
 };
 
@@ -137,6 +145,7 @@ const bindEmbedded = (container: Container, config: Config, logger: Logger, metr
   container.bind<ApiKeyRepository>(TYPES.ApiKeyRepository).toConstantValue(new InMemoryApiKeyRepository());
   container.bind<AuditLog>(TYPES.AuditLog).toConstantValue(new InMemoryAuditLog());
   container.bind<UnitOfWork>(TYPES.UnitOfWork).toConstantValue(new InMemoryUnitOfWork());
+  container.bind<OutboxStore>(TYPES.OutboxStore).toConstantValue(new InMemoryOutboxStore());
   container.bind<Cache>(TYPES.Cache).toConstantValue(new MeteredCache(new InMemoryCache(), metrics));
   container.bind<JobQueue>(TYPES.JobQueue).toConstantValue(queue);
   container.bind<JobWorker>(TYPES.JobWorker).toConstantValue(queue);
@@ -189,6 +198,9 @@ const bindProduction = async (
   container.bind<ApiKeyRepository>(TYPES.ApiKeyRepository).toConstantValue(new MongoApiKeyRepository(database));
   container.bind<AuditLog>(TYPES.AuditLog).toConstantValue(new MongoAuditLog(database));
   container.bind<UnitOfWork>(TYPES.UnitOfWork).toConstantValue(new MongoUnitOfWork(database));
+  const outbox = new MongoOutboxStore(database);
+  await outbox.ensureIndexes();
+  container.bind<OutboxStore>(TYPES.OutboxStore).toConstantValue(outbox);
   // One prefix for every key this deployment writes, so deployments can share a Redis.
   const prefix = redisConfig.keyPrefix;
   container.bind<Cache>(TYPES.Cache).toConstantValue(new MeteredCache(new RedisCache(cacheRedis, `${prefix}:cache:`), metrics));
@@ -234,7 +246,7 @@ const bindSecurity = (container: Container, config: Config, logger: Logger): voi
 };
 
 const bindUseCases = (container: Container): void => {
-  const services: (new (...args: never[]) => unknown)[] = [GetUser, UpdateUser, SendEmail, PermissionResolver, AuditRecorder, PasswordRules, SessionIssuer, Login, RefreshSession, Logout, ChangePassword, Authenticate, SeedAccess, ManageRoles, AssignRoles, ManageUsers, ManageApiKeys, ListAudit, ManageJobs, ProcessData, WeeklyReport];
+  const services: (new (...args: never[]) => unknown)[] = [GetUser, UpdateUser, SendEmail, PermissionResolver, AuditRecorder, PasswordRules, SessionIssuer, Login, RefreshSession, Logout, ChangePassword, Authenticate, SeedAccess, ManageRoles, AssignRoles, ManageUsers, ManageApiKeys, ListAudit, ManageJobs, ProcessData, WeeklyReport, RelayOutbox, AccountMail];
   for (const service of services) container.bind(service).toSelf();
   container.bind(TYPES.RegisterUser).to(RegisterUser);
   container.bind(TYPES.ManageUsers).toService(ManageUsers);
