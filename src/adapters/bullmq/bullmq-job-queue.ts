@@ -1,7 +1,7 @@
 import { type Job, type JobsOptions, Queue, type QueueOptions, type JobType } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { currentContext } from '../../application/context';
-import type { EnqueueOptions, JobQueue, JobView, Schedule, ScheduleSpec } from '../../application/ports/job-queue.port';
+import type { EnqueueOptions, JobClaim, JobQueue, JobView, Schedule, ScheduleSpec } from '../../application/ports/job-queue.port';
 import { type JobPriority, type JobState, lifecycle, QUEUE_NAMES, type QueueName, type RetryPolicy } from '../../domain/jobs/job';
 
 /** BullMQ: 1 is the highest priority. Every job gets one so that order is by priority, then age. */
@@ -93,6 +93,26 @@ export class BullmqJobQueue implements JobQueue {
     if (!job) return false;
     await job.remove();
     return true;
+  }
+
+  /** A claim is a key set only if absent (SET NX PX): Redis gives it to exactly one caller. */
+  async claim(queueName: QueueName, id: string, leaseMs: number): Promise<JobClaim> {
+    const claimKey = this.claimKey(queueName, id);
+    if ((await this.connection.set(claimKey, '1', 'PX', leaseMs, 'NX')) !== 'OK') {
+      return (await this.queue(queueName).getJob(id)) ? { status: 'busy' } : { status: 'not-found' };
+    }
+    const job = await this.get(queueName, id);
+    if (job) return { status: 'claimed', job };
+    await this.connection.del(claimKey);
+    return { status: 'not-found' };
+  }
+
+  async release(queueName: QueueName, id: string): Promise<void> {
+    await this.connection.del(this.claimKey(queueName, id));
+  }
+
+  private claimKey(queueName: QueueName, id: string): string {
+    return `${this.prefix}:claims:${queueName}:${id}`;
   }
 
   async upsertSchedule(spec: ScheduleSpec): Promise<Schedule> {

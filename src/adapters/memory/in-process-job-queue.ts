@@ -3,6 +3,7 @@ import { injectable } from 'inversify';
 import { currentContext, runInContext } from '../../application/context';
 import {
   type EnqueueOptions,
+  type JobClaim,
   type JobHandlers,
   type JobQueue,
   type JobView,
@@ -60,6 +61,8 @@ export interface InProcessJobQueueOptions {
 @injectable()
 export class InProcessJobQueue implements JobQueue, JobWorker {
   private readonly jobs = new Map<string, JobRecord>();
+  /** Claimed jobs and when their claim runs out. */
+  private readonly claims = new Map<string, number>();
   private handlers: JobHandlers = {};
   private running = 0;
   private readonly inFlight = new Set<Promise<void>>();
@@ -121,6 +124,18 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
 
   async remove(queue: QueueName, id: string): Promise<boolean> {
     return this.jobs.delete(key(queue, id));
+  }
+
+  async claim(queue: QueueName, id: string, leaseMs: number): Promise<JobClaim> {
+    const job = this.jobs.get(key(queue, id));
+    if (!job) return { status: 'not-found' };
+    if ((this.claims.get(key(queue, id)) ?? 0) > Date.now()) return { status: 'busy' };
+    this.claims.set(key(queue, id), Date.now() + leaseMs);
+    return { status: 'claimed', job: view(job) };
+  }
+
+  async release(queue: QueueName, id: string): Promise<void> {
+    this.claims.delete(key(queue, id));
   }
 
   async upsertSchedule(spec: ScheduleSpec): Promise<Schedule> {
