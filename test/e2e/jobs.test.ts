@@ -91,6 +91,28 @@ for (const profile of PROFILES) {
       expect(new Date(weekly.next).getUTCDay()).to.equal(1);
     });
 
+    it('sends an e-mail the SMTP server refuses for good (550) to the dead-letter queue at once, with the reason', async () => {
+      const to = `bounce.${profile}@example.com`;
+      app.smtp.refuse(true, 550);
+      try {
+        const res = await app.http.post('/api/jobs/email').set('Authorization', admin).send({ to, subject: 'Bounced', body: 'x' }).expect(202);
+        const dead = await eventually(async () => {
+          const j = await job('email', res.body.data.jobId);
+          return j.state === 'dead' ? j : undefined;
+        }, 10_000, 'dead');
+        expect(dead.attemptsMade).to.equal(1);
+        expect(dead.failedReason).to.match(/permanent/i).and.match(/550/);
+        const entry = await eventually(async () => {
+          const l = (await app.http.get('/api/jobs/dead-letter?limit=100').set('Authorization', admin).expect(200)).body.data;
+          return l.items.find((i: { data: { originalJobId: string } }) => i.data.originalJobId === res.body.data.jobId);
+        }, 10_000, 'dead letter listed');
+        expect(entry.data.attemptsMade).to.equal(1);
+        expect(entry.data.error).to.match(/550/);
+      } finally {
+        app.smtp.refuse(false);
+      }
+    });
+
     it('re-queues a dead letter once when ten retries race: one 202, the others 404 or 409, one e-mail', async () => {
       const to = `race.${profile}@example.com`;
       const queue = app.runtime.container.get<JobQueue>(TYPES.JobQueue);
