@@ -8,18 +8,14 @@ import {
   type JobQueue,
   type JobView,
   type JobWorker,
-  PermanentJobFailure,
   type RunningJob,
   type Schedule,
   type ScheduleSpec,
 } from '../../application/ports/job-queue.port';
 import type { Alerts } from '../../application/ports/alerts.port';
 import type { Logger } from '../../application/ports/logger.port';
+import { JobFailures } from '../../application/jobs/job-failures';
 import {
-  backoffDelay,
-  type DeadLetter,
-  deadLetterId,
-  hasAttemptsLeft,
   lifecycle,
   PRIORITY_RANK,
   type JobPriority,
@@ -71,6 +67,7 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private concurrency: number;
+  private readonly failures: JobFailures;
   private readonly schedules = new Map<string, { spec: ScheduleSpec; timer?: NodeJS.Timeout; next: Date | null }>();
 
   constructor(
@@ -79,6 +76,7 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
     private readonly alerts?: Alerts,
   ) {
     this.concurrency = options.concurrency;
+    this.failures = new JobFailures(options.retry, this, logger, alerts);
   }
 
   async enqueue(queue: QueueName, name: string, data: unknown, options: EnqueueOptions = {}): Promise<{ id: string }> {
@@ -270,34 +268,12 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
 
   private async fail(job: JobRecord, err: unknown): Promise<void> {
     job.attemptsMade += 1;
-    const error = err instanceof Error ? err : new Error(String(err));
-    job.failedReason = error.message;
-    const policy = this.options.retry[job.queue];
-    const permanent = error instanceof PermanentJobFailure;
-    this.logger.warn('job attempt failed', { queue: job.queue, jobId: job.id, attempt: job.attemptsMade, error: error.message });
-    if (!permanent && hasAttemptsLeft(policy, job.attemptsMade)) {
+    job.failedReason = err instanceof Error ? err.message : String(err);
+    const after = await this.failures.afterFailure({ ...job, attempts: job.attemptsMade }, err);
+    if (after.retry) {
       job.state = 'failed';
-      job.runAt = Date.now() + backoffDelay(policy, job.attemptsMade);
-      return;
-    }
-    job.state = 'dead';
-    const letter: DeadLetter = {
-      originalQueue: job.queue,
-      originalJobId: job.id,
-      name: job.name,
-      data: job.data,
-      attemptsMade: job.attemptsMade,
-      error: error.message,
-      ...(error.stack === undefined ? {} : { stack: error.stack }),
-      failedAt: new Date().toISOString(),
-      ...(job.requestId === undefined ? {} : { requestId: job.requestId }),
-    };
-    await this.enqueue('dead-letter', job.name, letter, {
-      jobId: deadLetterId(job.queue, job.id),
-      ...(job.requestId === undefined ? {} : { requestId: job.requestId }),
-    });
-    this.logger.error('job moved to the dead-letter queue', { queue: job.queue, jobId: job.id, attempts: job.attemptsMade });
-    await this.alerts?.deadLetter(letter).catch((err: unknown) => this.logger.warn('alert failed', { error: String(err) }));
+      job.runAt = Date.now() + after.delayMs;
+    } else job.state = 'dead';
   }
 
   private forgetOldFinished(queue: QueueName): void {

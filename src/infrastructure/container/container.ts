@@ -185,7 +185,7 @@ const bindProduction = async (
   await users.ensureIndexes();
   await ensureAccessIndexes(database);
 
-  const queue = new BullmqJobQueue(queueRedis, config.jobs.retry, redisConfig.keyPrefix);
+  const queue = new BullmqJobQueue(queueRedis, redisConfig.keyPrefix);
   closers.push(() => queue.close());
   await queue.ready();
 

@@ -3,8 +3,9 @@ import type { Redis } from 'ioredis';
 import { BULLMQ_PRIORITY, BullmqJobQueue, mapState } from '../../../src/adapters/bullmq/bullmq-job-queue';
 import { BullmqJobWorker } from '../../../src/adapters/bullmq/bullmq-job-worker';
 import { connectRedis } from '../../../src/adapters/redis/redis-connection';
-import { QUEUE_NAMES } from '../../../src/domain/jobs/job';
-import { jobQueueContract, RecordingAlerts } from '../../contract/job-queue.contract';
+import { deadLetterId, QUEUE_NAMES } from '../../../src/domain/jobs/job';
+import { jobQueueContract, RecordingAlerts, TEST_RETRY } from '../../contract/job-queue.contract';
+import { eventually } from '../../support/eventually';
 import { silentLogger } from '../../support/logger';
 import { requireService } from '../../support/services';
 
@@ -26,7 +27,7 @@ describe('BullMQ :: job queue', function () {
     const producer = await connectRedis(url, { name: 'test-producer', failFast: true });
     const consumer = await connectRedis(url, { name: 'test-worker', failFast: false });
     connections.push(producer, consumer);
-    const queue = new BullmqJobQueue(producer, retry, prefix);
+    const queue = new BullmqJobQueue(producer, prefix);
     const alerts = new RecordingAlerts();
     const worker = new BullmqJobWorker(consumer, queue, silentLogger(), alerts, { concurrency, retry }, prefix);
     return {
@@ -39,6 +40,38 @@ describe('BullMQ :: job queue', function () {
         await queue.close();
       },
     };
+  });
+
+  it("retries on the worker's policy alone: the producer's settings do not decide how often", async function () {
+    this.timeout(30_000);
+    const prefix = `test-${process.pid}-policy`;
+    const producer = await connectRedis(url, { name: 'test-producer', failFast: true });
+    const consumer = await connectRedis(url, { name: 'test-worker', failFast: false });
+    connections.push(producer, consumer);
+    // The producer (an API process) takes no retry settings at all: it cannot disagree with the worker.
+    const queue = new BullmqJobQueue(producer, prefix);
+    const worker = new BullmqJobWorker(consumer, queue, silentLogger(), new RecordingAlerts(), { concurrency: 1, retry: TEST_RETRY }, prefix);
+    try {
+      let runs = 0;
+      await worker.start({
+        email: async () => {
+          runs += 1;
+          throw new Error('smtp down');
+        },
+      });
+      const { id } = await queue.enqueue('email', 'policy', {});
+      const dead = await eventually(async () => {
+        const job = await queue.get('email', id);
+        return job?.state === 'dead' ? job : undefined;
+      }, 10_000, 'dead');
+      expect(dead.attemptsMade).to.equal(TEST_RETRY.email.attempts);
+      expect(runs).to.equal(TEST_RETRY.email.attempts);
+      expect(await queue.get('dead-letter', deadLetterId('email', id))).to.not.equal(null);
+    } finally {
+      await worker.stop();
+      await Promise.all(QUEUE_NAMES.map((name) => queue.queue(name).obliterate({ force: true }).catch(() => undefined)));
+      await queue.close();
+    }
   });
 
   it('maps our priorities so that critical is the highest BullMQ priority', () => {
