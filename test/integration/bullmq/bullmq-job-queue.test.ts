@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { BULLMQ_PRIORITY, BullmqJobQueue, mapState } from '../../../src/adapters/bullmq/bullmq-job-queue';
 import { BullmqJobWorker } from '../../../src/adapters/bullmq/bullmq-job-worker';
@@ -6,7 +7,7 @@ import { connectRedis } from '../../../src/adapters/redis/redis-connection';
 import { deadLetterId, QUEUE_NAMES } from '../../../src/domain/jobs/job';
 import { jobQueueContract, RecordingAlerts, TEST_RETRY } from '../../contract/job-queue.contract';
 import { eventually } from '../../support/eventually';
-import { silentLogger } from '../../support/logger';
+import { capturingLogger, silentLogger } from '../../support/logger';
 import { requireService } from '../../support/services';
 
 describe('BullMQ :: job queue', function () {
@@ -68,6 +69,36 @@ describe('BullMQ :: job queue', function () {
       expect(runs).to.equal(TEST_RETRY.email.attempts);
       expect(await queue.get('dead-letter', deadLetterId('email', id))).to.not.equal(null);
     } finally {
+      await worker.stop();
+      await Promise.all(QUEUE_NAMES.map((name) => queue.queue(name).obliterate({ force: true }).catch(() => undefined)));
+      await queue.close();
+    }
+  });
+
+  it('logs a stalled job (warn, with its id and queue) when a worker died holding it', async function () {
+    this.timeout(30_000);
+    const prefix = `test-${process.pid}-stall`;
+    const producer = await connectRedis(url, { name: 'test-producer', failFast: true });
+    const consumer = await connectRedis(url, { name: 'test-worker', failFast: false });
+    const doomed = await connectRedis(url, { name: 'test-doomed', failFast: false });
+    connections.push(producer, consumer, doomed);
+    const queue = new BullmqJobQueue(producer, prefix);
+    const { logger, lines } = capturingLogger();
+    const worker = new BullmqJobWorker(consumer, queue, logger, new RecordingAlerts(), { concurrency: 1, retry: TEST_RETRY, lockDurationMs: 1000, stalledIntervalMs: 300 }, prefix);
+    // A worker that takes the job and then dies: it stops renewing the job's lock.
+    const dying = new Worker('email', () => new Promise(() => undefined), { connection: doomed, prefix, lockDuration: 1000, skipStalledCheck: true });
+    try {
+      const { id } = await queue.enqueue('email', 'stuck', {});
+      await eventually(async () => ((await queue.get('email', id))?.state === 'processing' ? true : undefined), 10_000, 'taken by the dying worker');
+      doomed.disconnect();
+      let runs = 0;
+      await worker.start({ email: async () => void (runs += 1) });
+      const line = await eventually(() => lines().find((l) => String(l['message']).startsWith('job stalled')), 15_000, 'stalled log line');
+      expect(line).to.include({ level: 'warn', queue: 'email', jobId: id });
+      await eventually(async () => ((await queue.get('email', id))?.state === 'completed' ? true : undefined), 10_000, 'run again');
+      expect(runs).to.equal(1);
+    } finally {
+      await dying.close(true).catch(() => undefined);
       await worker.stop();
       await Promise.all(QUEUE_NAMES.map((name) => queue.queue(name).obliterate({ force: true }).catch(() => undefined)));
       await queue.close();
