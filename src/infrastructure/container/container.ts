@@ -176,9 +176,9 @@ const bindProduction = async (
   closers.push(() => database.close());
   logger.info('connected to MongoDB', { transactions: database.supportsTransactions });
 
-  const cacheRedis = await connectRedis(redisConfig.url, { name: 'cache', failFast: true, connectTimeoutMs: connectMs });
+  const cacheRedis = await connectRedis(redisConfig.url, { name: 'cache', logger, failFast: true, connectTimeoutMs: connectMs });
   closers.push(() => quit(cacheRedis));
-  const queueRedis = await connectRedis(redisConfig.url, { name: 'queue', failFast: true, connectTimeoutMs: connectMs });
+  const queueRedis = await connectRedis(redisConfig.url, { name: 'queue', logger, failFast: true, connectTimeoutMs: connectMs });
   closers.push(() => quit(queueRedis));
 
   const users = new MongoUserRepository(database);
@@ -220,7 +220,7 @@ const bindProduction = async (
   ]);
 
   if (role === 'worker') {
-    const workerRedis = await connectRedis(redisConfig.url, { name: 'worker', failFast: false, connectTimeoutMs: connectMs });
+    const workerRedis = await connectRedis(redisConfig.url, { name: 'worker', logger, failFast: false, connectTimeoutMs: connectMs });
     closers.push(() => quit(workerRedis));
     const worker = new BullmqJobWorker(workerRedis, queue, logger, new LogAlerts(logger), {
       concurrency: config.jobs.concurrency,
