@@ -1,7 +1,12 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
 import type { Redis } from 'ioredis';
+import { AccountMail } from '../../application/jobs/account-mail';
 import { ManageJobs } from '../../application/jobs/manage-jobs';
+import { RelayOutbox, startOutboxRelay } from '../../application/jobs/outbox-relay';
+import type { OutboxStore } from '../../application/ports/outbox.port';
+import { InMemoryOutboxStore } from '../../adapters/memory/in-memory-outbox';
+import { MongoOutboxStore } from '../../adapters/mongo/mongo-outbox-store';
 import { ProcessData, SendEmail, WeeklyReport } from '../../application/jobs/processors';
 import { LogAlerts } from '../../adapters/alerts/log-alerts';
 import type { RateLimits } from '../../adapters/http/middleware/rate-limit';
@@ -122,6 +127,9 @@ export const buildContainer = async (config: Config, options: BuildOptions): Pro
 
   bindUseCases(container);
   options.overrides?.(container);
+  // Every process relays the outbox; closers run last-first, so it stops before the connections.
+  const relay = startOutboxRelay(container.get(RelayOutbox), logger, config.jobs.outboxRelayMs);
+  closers.push(() => relay.stop());
   return { container, config, close: () => closeAll(closers, logger) };
 };
 
@@ -144,6 +152,7 @@ const bindEmbedded = (container: Container, config: Config, logger: Logger, metr
   container.bind<AuditLog>(TYPES.AuditLog).toConstantValue(new InMemoryAuditLog());
   container.bind<UnitOfWork>(TYPES.UnitOfWork).toConstantValue(new InMemoryUnitOfWork());
   container.bind<Leases>(TYPES.Leases).toConstantValue(new InMemoryLeases());
+  container.bind<OutboxStore>(TYPES.OutboxStore).toConstantValue(new InMemoryOutboxStore());
   container.bind<Cache>(TYPES.Cache).toConstantValue(new MeteredCache(new InMemoryCache(), metrics));
   container.bind<JobQueue>(TYPES.JobQueue).toConstantValue(queue);
   container.bind<JobWorker>(TYPES.JobWorker).toConstantValue(queue);
@@ -174,9 +183,9 @@ const bindProduction = async (
   closers.push(() => database.close());
   logger.info('connected to MongoDB', { transactions: database.supportsTransactions });
 
-  const cacheRedis = await connectRedis(redisConfig.url, { name: 'cache', failFast: true, connectTimeoutMs: connectMs });
+  const cacheRedis = await connectRedis(redisConfig.url, { name: 'cache', logger, failFast: true, connectTimeoutMs: connectMs });
   closers.push(() => quit(cacheRedis));
-  const queueRedis = await connectRedis(redisConfig.url, { name: 'queue', failFast: true, connectTimeoutMs: connectMs });
+  const queueRedis = await connectRedis(redisConfig.url, { name: 'queue', logger, failFast: true, connectTimeoutMs: connectMs });
   closers.push(() => quit(queueRedis));
 
   const users = new MongoUserRepository(database);
@@ -185,7 +194,7 @@ const bindProduction = async (
   const leases = new MongoLeases(database);
   await leases.ensureIndexes();
 
-  const queue = new BullmqJobQueue(queueRedis, config.jobs.retry, redisConfig.keyPrefix);
+  const queue = new BullmqJobQueue(queueRedis, redisConfig.keyPrefix);
   closers.push(() => queue.close());
   await queue.ready();
 
@@ -199,6 +208,9 @@ const bindProduction = async (
   container.bind<AuditLog>(TYPES.AuditLog).toConstantValue(new MongoAuditLog(database));
   container.bind<UnitOfWork>(TYPES.UnitOfWork).toConstantValue(new MongoUnitOfWork(database));
   container.bind<Leases>(TYPES.Leases).toConstantValue(leases);
+  const outbox = new MongoOutboxStore(database);
+  await outbox.ensureIndexes();
+  container.bind<OutboxStore>(TYPES.OutboxStore).toConstantValue(outbox);
   // One prefix for every key this deployment writes, so deployments can share a Redis.
   const prefix = redisConfig.keyPrefix;
   container.bind<Cache>(TYPES.Cache).toConstantValue(new MeteredCache(new RedisCache(cacheRedis, `${prefix}:cache:`), metrics));
@@ -218,7 +230,7 @@ const bindProduction = async (
   ]);
 
   if (role === 'worker') {
-    const workerRedis = await connectRedis(redisConfig.url, { name: 'worker', failFast: false, connectTimeoutMs: connectMs });
+    const workerRedis = await connectRedis(redisConfig.url, { name: 'worker', logger, failFast: false, connectTimeoutMs: connectMs });
     closers.push(() => quit(workerRedis));
     const worker = new BullmqJobWorker(workerRedis, queue, logger, new LogAlerts(logger), {
       concurrency: config.jobs.concurrency,
@@ -245,7 +257,7 @@ const bindSecurity = (container: Container, config: Config, logger: Logger): voi
 };
 
 const bindUseCases = (container: Container): void => {
-  const services: (new (...args: never[]) => unknown)[] = [GetUser, UpdateUser, SendEmail, PermissionResolver, AuditRecorder, PasswordRules, LiveSessions, SessionIssuer, Login, RefreshSession, Logout, ChangePassword, Authenticate, SeedAccess, ManageRoles, AssignRoles, ManageUsers, ManageApiKeys, ListAudit, ManageJobs, ProcessData, WeeklyReport];
+  const services: (new (...args: never[]) => unknown)[] = [GetUser, UpdateUser, SendEmail, PermissionResolver, AuditRecorder, PasswordRules, LiveSessions, SessionIssuer, Login, RefreshSession, Logout, ChangePassword, Authenticate, SeedAccess, ManageRoles, AssignRoles, ManageUsers, ManageApiKeys, ListAudit, ManageJobs, ProcessData, WeeklyReport, RelayOutbox, AccountMail];
   for (const service of services) container.bind(service).toSelf();
   container.bind(SuperuserGuard).toSelf();
   container.bind(TYPES.RegisterUser).to(RegisterUser);
