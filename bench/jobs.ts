@@ -96,7 +96,7 @@ export const measureJobs = async (redisUrl: string | undefined): Promise<JobFigu
     const result = await ours(async () => {
       const producer = await connectRedis(redisUrl, { name: 'bench-producer', failFast: true });
       const consumer = await connectRedis(redisUrl, { name: 'bench-worker', failFast: false });
-      const queue = new BullmqJobQueue(producer, DEFAULT_RETRY_POLICIES, prefix);
+      const queue = new BullmqJobQueue(producer, prefix);
       return {
         queue,
         worker: async (concurrency) => new BullmqJobWorker(consumer, queue, logger, new LogAlerts(logger), { concurrency, retry: DEFAULT_RETRY_POLICIES }, prefix),

@@ -15,6 +15,7 @@ export const TYPES = {
   ApiKeyRepository: Symbol.for('ApiKeyRepository'),
   AuditLog: Symbol.for('AuditLog'),
   UnitOfWork: Symbol.for('UnitOfWork'),
+  OutboxStore: Symbol.for('OutboxStore'),
   PasswordHasher: Symbol.for('PasswordHasher'),
   PasswordStrength: Symbol.for('PasswordStrength'),
   AccessTokens: Symbol.for('AccessTokens'),

@@ -4,6 +4,7 @@ import type Koa from 'koa';
 import { buildHttpApp } from '../adapters/http/app';
 import { Authenticate } from '../application/auth/authenticate';
 import { SeedAccess } from '../application/auth/seed-access';
+import { RelayOutbox, startOutboxRelay } from '../application/jobs/outbox-relay';
 import type { JobHandlers, JobWorker } from '../application/ports/job-queue.port';
 import type { Logger } from '../application/ports/logger.port';
 import type { Metrics } from '../application/ports/metrics.port';
@@ -74,6 +75,8 @@ export const createNexus = async (config: Config, options: NexusOptions): Promis
     const runsJobs = role !== 'api' || config.profile === 'embedded';
     const worker = runsJobs ? adapters.jobWorker : null;
     if (worker) await startJobs(config, adapters, worker, resolve);
+    // Every process relays the account e-mails the database holds to the queue.
+    const relay = startOutboxRelay(resolve(RelayOutbox), logger, config.jobs.outboxRelayMs);
     return {
       config,
       adapters,
@@ -81,6 +84,7 @@ export const createNexus = async (config: Config, options: NexusOptions): Promis
       http,
       worker,
       close: async () => {
+        await relay.stop();
         await worker?.stop();
         await profile.close();
       },

@@ -244,6 +244,27 @@ export const jobQueueContract = (name: string, make: MakeJobSystem): void => {
       await eventually(() => (runs >= 2 ? true : undefined), 6000, 'two scheduled runs');
     });
 
+    it('gives a claim on a job to one of ten concurrent callers until it is released', async () => {
+      const { queue } = await open();
+      await queue.enqueue('dead-letter', 'a', { i: 1 }, { jobId: 'dl-claim' });
+      const claims = await Promise.all(Array.from({ length: 10 }, () => queue.claim('dead-letter', 'dl-claim', 30_000)));
+      expect(claims.map((c) => c.status).sort()).to.deep.equal(['busy', 'busy', 'busy', 'busy', 'busy', 'busy', 'busy', 'busy', 'busy', 'claimed']);
+      const won = claims.find((c) => c.status === 'claimed');
+      expect(won?.status === 'claimed' && won.job.data).to.deep.equal({ i: 1 });
+      await queue.release('dead-letter', 'dl-claim');
+      expect((await queue.claim('dead-letter', 'dl-claim', 30_000)).status).to.equal('claimed');
+      expect((await queue.claim('dead-letter', 'no-such-job', 30_000)).status).to.equal('not-found');
+    });
+
+    it('lets a claim run out after its lease', async () => {
+      const { queue } = await open();
+      await queue.enqueue('dead-letter', 'a', {}, { jobId: 'dl-lease' });
+      expect((await queue.claim('dead-letter', 'dl-lease', 150)).status).to.equal('claimed');
+      expect((await queue.claim('dead-letter', 'dl-lease', 150)).status).to.equal('busy');
+      await sleep(250);
+      expect((await queue.claim('dead-letter', 'dl-lease', 150)).status).to.equal('claimed');
+    });
+
     it('lists and removes the jobs of a queue', async () => {
       const { queue } = await open();
       await queue.enqueue('dead-letter', 'a', { i: 1 }, { jobId: 'dl-a' });

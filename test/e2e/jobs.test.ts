@@ -91,6 +91,51 @@ for (const profile of PROFILES) {
       expect(new Date(weekly.next).getUTCDay()).to.equal(1);
     });
 
+    it('sends an e-mail the SMTP server refuses for good (550) to the dead-letter queue at once, with the reason', async () => {
+      const to = `bounce.${profile}@example.com`;
+      app.smtp.refuse(true, 550);
+      try {
+        const res = await app.http.post('/api/jobs/email').set('Authorization', admin).send({ to, subject: 'Bounced', body: 'x' }).expect(202);
+        const dead = await eventually(async () => {
+          const j = await job('email', res.body.data.jobId);
+          return j.state === 'dead' ? j : undefined;
+        }, 10_000, 'dead');
+        expect(dead.attemptsMade).to.equal(1);
+        expect(dead.failedReason).to.match(/permanent/i).and.match(/550/);
+        const entry = await eventually(async () => {
+          const l = (await app.http.get('/api/jobs/dead-letter?limit=100').set('Authorization', admin).expect(200)).body.data;
+          return l.items.find((i: { data: { originalJobId: string } }) => i.data.originalJobId === res.body.data.jobId);
+        }, 10_000, 'dead letter listed');
+        expect(entry.data.attemptsMade).to.equal(1);
+        expect(entry.data.error).to.match(/550/);
+      } finally {
+        app.smtp.refuse(false);
+      }
+    });
+
+    it('re-queues a dead letter once when ten retries race: one 202, the others 404 or 409, one e-mail', async () => {
+      const to = `race.${profile}@example.com`;
+      const queue = app.runtime.container.get<JobQueue>(TYPES.JobQueue);
+      const letter = { originalQueue: 'email', originalJobId: `race-${profile}`, name: 'send', data: { to, subject: 'Raced', body: 'x' }, attemptsMade: 3, error: 'smtp said no', failedAt: new Date().toISOString() };
+      const entry = `email-race-${profile}`;
+      await queue.enqueue('dead-letter', 'send', letter, { jobId: entry });
+
+      const answers = await Promise.all(Array.from({ length: 10 }, () => app.http.post(`/api/jobs/dead-letter/${entry}/retry`).set('Authorization', admin)));
+      const statuses = answers.map((a) => a.status).sort();
+      expect(statuses.filter((s) => s === 202), statuses.join(',')).to.have.length(1);
+      expect(statuses.every((s) => s === 202 || s === 404 || s === 409), statuses.join(',')).to.equal(true);
+      const won = answers.find((a) => a.status === 202)!;
+      expect(won.body.data.jobId).to.equal(`race-${profile}-retry`);
+      for (const lost of answers.filter((a) => a.status !== 202)) expect(lost.body.message).to.match(/not found|already being retried/i);
+
+      await eventually(() => app.smtp.to(to)[0], 10_000, 'the retried mail');
+      await sleep(500);
+      expect(app.smtp.to(to)).to.have.length(1);
+      expect(app.smtp.to(to)[0]!.messageId).to.equal(`<job-email-race-${profile}-retry@nexus>`);
+      expect(await queue.get('dead-letter', entry)).to.equal(null);
+      await app.http.post(`/api/jobs/dead-letter/${entry}/retry`).set('Authorization', admin).expect(404);
+    });
+
     it('moves an e-mail the SMTP server keeps refusing to the dead-letter queue; a retry after recovery delivers it once', async () => {
       const to = `dlq.${profile}@example.com`;
       app.smtp.refuse(true);

@@ -11,11 +11,13 @@ export interface CapturedMail {
 
 /**
  * A real SMTP server in this process that keeps what it receives. `refuse(true)` makes it
- * answer every message with a 451, as a mail server in trouble would.
+ * answer every message with a 451, as a mail server in trouble would; `refuse(true, 550)` with
+ * a permanent refusal.
  */
 export class SmtpCapture {
   readonly messages: CapturedMail[] = [];
   private refusing = false;
+  private refusal = { code: 451, text: 'Try again later' };
   /** While set, a new connection gets no greeting: the sender waits, before any message is sent. */
   holding = false;
   /** How many connections have been opened (held or not). */
@@ -42,7 +44,7 @@ export class SmtpCapture {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
-          if (box.capture?.refusing) return callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
+          if (box.capture?.refusing) return callback(Object.assign(new Error(box.capture.refusal.text), { responseCode: box.capture.refusal.code }));
           const raw = Buffer.concat(chunks).toString('utf8');
           box.capture?.messages.push({
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
@@ -67,8 +69,10 @@ export class SmtpCapture {
     return `smtp://127.0.0.1:${this.port}`;
   }
 
-  refuse(on: boolean): void {
+  /** `refuse(true)` answers 451 (try later); `refuse(true, 550)` a permanent refusal. */
+  refuse(on: boolean, code: 451 | 550 = 451): void {
     this.refusing = on;
+    this.refusal = code === 451 ? { code, text: 'Try again later' } : { code, text: 'Mailbox unavailable' };
   }
 
   to(address: string): CapturedMail[] {

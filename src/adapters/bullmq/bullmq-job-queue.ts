@@ -1,8 +1,9 @@
 import { type Job, type JobsOptions, Queue, type QueueOptions, type JobType } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { currentContext } from '../../application/context';
-import type { EnqueueOptions, JobQueue, JobView, Schedule, ScheduleSpec } from '../../application/ports/job-queue.port';
-import { type JobPriority, type JobState, lifecycle, QUEUE_NAMES, type QueueName, type RetryPolicy } from '../../domain/jobs/job';
+import type { EnqueueOptions, JobClaim, JobQueue, JobView, Schedule, ScheduleSpec } from '../../application/ports/job-queue.port';
+import { ATTEMPTS_CEILING } from '../../application/jobs/job-failures';
+import { type JobPriority, type JobState, lifecycle, QUEUE_NAMES, type QueueName } from '../../domain/jobs/job';
 
 /** BullMQ: 1 is the highest priority. Every job gets one so that order is by priority, then age. */
 export const BULLMQ_PRIORITY: Readonly<Record<JobPriority, number>> = { critical: 1, high: 2, normal: 3, low: 4 };
@@ -21,7 +22,6 @@ export class BullmqJobQueue implements JobQueue {
 
   constructor(
     private readonly connection: Redis,
-    private readonly retry: Readonly<Record<QueueName, RetryPolicy>>,
     private readonly prefix = 'nexus',
   ) {}
 
@@ -53,10 +53,10 @@ export class BullmqJobQueue implements JobQueue {
     return { payload: data, ...(requestId === undefined ? {} : { requestId }) };
   }
 
-  private jobOptions(queueName: QueueName, options: EnqueueOptions): JobsOptions {
+  private jobOptions(_queueName: QueueName, options: EnqueueOptions): JobsOptions {
     return {
       priority: BULLMQ_PRIORITY[options.priority ?? 'normal'],
-      attempts: this.retry[queueName].attempts,
+      attempts: ATTEMPTS_CEILING,
       backoff: { type: BACKOFF_TYPE },
       removeOnComplete: { count: 1000 },
       removeOnFail: { count: 5000 },
@@ -95,12 +95,31 @@ export class BullmqJobQueue implements JobQueue {
     return true;
   }
 
+  /** A claim is a key set only if absent (SET NX PX): Redis gives it to exactly one caller. */
+  async claim(queueName: QueueName, id: string, leaseMs: number): Promise<JobClaim> {
+    const claimKey = this.claimKey(queueName, id);
+    if ((await this.connection.set(claimKey, '1', 'PX', leaseMs, 'NX')) !== 'OK') {
+      return (await this.queue(queueName).getJob(id)) ? { status: 'busy' } : { status: 'not-found' };
+    }
+    const job = await this.get(queueName, id);
+    if (job) return { status: 'claimed', job };
+    await this.connection.del(claimKey);
+    return { status: 'not-found' };
+  }
+
+  async release(queueName: QueueName, id: string): Promise<void> {
+    await this.connection.del(this.claimKey(queueName, id));
+  }
+
+  private claimKey(queueName: QueueName, id: string): string {
+    return `${this.prefix}:claims:${queueName}:${id}`;
+  }
+
   async upsertSchedule(spec: ScheduleSpec): Promise<Schedule> {
-    const policy = this.retry[spec.queue];
     await this.queue(spec.queue).upsertJobScheduler(
       spec.id,
       { pattern: spec.pattern, tz: spec.timeZone },
-      { name: spec.name, data: { payload: spec.data } satisfies Envelope, opts: { attempts: policy.attempts, backoff: { type: BACKOFF_TYPE }, priority: BULLMQ_PRIORITY.normal } },
+      { name: spec.name, data: { payload: spec.data } satisfies Envelope, opts: { attempts: ATTEMPTS_CEILING, backoff: { type: BACKOFF_TYPE }, priority: BULLMQ_PRIORITY.normal } },
     );
     const stored = await this.queue(spec.queue).getJobScheduler(spec.id);
     return { id: spec.id, queue: spec.queue, name: spec.name, pattern: spec.pattern, timeZone: spec.timeZone, next: stored?.next ? new Date(stored.next) : null };

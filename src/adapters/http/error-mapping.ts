@@ -71,5 +71,7 @@ export const toHttpFailure = (error: AppError): HttpFailure => {
       return { status: 404, message: `No queue called ${error.queue}` };
     case 'JobNotFound':
       return { status: 404, message: 'Job not found' };
+    case 'JobBusy':
+      return { status: 409, message: 'This job is already being retried' };
   }
 };

@@ -3,22 +3,19 @@ import { injectable } from 'inversify';
 import { currentContext, runInContext } from '../../application/context';
 import {
   type EnqueueOptions,
+  type JobClaim,
   type JobHandlers,
   type JobQueue,
   type JobView,
   type JobWorker,
-  PermanentJobFailure,
   type RunningJob,
   type Schedule,
   type ScheduleSpec,
 } from '../../application/ports/job-queue.port';
 import type { Alerts } from '../../application/ports/alerts.port';
 import type { Logger } from '../../application/ports/logger.port';
+import { JobFailures } from '../../application/jobs/job-failures';
 import {
-  backoffDelay,
-  type DeadLetter,
-  deadLetterId,
-  hasAttemptsLeft,
   lifecycle,
   PRIORITY_RANK,
   type JobPriority,
@@ -60,6 +57,8 @@ export interface InProcessJobQueueOptions {
 @injectable()
 export class InProcessJobQueue implements JobQueue, JobWorker {
   private readonly jobs = new Map<string, JobRecord>();
+  /** Claimed jobs and when their claim runs out. */
+  private readonly claims = new Map<string, number>();
   private handlers: JobHandlers = {};
   private running = 0;
   private readonly inFlight = new Set<Promise<void>>();
@@ -68,6 +67,7 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private concurrency: number;
+  private readonly failures: JobFailures;
   private readonly schedules = new Map<string, { spec: ScheduleSpec; timer?: NodeJS.Timeout; next: Date | null }>();
 
   constructor(
@@ -76,6 +76,7 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
     private readonly alerts?: Alerts,
   ) {
     this.concurrency = options.concurrency;
+    this.failures = new JobFailures(options.retry, this, logger, alerts);
   }
 
   async enqueue(queue: QueueName, name: string, data: unknown, options: EnqueueOptions = {}): Promise<{ id: string }> {
@@ -123,6 +124,18 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
     return this.jobs.delete(key(queue, id));
   }
 
+  async claim(queue: QueueName, id: string, leaseMs: number): Promise<JobClaim> {
+    const job = this.jobs.get(key(queue, id));
+    if (!job) return { status: 'not-found' };
+    if ((this.claims.get(key(queue, id)) ?? 0) > Date.now()) return { status: 'busy' };
+    this.claims.set(key(queue, id), Date.now() + leaseMs);
+    return { status: 'claimed', job: view(job) };
+  }
+
+  async release(queue: QueueName, id: string): Promise<void> {
+    this.claims.delete(key(queue, id));
+  }
+
   async upsertSchedule(spec: ScheduleSpec): Promise<Schedule> {
     const existing = this.schedules.get(spec.id);
     if (existing?.timer) clearTimeout(existing.timer);
@@ -145,7 +158,7 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
     entry.timer = setTimeout(() => {
       if (Date.now() >= at) void this.enqueue(entry.spec.queue, entry.spec.name, entry.spec.data, { jobId: `${entry.spec.id}-${at}` });
       this.arm(entry);
-    }, Math.min(at - Date.now(), 2 ** 31 - 1));
+    }, Math.min(at - Date.now(), MAX_TIMER_MS));
     entry.timer.unref();
   }
 
@@ -206,11 +219,12 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
     if (earliest === Infinity || earliest >= this.timerAt) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = earliest;
+    // setTimeout holds at most ~24.8 days (a longer delay fires after 1 ms); pump() re-arms.
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.timerAt = Infinity;
       this.pump();
-    }, earliest - now);
+    }, Math.min(earliest - now, MAX_TIMER_MS));
     this.timer.unref();
   }
 
@@ -254,34 +268,12 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
 
   private async fail(job: JobRecord, err: unknown): Promise<void> {
     job.attemptsMade += 1;
-    const error = err instanceof Error ? err : new Error(String(err));
-    job.failedReason = error.message;
-    const policy = this.options.retry[job.queue];
-    const permanent = error instanceof PermanentJobFailure;
-    this.logger.warn('job attempt failed', { queue: job.queue, jobId: job.id, attempt: job.attemptsMade, error: error.message });
-    if (!permanent && hasAttemptsLeft(policy, job.attemptsMade)) {
+    job.failedReason = err instanceof Error ? err.message : String(err);
+    const after = await this.failures.afterFailure({ ...job, attempts: job.attemptsMade }, err);
+    if (after.retry) {
       job.state = 'failed';
-      job.runAt = Date.now() + backoffDelay(policy, job.attemptsMade);
-      return;
-    }
-    job.state = 'dead';
-    const letter: DeadLetter = {
-      originalQueue: job.queue,
-      originalJobId: job.id,
-      name: job.name,
-      data: job.data,
-      attemptsMade: job.attemptsMade,
-      error: error.message,
-      ...(error.stack === undefined ? {} : { stack: error.stack }),
-      failedAt: new Date().toISOString(),
-      ...(job.requestId === undefined ? {} : { requestId: job.requestId }),
-    };
-    await this.enqueue('dead-letter', job.name, letter, {
-      jobId: deadLetterId(job.queue, job.id),
-      ...(job.requestId === undefined ? {} : { requestId: job.requestId }),
-    });
-    this.logger.error('job moved to the dead-letter queue', { queue: job.queue, jobId: job.id, attempts: job.attemptsMade });
-    await this.alerts?.deadLetter(letter).catch((err: unknown) => this.logger.warn('alert failed', { error: String(err) }));
+      job.runAt = Date.now() + after.delayMs;
+    } else job.state = 'dead';
   }
 
   private forgetOldFinished(queue: QueueName): void {
@@ -290,6 +282,8 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
     for (const job of finished.slice(0, Math.max(0, finished.length - keep))) this.jobs.delete(key(job.queue, job.id));
   }
 }
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const key = (queue: QueueName, id: string): string => `${queue}\u0000${id}`;
 

@@ -4,15 +4,17 @@ import type { Logger } from '../../application/ports/logger.port';
 import type { RateDecision, RateLimiter } from '../../application/ports/rate-limiter.port';
 import { consumeWith, decision } from './memory-rate-limiter';
 
+/** Whether the limiters on one Redis client answer from memory: shared, so an outage is logged once, not once per limiter. */
+const fallingBack = new WeakMap<Redis, boolean>();
+
 /**
  * Limits shared by every API process, in Redis. When Redis is not ready the limiter does not
  * wait for it: it answers from an in-memory insurance limiter with the same rules (so each
- * process limits on its own) and logs that it did, at most once a minute.
+ * process limits on its own). It logs once when it starts doing so and once when Redis is back.
  */
 export class RedisRateLimiter implements RateLimiter {
   private readonly limiter: RateLimiterRedis;
   private readonly insurance: RateLimiterMemory;
-  private warnedAt = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -44,8 +46,10 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   private noteFallback(): void {
-    if (this.redis.status === 'ready' || Date.now() - this.warnedAt < 60_000) return;
-    this.warnedAt = Date.now();
-    this.logger.warn('Redis is unavailable: rate limits are kept in this process until it returns');
+    const ready = this.redis.status === 'ready';
+    if (ready === !fallingBack.get(this.redis)) return;
+    fallingBack.set(this.redis, !ready);
+    if (ready) this.logger.info('Redis is back: rate limits are shared again');
+    else this.logger.warn('Redis is unavailable: rate limits are kept in this process until it returns');
   }
 }

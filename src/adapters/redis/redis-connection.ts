@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from '../../application/ports/logger.port';
 
 export interface RedisConnectOptions {
   /** Shown in `CLIENT LIST` and in our errors. */
@@ -9,6 +10,8 @@ export interface RedisConnectOptions {
    * error instead of waiting; blocking consumers (BullMQ workers) must instead wait and retry.
    */
   readonly failFast: boolean;
+  /** Told once when a ready connection is lost and once when it is back. */
+  readonly logger?: Logger;
 }
 
 /** Connects and waits until Redis answers, or rejects with a message that names the server. */
@@ -25,6 +28,7 @@ export const connectRedis = async (url: string, options: RedisConnectOptions): P
   const redis = new Redis(url, redisOptions);
   // Without a listener ioredis prints every reconnect error to stderr; our health checks report them.
   redis.on('error', () => undefined);
+  if (options.logger) logTransitions(redis, options.name, options.logger);
   try {
     await withTimeout(redis.connect(), timeout);
     await redis.ping();
@@ -33,6 +37,28 @@ export const connectRedis = async (url: string, options: RedisConnectOptions): P
     redis.disconnect();
     throw new Error(`cannot reach Redis at ${redactRedisUrl(url)}: ${(err as Error).message}`);
   }
+};
+
+/**
+ * One line when a ready connection drops (ioredis starts reconnecting), one when it is ready
+ * again: not one per retry, and nothing for a close we asked for or a failed first connect.
+ */
+const logTransitions = (redis: Redis, name: string, logger: Logger): void => {
+  let wasReady = false;
+  let lost = false;
+  let lastError: string | undefined;
+  redis.on('error', (err: Error) => void (lastError = err.message));
+  redis.on('reconnecting', () => {
+    if (!wasReady || lost) return;
+    lost = true;
+    logger.warn('Redis connection lost; reconnecting', { connection: name, ...(lastError ? { error: lastError } : {}) });
+  });
+  redis.on('ready', () => {
+    wasReady = true;
+    if (!lost) return;
+    lost = false;
+    logger.info('Redis connection is back', { connection: name });
+  });
 };
 
 export const redactRedisUrl = (url: string): string => url.replace(/\/\/[^@/]*@/, '//***@');

@@ -1,5 +1,5 @@
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { Mailer, OutgoingMail } from '../../application/ports/mailer.port';
+import { MailRejected, type Mailer, type OutgoingMail } from '../../application/ports/mailer.port';
 
 /** Mail over SMTP with nodemailer; `SMTP_URL` is e.g. `smtp://user:pass@mail.example.com:587`. */
 export class SmtpMailer implements Mailer {
@@ -13,14 +13,18 @@ export class SmtpMailer implements Mailer {
   }
 
   async send(mail: OutgoingMail): Promise<{ messageId: string }> {
-    const info = await this.transport.sendMail({
-      from: this.from,
-      to: mail.to,
-      subject: mail.subject,
-      text: mail.text,
-      ...(mail.messageId === undefined ? {} : { messageId: mail.messageId }),
-    });
-    return { messageId: String(info.messageId) };
+    try {
+      const info = await this.transport.sendMail({
+        from: this.from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        ...(mail.messageId === undefined ? {} : { messageId: mail.messageId }),
+      });
+      return { messageId: String(info.messageId) };
+    } catch (err) {
+      throw permanentOrAsIs(err);
+    }
   }
 
   async ping(): Promise<void> {
@@ -39,4 +43,11 @@ const withTimeouts = (url: string): string => {
     if (!parsed.searchParams.has(key)) parsed.searchParams.set(key, value);
   }
   return parsed.toString();
+};
+
+/** A 5xx reply (to RCPT, DATA, ...) is a permanent refusal; anything else is worth a retry. */
+const permanentOrAsIs = (err: unknown): unknown => {
+  const code = (err as { responseCode?: unknown } | null)?.responseCode;
+  if (typeof code !== 'number' || code < 500 || code > 599) return err;
+  return new MailRejected(`permanent SMTP failure (${code}): ${(err as Error).message}`, code);
 };

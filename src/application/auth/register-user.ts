@@ -6,11 +6,11 @@ import { newUser, type User, type UserId } from '../../domain/users/user';
 import { emailAlreadyInUse, type UserError } from '../../domain/users/user.errors';
 import { invalidate } from '../cache-aside';
 import { STATS_KEY } from '../access';
+import { AccountMail } from '../jobs/account-mail';
 import { welcomeEmail } from '../jobs/email-job';
 import type { Cache } from '../ports/cache.port';
 import type { Clock } from '../ports/clock.port';
 import type { IdGenerator } from '../ports/id-generator.port';
-import type { JobQueue } from '../ports/job-queue.port';
 import type { Logger } from '../ports/logger.port';
 import type { RoleRepository } from '../ports/role-repository.port';
 import type { PasswordHasher } from '../ports/security.port';
@@ -27,7 +27,7 @@ export interface NewAccount {
 
 /**
  * Creates an account with a password, gives it the given roles (the `user` role by default),
- * and queues its welcome e-mail. Used by self-registration, by admins creating users, and by
+ * and sends its welcome e-mail through the outbox (so a queue that is down delays it, never loses it). Used by self-registration, by admins creating users, and by
  * the start-up seeding of the first admin.
  */
 @injectable()
@@ -37,7 +37,7 @@ export class RegisterUser {
     @inject(TYPES.RoleRepository) private readonly roles: RoleRepository,
     @inject(TYPES.PasswordHasher) private readonly hasher: PasswordHasher,
     @inject(PasswordRules) private readonly rules: PasswordRules,
-    @inject(TYPES.JobQueue) private readonly jobs: JobQueue,
+    @inject(AccountMail) private readonly mail: AccountMail,
     @inject(TYPES.Cache) private readonly cache: Cache,
     @inject(TYPES.IdGenerator) private readonly ids: IdGenerator,
     @inject(TYPES.Clock) private readonly clock: Clock,
@@ -58,9 +58,15 @@ export class RegisterUser {
     if (await this.users.findByEmail(user.email)) return E.left(emailAlreadyInUse(user.email));
 
     const hash = await this.hasher.hash(input.password);
-    if ((await this.users.insert(user, hash)) === 'email-taken') return E.left(emailAlreadyInUse(user.email));
+    // Recorded before the user (the user store takes no transaction): the relay sends it only
+    // once the user exists, and drops it if the user never appears.
+    const welcome = await this.mail.record('welcome', welcomeEmail(user), { forUserId: user.id });
+    if ((await this.users.insert(user, hash)) === 'email-taken') {
+      await this.mail.cancel(welcome);
+      return E.left(emailAlreadyInUse(user.email));
+    }
     await invalidate(this.cache, this.logger, STATS_KEY);
-    await this.jobs.enqueue('email', 'welcome', welcomeEmail(user), { jobId: `welcome-${user.id}` });
+    await this.mail.dispatch(welcome);
     return E.right(user);
   }
 }

@@ -23,6 +23,11 @@ export interface EmailRequest {
 
 export const MAX_ITEMS = 10_000;
 
+const RETRY_CLAIM_MS = 30_000;
+
+/** The id of the job a dead letter is retried as: one per dead letter, whoever retries it. */
+export const retryJobId = (letter: DeadLetter): string => `${letter.originalJobId}-retry`;
+
 /** The job API: enqueue work, follow it, and handle what ended in the dead-letter queue. */
 @injectable()
 export class ManageJobs {
@@ -68,22 +73,29 @@ export class ManageJobs {
 
   /**
    * Puts a dead job back on its own queue with high priority, then drops the dead-letter entry.
-   * If the drop fails after the enqueue, the entry stays and a second retry would run the job
-   * again: at least once, never lost.
+   * The entry is claimed first, so of concurrent retries one goes ahead and the others get
+   * JobBusy (or JobNotFound once it is gone); the new job's id is derived from the entry, so
+   * a retry that runs again (a crash before the drop) queues nothing new.
    */
   async retryDeadLetter(actor: Actor, id: string): Result<{ jobId: string; queue: QueueName }> {
     const allowed = authorize(actor, 'jobs', 'manage');
     if (E.isLeft(allowed)) return allowed;
-    const entry = await this.queue.get('dead-letter', id);
-    if (!entry) return E.left({ _tag: 'JobNotFound', queue: 'dead-letter', jobId: id });
-    const letter = entry.data as DeadLetter;
-    const { id: jobId } = await this.queue.enqueue(letter.originalQueue, letter.name, letter.data, {
-      priority: 'high',
-      jobId: `${letter.originalJobId}-retry-${this.clock.now().getTime()}`,
-      ...(letter.requestId === undefined ? {} : { requestId: letter.requestId }),
-    });
-    await this.queue.remove('dead-letter', id);
-    return E.right({ jobId, queue: letter.originalQueue });
+    const claim = await this.queue.claim('dead-letter', id, RETRY_CLAIM_MS);
+    if (claim.status === 'not-found') return E.left({ _tag: 'JobNotFound', queue: 'dead-letter', jobId: id });
+    if (claim.status === 'busy') return E.left({ _tag: 'JobBusy', queue: 'dead-letter', jobId: id });
+    const letter = claim.job.data as DeadLetter;
+    try {
+      const { id: jobId } = await this.queue.enqueue(letter.originalQueue, letter.name, letter.data, {
+        priority: 'high',
+        jobId: retryJobId(letter),
+        ...(letter.requestId === undefined ? {} : { requestId: letter.requestId }),
+      });
+      await this.queue.remove('dead-letter', id);
+      return E.right({ jobId, queue: letter.originalQueue });
+    } catch (err) {
+      await this.queue.release('dead-letter', id).catch(() => undefined);
+      throw err;
+    }
   }
 
   async schedules(actor: Actor): Result<Schedule[]> {

@@ -3,8 +3,8 @@ import { ADMIN_ROLE } from '../../domain/roles/role';
 import type { Cache } from '../ports/cache.port';
 import type { Clock } from '../ports/clock.port';
 import type { Logger } from '../ports/logger.port';
-import type { Mailer } from '../ports/mailer.port';
-import type { JobQueue, RunningJob } from '../ports/job-queue.port';
+import { MailRejected, type Mailer } from '../ports/mailer.port';
+import { type JobQueue, PermanentJobFailure, type RunningJob } from '../ports/job-queue.port';
 import { TYPES } from '../symbols';
 import type { ManageUsers } from '../users/manage-users';
 import type { EmailJobData } from './email-job';
@@ -32,7 +32,12 @@ export class SendEmail {
       this.logger.info('email already sent for this job; not sending again', { jobId: job.id, messageId: already.messageId });
       return { messageId: already.messageId, resent: false };
     }
-    const sent = await this.mailer.send({ to: data.to, subject: data.subject, text: data.body, messageId: `<job-${job.queue}-${job.id}@nexus>` });
+    const sent = await this.mailer
+      .send({ to: data.to, subject: data.subject, text: data.body, messageId: `<job-${job.queue}-${job.id}@nexus>` })
+      .catch((err: unknown) => {
+        // A refusal for good goes to the dead-letter queue now, not after hours of retries.
+        throw err instanceof MailRejected ? new PermanentJobFailure(err.message) : err;
+      });
     await this.cache.set(key, sent, SENT_TTL_SECONDS).catch((err: unknown) => this.logger.warn('could not record the send', { jobId: job.id, error: String(err) }));
     this.logger.info('email sent', { jobId: job.id, attempt: job.attemptsMade + 1, messageId: sent.messageId });
     return { ...sent, resent: false };

@@ -10,6 +10,8 @@ export interface EnqueueOptions {
   readonly requestId?: string;
 }
 
+export type JobClaim = { readonly status: 'claimed'; readonly job: JobView } | { readonly status: 'busy' } | { readonly status: 'not-found' };
+
 export type JobView = {
   readonly id: string;
   readonly queue: QueueName;
@@ -30,6 +32,12 @@ export interface JobQueue {
   /** One page of a queue's jobs, oldest first (used to list the dead-letter queue). */
   list(queue: QueueName, offset: number, limit: number): Promise<{ items: JobView[]; total: number }>;
   remove(queue: QueueName, id: string): Promise<boolean>;
+  /**
+   * Holds a job for one caller for `leaseMs` (a dead letter being retried): concurrent callers
+   * get `busy`, a job that is not there `not-found`. The hold ends with `release` or the lease.
+   */
+  claim(queue: QueueName, id: string, leaseMs: number): Promise<JobClaim>;
+  release(queue: QueueName, id: string): Promise<void>;
   /** Creates or replaces a recurring job (cron `pattern` in `timeZone`); idempotent by `id`. */
   upsertSchedule(schedule: ScheduleSpec): Promise<Schedule>;
   listSchedules(): Promise<Schedule[]>;

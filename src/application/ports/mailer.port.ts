@@ -10,3 +10,17 @@ export interface Mailer {
   send(mail: OutgoingMail): Promise<{ messageId: string }>;
   ping(): Promise<void>;
 }
+
+/**
+ * The mail server refused the message for good (an SMTP 5xx reply): sending it again cannot
+ * help. Temporary refusals (4xx) and network errors are plain errors, and are retried.
+ */
+export class MailRejected extends Error {
+  override readonly name = 'MailRejected';
+  constructor(
+    message: string,
+    readonly responseCode: number,
+  ) {
+    super(message);
+  }
+}

@@ -79,7 +79,8 @@ export const deadLetterId = (queue: QueueName, jobId: string): string => `${queu
 
 export type JobError =
   | { readonly _tag: 'QueueNotFound'; readonly queue: string }
-  | { readonly _tag: 'JobNotFound'; readonly queue: string; readonly jobId: string };
+  | { readonly _tag: 'JobNotFound'; readonly queue: string; readonly jobId: string }
+  | { readonly _tag: 'JobBusy'; readonly queue: string; readonly jobId: string };
 
 /** Payload keys whose values never leave the job system (job views over HTTP, logs). */
 const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|authorization|hash/i;

@@ -111,6 +111,7 @@ export const EnvCodec = t.type({
   JOB_BACKOFF_DATA_PROCESSING: optional(msList),
   JOB_ATTEMPTS_REPORTS: optional(int(1, 100)),
   JOB_BACKOFF_REPORTS: optional(msList),
+  OUTBOX_RELAY_INTERVAL_MS: withDefault(int(50, 600_000), 1000),
   JOB_LOCK_DURATION_MS: withDefault(int(1000, 600_000), 30_000),
   REPORT_CRON: withDefault(text(), '0 9 * * 1'),
   RATE_LIMIT_WINDOW_SECONDS: withDefault(int(1, 86_400), 900),

@@ -35,6 +35,8 @@ export interface Config {
   readonly jobs: {
     readonly concurrency: number;
     readonly lockDurationMs: number;
+    /** How often each process relays the outbox to the queue. */
+    readonly outboxRelayMs: number;
     readonly reportCron: string;
     readonly reportTimeZone: string;
     readonly retry: Readonly<Record<QueueName, RetryPolicy>>;
@@ -102,6 +104,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     jobs: {
       concurrency: e.WORKER_CONCURRENCY,
       lockDurationMs: e.JOB_LOCK_DURATION_MS,
+      outboxRelayMs: e.OUTBOX_RELAY_INTERVAL_MS,
       reportCron: e.REPORT_CRON,
       reportTimeZone: e.REPORT_TIMEZONE,
       retry: {

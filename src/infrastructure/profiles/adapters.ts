@@ -11,6 +11,7 @@ import type { JobQueue, JobWorker } from '../../application/ports/job-queue.port
 import type { Leases } from '../../application/ports/leases.port';
 import type { Mailer } from '../../application/ports/mailer.port';
 import type { Metrics } from '../../application/ports/metrics.port';
+import type { OutboxStore } from '../../application/ports/outbox.port';
 import type { RefreshTokenStore } from '../../application/ports/refresh-token-store.port';
 import type { RoleRepository } from '../../application/ports/role-repository.port';
 import type { AccessTokens, PasswordHasher, PasswordStrength, SecretTokens } from '../../application/ports/security.port';
@@ -34,6 +35,7 @@ export interface Adapters {
   readonly auditLog: AuditLog;
   readonly unitOfWork: UnitOfWork;
   readonly leases: Leases;
+  readonly outbox: OutboxStore;
   readonly cache: Cache;
   readonly jobQueue: JobQueue;
   /** Null where this process does not run jobs (an API process of the production profile). */
@@ -59,6 +61,7 @@ const PORT_IDS: { readonly [K in keyof Adapters]-?: symbol } = {
   auditLog: TYPES.AuditLog,
   unitOfWork: TYPES.UnitOfWork,
   leases: TYPES.Leases,
+  outbox: TYPES.OutboxStore,
   cache: TYPES.Cache,
   jobQueue: TYPES.JobQueue,
   jobWorker: TYPES.JobWorker,

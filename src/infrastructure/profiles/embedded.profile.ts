@@ -7,6 +7,7 @@ import {
   InMemoryUnitOfWork,
 } from '../../adapters/memory/in-memory-access';
 import { InMemoryLeases } from '../../adapters/memory/in-memory-leases';
+import { InMemoryOutboxStore } from '../../adapters/memory/in-memory-outbox';
 import { InMemoryCache } from '../../adapters/memory/in-memory-cache';
 import { InMemoryUserRepository } from '../../adapters/memory/in-memory-user-repository';
 import { InProcessJobQueue } from '../../adapters/memory/in-process-job-queue';
@@ -30,6 +31,7 @@ export const embeddedProfile = (inputs: ProfileInputs): Profile => {
     auditLog: new InMemoryAuditLog(),
     unitOfWork: new InMemoryUnitOfWork(),
     leases: new InMemoryLeases(),
+    outbox: new InMemoryOutboxStore(),
     cache: new MeteredCache(new InMemoryCache(), base.metrics),
     jobQueue,
     // The embedded API is its own worker.

@@ -12,6 +12,7 @@ import {
   MongoUnitOfWork,
 } from '../../adapters/mongo/mongo-access';
 import { MongoLeases } from '../../adapters/mongo/mongo-leases';
+import { MongoOutboxStore } from '../../adapters/mongo/mongo-outbox-store';
 import { MongoDatabase } from '../../adapters/mongo/mongo-database';
 import { MongoUserRepository } from '../../adapters/mongo/mongo-user-repository';
 import { RedisRateLimiter } from '../../adapters/rate-limit/redis-rate-limiter';
@@ -35,9 +36,9 @@ export const productionProfile = async (inputs: ProfileInputs): Promise<Profile>
     closers.add(() => database.close());
     logger.info('connected to MongoDB', { transactions: database.supportsTransactions });
 
-    const cacheRedis = await connectRedis(redis.url, { name: 'cache', failFast: true, connectTimeoutMs });
+    const cacheRedis = await connectRedis(redis.url, { name: 'cache', logger, failFast: true, connectTimeoutMs });
     closers.add(() => quit(cacheRedis));
-    const queueRedis = await connectRedis(redis.url, { name: 'queue', failFast: true, connectTimeoutMs });
+    const queueRedis = await connectRedis(redis.url, { name: 'queue', logger, failFast: true, connectTimeoutMs });
     closers.add(() => quit(queueRedis));
 
     const users = new MongoUserRepository(database);
@@ -45,16 +46,18 @@ export const productionProfile = async (inputs: ProfileInputs): Promise<Profile>
     await ensureAccessIndexes(database);
     const leases = new MongoLeases(database);
     await leases.ensureIndexes();
+    const outbox = new MongoOutboxStore(database);
+    await outbox.ensureIndexes();
 
     // One prefix for every key this deployment writes, so deployments can share a Redis.
     const prefix = redis.keyPrefix;
-    const queue = new BullmqJobQueue(queueRedis, config.jobs.retry, prefix);
+    const queue = new BullmqJobQueue(queueRedis, prefix);
     closers.add(() => queue.close());
     await queue.ready();
 
     let jobWorker: BullmqJobWorker | null = null;
     if (role !== 'api') {
-      const workerRedis = await connectRedis(redis.url, { name: 'worker', failFast: false, connectTimeoutMs });
+      const workerRedis = await connectRedis(redis.url, { name: 'worker', logger, failFast: false, connectTimeoutMs });
       closers.add(() => quit(workerRedis));
       const options = { concurrency: config.jobs.concurrency, retry: config.jobs.retry, lockDurationMs: config.jobs.lockDurationMs };
       jobWorker = new BullmqJobWorker(workerRedis, queue, logger, new LogAlerts(logger), options, prefix);
@@ -72,6 +75,7 @@ export const productionProfile = async (inputs: ProfileInputs): Promise<Profile>
       auditLog: new MongoAuditLog(database),
       unitOfWork: new MongoUnitOfWork(database),
       leases,
+      outbox,
       cache: new MeteredCache(new RedisCache(cacheRedis, `${prefix}:cache:`), base.metrics),
       jobQueue: queue,
       jobWorker,

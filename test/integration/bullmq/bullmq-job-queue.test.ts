@@ -1,11 +1,13 @@
 import { expect } from 'chai';
+import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { BULLMQ_PRIORITY, BullmqJobQueue, mapState } from '../../../src/adapters/bullmq/bullmq-job-queue';
 import { BullmqJobWorker } from '../../../src/adapters/bullmq/bullmq-job-worker';
 import { connectRedis } from '../../../src/adapters/redis/redis-connection';
-import { QUEUE_NAMES } from '../../../src/domain/jobs/job';
-import { jobQueueContract, RecordingAlerts } from '../../contract/job-queue.contract';
-import { silentLogger } from '../../support/logger';
+import { deadLetterId, QUEUE_NAMES } from '../../../src/domain/jobs/job';
+import { jobQueueContract, RecordingAlerts, TEST_RETRY } from '../../contract/job-queue.contract';
+import { eventually } from '../../support/eventually';
+import { capturingLogger, silentLogger } from '../../support/logger';
 import { requireService } from '../../support/services';
 
 describe('BullMQ :: job queue', function () {
@@ -26,7 +28,7 @@ describe('BullMQ :: job queue', function () {
     const producer = await connectRedis(url, { name: 'test-producer', failFast: true });
     const consumer = await connectRedis(url, { name: 'test-worker', failFast: false });
     connections.push(producer, consumer);
-    const queue = new BullmqJobQueue(producer, retry, prefix);
+    const queue = new BullmqJobQueue(producer, prefix);
     const alerts = new RecordingAlerts();
     const worker = new BullmqJobWorker(consumer, queue, silentLogger(), alerts, { concurrency, retry }, prefix);
     return {
@@ -39,6 +41,68 @@ describe('BullMQ :: job queue', function () {
         await queue.close();
       },
     };
+  });
+
+  it("retries on the worker's policy alone: the producer's settings do not decide how often", async function () {
+    this.timeout(30_000);
+    const prefix = `test-${process.pid}-policy`;
+    const producer = await connectRedis(url, { name: 'test-producer', failFast: true });
+    const consumer = await connectRedis(url, { name: 'test-worker', failFast: false });
+    connections.push(producer, consumer);
+    // The producer (an API process) takes no retry settings at all: it cannot disagree with the worker.
+    const queue = new BullmqJobQueue(producer, prefix);
+    const worker = new BullmqJobWorker(consumer, queue, silentLogger(), new RecordingAlerts(), { concurrency: 1, retry: TEST_RETRY }, prefix);
+    try {
+      let runs = 0;
+      await worker.start({
+        email: async () => {
+          runs += 1;
+          throw new Error('smtp down');
+        },
+      });
+      const { id } = await queue.enqueue('email', 'policy', {});
+      const dead = await eventually(async () => {
+        const job = await queue.get('email', id);
+        return job?.state === 'dead' ? job : undefined;
+      }, 10_000, 'dead');
+      expect(dead.attemptsMade).to.equal(TEST_RETRY.email.attempts);
+      expect(runs).to.equal(TEST_RETRY.email.attempts);
+      expect(await queue.get('dead-letter', deadLetterId('email', id))).to.not.equal(null);
+    } finally {
+      await worker.stop();
+      await Promise.all(QUEUE_NAMES.map((name) => queue.queue(name).obliterate({ force: true }).catch(() => undefined)));
+      await queue.close();
+    }
+  });
+
+  it('logs a stalled job (warn, with its id and queue) when a worker died holding it', async function () {
+    this.timeout(30_000);
+    const prefix = `test-${process.pid}-stall`;
+    const producer = await connectRedis(url, { name: 'test-producer', failFast: true });
+    const consumer = await connectRedis(url, { name: 'test-worker', failFast: false });
+    const doomed = await connectRedis(url, { name: 'test-doomed', failFast: false });
+    connections.push(producer, consumer, doomed);
+    const queue = new BullmqJobQueue(producer, prefix);
+    const { logger, lines } = capturingLogger();
+    const worker = new BullmqJobWorker(consumer, queue, logger, new RecordingAlerts(), { concurrency: 1, retry: TEST_RETRY, lockDurationMs: 1000, stalledIntervalMs: 300 }, prefix);
+    // A worker that takes the job and then dies: it stops renewing the job's lock.
+    const dying = new Worker('email', () => new Promise(() => undefined), { connection: doomed, prefix, lockDuration: 1000, skipStalledCheck: true });
+    try {
+      const { id } = await queue.enqueue('email', 'stuck', {});
+      await eventually(async () => ((await queue.get('email', id))?.state === 'processing' ? true : undefined), 10_000, 'taken by the dying worker');
+      doomed.disconnect();
+      let runs = 0;
+      await worker.start({ email: async () => void (runs += 1) });
+      const line = await eventually(() => lines().find((l) => String(l['message']).startsWith('job stalled')), 15_000, 'stalled log line');
+      expect(line).to.include({ level: 'warn', queue: 'email', jobId: id });
+      await eventually(async () => ((await queue.get('email', id))?.state === 'completed' ? true : undefined), 10_000, 'run again');
+      expect(runs).to.equal(1);
+    } finally {
+      await dying.close(true).catch(() => undefined);
+      await worker.stop();
+      await Promise.all(QUEUE_NAMES.map((name) => queue.queue(name).obliterate({ force: true }).catch(() => undefined)));
+      await queue.close();
+    }
   });
 
   it('maps our priorities so that critical is the highest BullMQ priority', () => {

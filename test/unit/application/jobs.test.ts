@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { InMemoryCache } from '../../../src/adapters/memory/in-memory-cache';
 import { SendEmail } from '../../../src/application/jobs/processors';
-import type { RunningJob } from '../../../src/application/ports/job-queue.port';
-import type { Mailer, OutgoingMail } from '../../../src/application/ports/mailer.port';
+import { PermanentJobFailure, type RunningJob } from '../../../src/application/ports/job-queue.port';
+import { MailRejected, type Mailer, type OutgoingMail } from '../../../src/application/ports/mailer.port';
 import { silentLogger } from '../../support/logger';
 
 class CountingMailer implements Mailer {
@@ -41,5 +41,18 @@ describe('Jobs :: SendEmail', () => {
     await send.execute(job('7'), data).catch(() => undefined);
     await send.execute(job('7', 1), data);
     expect(mailer.sent).to.have.length(1);
+  });
+
+  it('turns a permanent refusal into a permanent job failure, and leaves a temporary one retryable', async () => {
+    const refusing = (err: Error): Mailer => ({ send: async () => Promise.reject(err), ping: async () => undefined });
+    const permanent = await new SendEmail(refusing(new MailRejected('permanent SMTP failure (550): no such mailbox', 550)), new InMemoryCache(), silentLogger())
+      .execute(job('8'), data)
+      .catch((e: unknown) => e);
+    expect(permanent).to.be.instanceOf(PermanentJobFailure);
+    expect((permanent as Error).message).to.include('550');
+    const temporary = await new SendEmail(refusing(new Error('451 try later')), new InMemoryCache(), silentLogger())
+      .execute(job('9'), data)
+      .catch((e: unknown) => e);
+    expect(temporary).to.not.be.instanceOf(PermanentJobFailure);
   });
 });

@@ -37,7 +37,10 @@ describe('Users :: use cases', () => {
       const users = c.get<UserRepository>(TYPES.UserRepository);
       expect((await users.findById(result.right.id))?.email).to.equal('grace@navy.mil');
       expect(result.right.roleIds).to.have.length(1);
-      const job = await c.get<JobQueue>(TYPES.JobQueue).get('email', `welcome-${result.right.id}`);
+      const welcomes = (await c.get<JobQueue>(TYPES.JobQueue).list('email', 0, 100)).items.filter((j) => j.name === 'welcome' && (j.data as { to: string }).to === 'grace@navy.mil');
+      expect(welcomes).to.have.length(1);
+      const job = welcomes[0];
+      expect(job?.id).to.match(/^outbox-[0-9a-f]{24}$/);
       expect(job?.data).to.deep.include({ to: 'grace@navy.mil', subject: 'Welcome to Nexus' });
       expect((await users.findCredentials(result.right.email))?.passwordHash).to.match(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
     });
