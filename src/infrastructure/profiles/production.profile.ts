@@ -3,14 +3,11 @@ import { LogAlerts } from '../../adapters/alerts/log-alerts';
 import { BullmqJobQueue } from '../../adapters/bullmq/bullmq-job-queue';
 import { BullmqJobWorker } from '../../adapters/bullmq/bullmq-job-worker';
 import { MeteredCache } from '../../adapters/metrics/prometheus-metrics';
-import {
-  ensureAccessIndexes,
-  MongoApiKeyRepository,
-  MongoAuditLog,
-  MongoRefreshTokenStore,
-  MongoRoleRepository,
-  MongoUnitOfWork,
-} from '../../adapters/mongo/mongo-access';
+import { MongoApiKeyRepository } from '../../adapters/mongo/mongo-api-key-repository';
+import { MongoAuditLog } from '../../adapters/mongo/mongo-audit-log';
+import { MongoRefreshTokenStore } from '../../adapters/mongo/mongo-refresh-token-store';
+import { MongoRoleRepository } from '../../adapters/mongo/mongo-role-repository';
+import { MongoUnitOfWork } from '../../adapters/mongo/mongo-unit-of-work';
 import { MongoLeases } from '../../adapters/mongo/mongo-leases';
 import { MongoOutboxStore } from '../../adapters/mongo/mongo-outbox-store';
 import { MongoDatabase } from '../../adapters/mongo/mongo-database';
@@ -41,13 +38,17 @@ export const productionProfile = async (inputs: ProfileInputs): Promise<Profile>
     const queueRedis = await connectRedis(redis.url, { name: 'queue', logger, failFast: true, connectTimeoutMs });
     closers.add(() => quit(queueRedis));
 
-    const users = new MongoUserRepository(database);
-    await users.ensureIndexes();
-    await ensureAccessIndexes(database);
-    const leases = new MongoLeases(database);
-    await leases.ensureIndexes();
-    const outbox = new MongoOutboxStore(database);
-    await outbox.ensureIndexes();
+    const stores = {
+      users: new MongoUserRepository(database),
+      roles: new MongoRoleRepository(database),
+      refreshTokens: new MongoRefreshTokenStore(database),
+      apiKeys: new MongoApiKeyRepository(database),
+      auditLog: new MongoAuditLog(database),
+      leases: new MongoLeases(database),
+      outbox: new MongoOutboxStore(database),
+    };
+    // Each store creates the indexes it is missing, next to its document type.
+    for (const store of Object.values(stores)) await store.ensureIndexes();
 
     // One prefix for every key this deployment writes, so deployments can share a Redis.
     const prefix = redis.keyPrefix;
@@ -68,14 +69,8 @@ export const productionProfile = async (inputs: ProfileInputs): Promise<Profile>
     const limiter = (max: number, name: string) => new RedisRateLimiter(cacheRedis, logger, max, windowSeconds, `${prefix}:rl:${name}`);
     const adapters: Adapters = {
       ...base,
-      users,
-      roles: new MongoRoleRepository(database),
-      refreshTokens: new MongoRefreshTokenStore(database),
-      apiKeys: new MongoApiKeyRepository(database),
-      auditLog: new MongoAuditLog(database),
+      ...stores,
       unitOfWork: new MongoUnitOfWork(database),
-      leases,
-      outbox,
       cache: new MeteredCache(new RedisCache(cacheRedis, `${prefix}:cache:`), base.metrics),
       jobQueue: queue,
       jobWorker,

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { MongoDatabase } from '../../../src/adapters/mongo/mongo-database';
-import { MongoAuditLog, MongoUnitOfWork } from '../../../src/adapters/mongo/mongo-access';
+import { MongoAuditLog } from '../../../src/adapters/mongo/mongo-audit-log';
+import { MongoUnitOfWork } from '../../../src/adapters/mongo/mongo-unit-of-work';
 import { requireService, uniqueDbName } from '../../support/services';
 
 describe('MongoDB :: unit of work', function () {
