@@ -57,6 +57,7 @@ const main = async (): Promise<void> => {
       : buildWorkerHttpApp({
           checks: runtime.container.get<HealthCheck[]>(TYPES.HealthChecks),
           timeoutMs: config.timeouts.healthMs,
+          logger,
           metrics: runtime.container.get<PrometheusMetrics>(TYPES.Metrics),
           ...(config.metrics.token ? { metricsToken: config.metrics.token } : {}),
         }).listen(config.metrics.port, config.http.host);

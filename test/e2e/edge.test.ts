@@ -157,6 +157,21 @@ for (const profile of PROFILES) {
         }
       });
 
+      it('answers what Node itself refuses (unknown or lower-case methods, smuggling headers, raw bytes) and CONNECT with the envelope', async () => {
+        const cases: [string, string, Record<string, string>, number][] = [
+          ['FOO', '/api/users', {}, 400],
+          ['get', '/api/users', {}, 400],
+          ['GET', '/api/users', { 'Transfer-Encoding': 'chunked', 'Content-Length': '5' }, 400],
+          ['GET', Buffer.from('/api/üsers', 'utf8').toString('latin1'), {}, 400],
+          ['CONNECT', '127.0.0.1:80', {}, 405],
+        ];
+        for (const [method, target, headers, status] of cases) {
+          const res = await rawRequest(app.baseUrl, method, target, { headers });
+          expect(res.status, `${method} ${target}`).to.equal(status);
+          expect(res.body).to.include({ success: false, statusCode: status });
+        }
+      });
+
       it('answers OPTIONS without a CORS preflight with the Allow header', async () => {
         const res = await rawRequest(app.baseUrl, 'OPTIONS', '/api/users');
         expect(res.status).to.equal(200);

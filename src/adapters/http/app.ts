@@ -103,16 +103,23 @@ export const buildHttpApp = (deps: HttpDeps): Koa => {
 };
 
 /**
- * `app.listen`, with requests Node's own parser refuses (raw bytes in the path, a malformed
- * request line, an unknown method) answered with the envelope too, not Node's bare 400.
+ * `app.listen`, with what never reaches Koa answered with the envelope too: requests Node's own
+ * parser refuses (raw bytes in the path, a malformed request line, an unknown method), which
+ * would get Node's bare 400, and CONNECT, which would get a closed socket.
  */
 const listenWithEnvelope = (app: Koa, ...args: Parameters<Server['listen']>): Server => {
   const server = createServer(app.callback());
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     if (!socket.writable || (socket as { _httpMessage?: unknown })._httpMessage) return void socket.destroy();
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    const body = JSON.stringify({ success: false, statusCode: status, message: status === 400 ? 'The request is not valid HTTP' : status === 431 ? 'The request headers are too large' : 'The request took too long' });
-    socket.end(`HTTP/1.1 ${status} ${status === 400 ? 'Bad Request' : status === 431 ? 'Request Header Fields Too Large' : 'Request Timeout'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    if (err.code === 'HPE_HEADER_OVERFLOW') return void socket.end(bareEnvelope(431, 'Request Header Fields Too Large', 'The request headers are too large'));
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return void socket.end(bareEnvelope(408, 'Request Timeout', 'The request took too long'));
+    socket.end(bareEnvelope(400, 'Bad Request', 'The request is not valid HTTP'));
   });
+  server.on('connect', (_req, socket: Duplex) => socket.end(bareEnvelope(405, 'Method Not Allowed', 'CONNECT is not allowed')));
   return server.listen(...args);
+};
+
+const bareEnvelope = (status: number, reason: string, message: string): string => {
+  const body = JSON.stringify({ success: false, statusCode: status, message });
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 };
