@@ -58,7 +58,7 @@ describe('e2e :: graceful shutdown under keep-alive load', function () {
       RATE_LIMIT_API_MAX: '10000000',
       RATE_LIMIT_AUTH_MAX: '10000000',
       SHUTDOWN_TIMEOUT_MS: '15000',
-      SHUTDOWN_DRAIN_MS: '1000',
+      SHUTDOWN_DRAIN_MS: '1500',
     });
     try {
       await eventually(() => (proc.output().includes('listening on') ? true : undefined), 30_000, 'server listening');
