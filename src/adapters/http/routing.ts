@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { Context, Middleware } from 'koa';
+import type { Middleware } from 'koa';
 import type { HttpFailure } from './error-mapping';
 
 /**
@@ -41,9 +41,7 @@ export const credentialCheck = (...fields: string[]): Middleware => {
 };
 
 export interface MatchedRoute {
-  /** `POST /api/auth/login`: the method and the route template, never the raw path. */
-  readonly key: string;
-  readonly method: string;
+  /** `/api/users/:id`: the route's template, never the raw path. */
   readonly template: string;
   readonly credentialCheck: boolean;
 }
@@ -67,7 +65,7 @@ export class RouteTable {
     const layer = this.layers.find((l) => l.methods.includes(wanted) && l.match(path));
     if (!layer) return undefined;
     const template = String(layer.path);
-    return { key: `${wanted} ${template}`, method: wanted, template, credentialCheck: layer.stack.some((fn) => (fn as Marked)[CREDENTIAL_CHECK] === true) };
+    return { template, credentialCheck: layer.stack.some((fn) => (fn as Marked)[CREDENTIAL_CHECK] === true) };
   }
 
   /** The methods served on `path` (`GET, HEAD, POST`), empty when no route has that path. */
@@ -77,6 +75,3 @@ export class RouteTable {
     return [...methods].sort();
   }
 }
-
-/** The route a request resolved to before routing (set by the rate-limit middleware). */
-export const matchedRouteOf = (ctx: Context): MatchedRoute | undefined => ctx.state['route'] as MatchedRoute | undefined;

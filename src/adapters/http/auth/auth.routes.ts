@@ -87,8 +87,9 @@ export const authRoutes = (deps: AuthRoutesDeps): Router => {
   };
 
   router.get('/api/csrf-token', (ctx) => {
-    // Bound to the refresh cookie's binding when the browser has one; a token minted without
-    // one validates with no refresh cookie at all.
+    // Bound to the browser's refresh cookie through its binding cookie; without one (no
+    // cookie-carried session yet) the token is bound to nothing and validates with no refresh
+    // cookie: logging in sets a bound one.
     const csrfToken = csrf.mint(ctx.cookies.get(CSRF_BINDING_COOKIE) ?? '');
     ctx.cookies.set(CSRF_COOKIE, csrfToken, cookie(ctx, false, 2 * 3600, '/'));
     reply(ctx, 200, 'CSRF token issued', { csrfToken });

@@ -48,7 +48,6 @@ export const rateLimit =
   (limits: RateLimits, routes: RouteTable): Middleware =>
   async (ctx, next) => {
     const route = routes.resolve(ctx.method, ctx.path);
-    ctx.state['route'] = route;
     if (!underApi(route)) return next();
     const client = ctx.ip;
     const general = await limits.api.consume(client);
