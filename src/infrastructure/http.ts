@@ -1,4 +1,5 @@
 import type Koa from 'koa';
+import { randomBytes } from 'node:crypto';
 import { buildHttpApp } from '../adapters/http/app';
 import type { RateLimits } from '../adapters/http/middleware/rate-limit';
 import type { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics';
@@ -27,7 +28,7 @@ import { ManageUsers } from '../application/users/manage-users';
 import type { Runtime } from './container/container';
 
 /** Builds the Koa app from the container: use cases are looked up once, here, at start-up. */
-export const createHttpApp = ({ container: c, config }: Runtime): Koa =>
+export const createHttpApp = ({ container: c, config }: Runtime, lifecycle: { draining?: () => boolean } = {}): Koa =>
   buildHttpApp({
     logger: c.get<Logger>(TYPES.Logger),
     options: {
@@ -38,6 +39,7 @@ export const createHttpApp = ({ container: c, config }: Runtime): Koa =>
       edge: config.http.edge,
       metricsOnMainPort: config.metrics.port === undefined,
       ...(config.metrics.token ? { metricsToken: config.metrics.token } : {}),
+      ...(lifecycle.draining ? { draining: lifecycle.draining } : {}),
     },
     metrics: c.get<PrometheusMetrics>(TYPES.Metrics),
     rateLimits: c.get<RateLimits>(TYPES.RateLimits),
@@ -52,6 +54,8 @@ export const createHttpApp = ({ container: c, config }: Runtime): Koa =>
       roles: c.get<RoleRepository>(TYPES.RoleRepository),
       secrets: c.get<SecretTokens>(TYPES.SecretTokens),
       secureCookies: config.env === 'production',
+      // Without JWT_SECRET (never in production) CSRF tokens, like access tokens, die with the process.
+      csrfSecret: config.auth.jwtSecret ?? randomBytes(32).toString('base64url'),
     },
     users: { users: c.get(ManageUsers), assignRoles: c.get(AssignRoles) },
     roles: c.get(ManageRoles),

@@ -8,7 +8,7 @@ import { TYPES } from '../application/symbols';
 import { buildContainer } from './container/container';
 import { ConfigError, type Config, loadConfig } from './config/load-config';
 import { createHttpApp, createJobHandlers, registerSchedules, seedAccess } from './http';
-import { closeServer, EXIT_CONFIG, EXIT_UNAVAILABLE, failStartup, onShutdown } from './lifecycle';
+import { closeServer, EXIT_CONFIG, EXIT_UNAVAILABLE, failStartup, HttpDrain, onShutdown } from './lifecycle';
 import { WinstonLogger } from './logger';
 
 const describeProfile = (config: Config): string =>
@@ -40,8 +40,10 @@ const main = async (): Promise<void> => {
     await worker.start(createJobHandlers(runtime));
   }
 
-  const app = createHttpApp(runtime);
-  const server = app.listen(config.http.port, config.http.host);
+  // On SIGTERM: readiness 503 and `Connection: close` first, then stop accepting and drain.
+  const drain = new HttpDrain();
+  const app = createHttpApp(runtime, { draining: drain.isDraining });
+  const server = drain.track(app.listen(config.http.port, config.http.host));
   server.on('error', (err) => failStartup(logger, `cannot listen on ${config.http.host}:${config.http.port}: ${err.message}`, EXIT_UNAVAILABLE));
   server.on('listening', () => {
     const { port } = server.address() as AddressInfo;
@@ -55,16 +57,24 @@ const main = async (): Promise<void> => {
       : buildWorkerHttpApp({
           checks: runtime.container.get<HealthCheck[]>(TYPES.HealthChecks),
           timeoutMs: config.timeouts.healthMs,
+          logger,
           metrics: runtime.container.get<PrometheusMetrics>(TYPES.Metrics),
           ...(config.metrics.token ? { metricsToken: config.metrics.token } : {}),
         }).listen(config.metrics.port, config.http.host);
 
   onShutdown(logger, config.timeouts.shutdownMs, [
-    { name: 'http', run: () => closeServer(server) },
+    { name: 'drain', run: () => startDraining(drain, config.timeouts.drainMs) },
+    { name: 'http', run: () => drain.close() },
     { name: 'metrics', run: async () => (metricsServer ? closeServer(metricsServer) : undefined) },
     { name: 'jobs', run: async () => worker?.stop() },
     { name: 'connections', run: () => runtime.close() },
   ]);
+};
+
+/** Readiness fails and keep-alive clients are told to reconnect; a balancer gets `drainMs` to notice. */
+const startDraining = async (drain: HttpDrain, drainMs: number): Promise<void> => {
+  drain.start();
+  if (drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs));
 };
 
 main().catch((err: unknown) => {

@@ -34,6 +34,7 @@ const main = async (): Promise<void> => {
   const http = buildWorkerHttpApp({
     checks: runtime.container.get<HealthCheck[]>(TYPES.HealthChecks),
     timeoutMs: config.timeouts.healthMs,
+    logger,
     metrics: runtime.container.get<PrometheusMetrics>(TYPES.Metrics),
     ...(config.metrics.token ? { metricsToken: config.metrics.token } : {}),
   }).listen(config.workerHealthPort, config.http.host);
