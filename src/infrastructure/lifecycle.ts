@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
+import { Server as NetServer, type Socket } from 'node:net';
 import type { Logger } from '../application/ports/logger.port';
 
 export type ShutdownStep = { readonly name: string; readonly run: () => Promise<void> };
@@ -45,6 +46,95 @@ export const closeServer = (server: Server): Promise<void> =>
     // Idle keep-alive sockets would otherwise hold `close` open until they time out.
     server.closeIdleConnections();
   });
+
+interface Connection {
+  busy: number;
+  served: number;
+  idleSince: number;
+}
+
+/**
+ * Drains an HTTP server on shutdown without cutting or resetting a request:
+ * 1. `start()`: readiness answers 503 (`isDraining`), so a balancer stops routing here; requests
+ *    are still served as usual meanwhile (SHUTDOWN_DRAIN_MS);
+ * 2. `close()`: stops accepting connections (a new one is refused cleanly), and from that same
+ *    instant every response, including those of requests already in flight, carries
+ *    `Connection: close`, so a keep-alive client sends its next request on a new connection,
+ *    which is refused, never on one being closed. Requests in flight finish. A connection left
+ *    idle is closed when the keep-alive timeout the server announced (`Keep-Alive: timeout=5`)
+ *    runs out (clients drop theirs a second before, so none is caught sending), one that never
+ *    carried a request after `firstRequestGraceMs`.
+ * Node's own `server.close()` drops idle keep-alive sockets at once, racing the request a client
+ * may be writing on one (ECONNRESET); telling clients to close first, while still listening,
+ * sends them back to reconnect to this very server, racing the listener's close instead.
+ */
+export class HttpDrain {
+  private draining = false;
+  private closing = false;
+  private server: Server | undefined;
+  private readonly connections = new Map<Socket, Connection>();
+  private readonly inFlight = new Set<ServerResponse>();
+
+  constructor(private readonly firstRequestGraceMs = 1000) {}
+
+  /** For readiness: true from `start()` on. */
+  readonly isDraining = (): boolean => this.draining;
+
+  /** Follows `server`'s connections and requests; call before it accepts any. */
+  track(server: Server): Server {
+    this.server = server;
+    server.on('connection', (socket: Socket) => {
+      this.connections.set(socket, { busy: 0, served: 0, idleSince: Date.now() });
+      socket.once('close', () => this.connections.delete(socket));
+    });
+    server.prependListener('request', (req, res: ServerResponse) => {
+      const connection = this.connections.get(req.socket);
+      if (connection) connection.busy++;
+      this.inFlight.add(res);
+      if (this.closing) res.setHeader('Connection', 'close');
+      res.once('close', () => {
+        this.inFlight.delete(res);
+        if (connection) {
+          connection.busy--;
+          connection.served++;
+          connection.idleSince = Date.now();
+        }
+      });
+    });
+    return server;
+  }
+
+  start(): void {
+    this.draining = true;
+  }
+
+  close(): Promise<void> {
+    const server = this.server;
+    if (!server) return Promise.resolve();
+    this.start();
+    return new Promise((resolve, reject) => {
+      // net.Server#close: stop accepting, and call back once every connection has closed.
+      NetServer.prototype.close.call(server, (err?: Error) => {
+        clearInterval(sweep);
+        if (err) reject(err);
+        else resolve();
+      });
+      this.closing = true;
+      for (const res of this.inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+      const sweep = setInterval(() => this.closeIdle(server.keepAliveTimeout), 100);
+      sweep.unref();
+    });
+  }
+
+  private closeIdle(keepAliveTimeoutMs: number): void {
+    const now = Date.now();
+    for (const [socket, c] of this.connections) {
+      if (c.busy > 0) continue;
+      const limit = c.served === 0 ? this.firstRequestGraceMs : keepAliveTimeoutMs;
+      if (now - c.idleSince >= limit) socket.destroy();
+    }
+  }
+}
 
 /** Reports a start-up failure in one clear line and exits with a code that says which kind. */
 export const failStartup = (logger: Logger | undefined, message: string, exitCode: number): never => {

@@ -28,6 +28,8 @@ export interface NexusOptions {
   readonly adapters?: Partial<Adapters>;
   /** For tests: change a non-adapter binding (a use case's settings) before anything is resolved. */
   readonly rebind?: (container: Container) => void;
+  /** True once the process is shutting down: readiness then answers 503. */
+  readonly draining?: () => boolean;
 }
 
 /** A composed Nexus process: its API (not yet listening) and its running job worker. */
@@ -71,7 +73,7 @@ export const createNexus = async (config: Config, options: NexusOptions): Promis
   adapters.metrics.watchQueues((queue) => adapters.jobQueue.counts(queue));
 
   try {
-    const http = role === 'worker' ? null : await apiOf(config, adapters, resolve, logger);
+    const http = role === 'worker' ? null : await apiOf(config, adapters, resolve, options);
     const runsJobs = role !== 'api' || config.profile === 'embedded';
     const worker = runsJobs ? adapters.jobWorker : null;
     if (worker) await startJobs(config, adapters, worker, resolve);
@@ -95,7 +97,7 @@ export const createNexus = async (config: Config, options: NexusOptions): Promis
   }
 };
 
-const apiOf = async (config: Config, adapters: Adapters, resolve: Resolve, logger: Logger): Promise<Koa> => {
+const apiOf = async (config: Config, adapters: Adapters, resolve: Resolve, { logger, draining }: NexusOptions): Promise<Koa> => {
   await resolve(SeedAccess)
     .execute(config.auth.admin)
     .catch((err: Error) => {
@@ -111,6 +113,7 @@ const apiOf = async (config: Config, adapters: Adapters, resolve: Resolve, logge
       edge: config.http.edge,
       metricsOnMainPort: config.metrics.port === undefined,
       ...(config.metrics.token ? { metricsToken: config.metrics.token } : {}),
+      ...(draining ? { draining } : {}),
     },
     metrics: adapters.metrics,
     rateLimits: adapters.rateLimits,

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { buildWorkerHttpApp } from '../adapters/http/worker-app';
 import type { Config } from './config/load-config';
-import { closeServer, EXIT_UNAVAILABLE, failStartup, onShutdown } from './lifecycle';
+import { closeServer, EXIT_UNAVAILABLE, failStartup, HttpDrain, onShutdown } from './lifecycle';
 import { startProcess } from './start-process';
 
 const describeProfile = (config: Config): string =>
@@ -11,10 +11,12 @@ const describeProfile = (config: Config): string =>
     : 'production profile: MongoDB, Redis cache, BullMQ jobs (run `npm run worker` to process them)';
 
 const main = async (): Promise<void> => {
-  const { config, logger, nexus } = await startProcess('api', (config, logger) =>
+  // On SIGTERM: readiness 503 and `Connection: close` first, then stop accepting and drain.
+  const drain = new HttpDrain();
+  const { config, logger, nexus } = await startProcess('api', drain.isDraining, (config, logger) =>
     logger.info(`Nexus API starting in the ${describeProfile(config)}`, { profile: config.profile }),
   );
-  const server = nexus.http!.listen(config.http.port, config.http.host);
+  const server = drain.track(nexus.http!.listen(config.http.port, config.http.host));
   server.on('error', (err) => failStartup(logger, `cannot listen on ${config.http.host}:${config.http.port}: ${err.message}`, EXIT_UNAVAILABLE));
   server.on('listening', () => {
     const { port } = server.address() as AddressInfo;
@@ -28,15 +30,23 @@ const main = async (): Promise<void> => {
       : buildWorkerHttpApp({
           checks: nexus.adapters.healthChecks,
           timeoutMs: config.timeouts.healthMs,
+          logger,
           metrics: nexus.adapters.metrics,
           ...(config.metrics.token ? { metricsToken: config.metrics.token } : {}),
         }).listen(config.metrics.port, config.http.host);
 
   onShutdown(logger, config.timeouts.shutdownMs, [
-    { name: 'http', run: () => closeServer(server) },
+    { name: 'drain', run: () => startDraining(drain, config.timeouts.drainMs) },
+    { name: 'http', run: () => drain.close() },
     { name: 'metrics', run: async () => (metricsServer ? closeServer(metricsServer) : undefined) },
     { name: 'jobs and connections', run: () => nexus.close() },
   ]);
+};
+
+/** Readiness fails and keep-alive clients are told to reconnect; a balancer gets `drainMs` to notice. */
+const startDraining = async (drain: HttpDrain, drainMs: number): Promise<void> => {
+  drain.start();
+  if (drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs));
 };
 
 main().catch((err: unknown) => {

@@ -11,6 +11,7 @@ import { createNexus, type Nexus, type ProcessRole, SeedFailed } from './nexus';
  */
 export const startProcess = async (
   role: Exclude<ProcessRole, 'all'>,
+  draining: (() => boolean) | undefined,
   announce: (config: Config, logger: Logger) => void,
 ): Promise<{ config: Config; logger: Logger; nexus: Nexus }> => {
   let config: Config;
@@ -22,7 +23,7 @@ export const startProcess = async (
   }
   const logger = new WinstonLogger({ level: config.log.level, format: config.log.format, service: role === 'api' ? 'nexus-api' : 'nexus-worker' });
   announce(config, logger);
-  const nexus = await createNexus(config, { logger, role }).catch((err: Error) =>
+  const nexus = await createNexus(config, { logger, role, ...(draining ? { draining } : {}) }).catch((err: Error) =>
     failStartup(logger, `start-up failed: ${err.message}`, err instanceof SeedFailed ? EXIT_CONFIG : EXIT_UNAVAILABLE),
   );
   return { config, logger, nexus };

@@ -5,7 +5,7 @@ import { closeServer, EXIT_CONFIG, failStartup, onShutdown } from './lifecycle';
 import { startProcess } from './start-process';
 
 const main = async (): Promise<void> => {
-  const { config, logger, nexus } = await startProcess('worker', (config, logger) => {
+  const { config, logger, nexus } = await startProcess('worker', undefined, (config, logger) => {
     if (config.profile === 'embedded') {
       failStartup(logger, 'the worker needs the production profile (MONGO_URL and REDIS_URL); in the embedded profile `npm start` runs jobs itself', EXIT_CONFIG);
     }
@@ -14,6 +14,7 @@ const main = async (): Promise<void> => {
   const http = buildWorkerHttpApp({
     checks: nexus.adapters.healthChecks,
     timeoutMs: config.timeouts.healthMs,
+    logger,
     metrics: nexus.adapters.metrics,
     ...(config.metrics.token ? { metricsToken: config.metrics.token } : {}),
   }).listen(config.workerHealthPort, config.http.host);

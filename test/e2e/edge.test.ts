@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { get, type IncomingHttpHeaders } from 'node:http';
 import { gunzipSync, brotliDecompressSync } from 'node:zlib';
 import { eventually, sleep } from '../support/eventually';
+import { capturingLogger } from '../support/logger';
+import { rawRequest } from '../support/raw-http';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, PROFILES, startTestApp, type TestApp } from '../support/test-app';
 
 /** A GET that returns the bytes as sent (supertest would decompress them for us). */
@@ -112,6 +114,103 @@ for (const profile of PROFILES) {
           expect(ok.text).to.include('nexus_http_requests_total');
         } finally {
           await app.close();
+        }
+      });
+    });
+
+    context('answers outside the routes', () => {
+      let app: TestApp;
+      let logs: ReturnType<typeof capturingLogger>;
+      before(async function () {
+        this.timeout(120_000);
+        logs = capturingLogger();
+        app = await startTestApp(this, profile, {}, logs.logger);
+      });
+      after(async () => app?.close());
+
+      it('answers a method a route does not serve with a 405 envelope and an Allow header, TRACE and odd methods included', async () => {
+        const cases: [string, string, string][] = [
+          ['TRACE', '/api/users', 'GET, HEAD, POST'],
+          ['PUT', '/api/users', 'GET, HEAD, POST'],
+          ['DELETE', '/api/auth/login', 'POST'],
+          ['GET', '/api/auth/login', 'POST'],
+          ['PROPFIND', '/api/roles', 'GET, HEAD, POST'],
+          ['TRACE', '/health', 'GET, HEAD'],
+          ['PATCH', '/api/csrf-token', 'GET, HEAD'],
+        ];
+        for (const [method, path, allow] of cases) {
+          const res = await rawRequest(app.baseUrl, method, path);
+          expect(res.status, `${method} ${path}`).to.equal(405);
+          expect(res.headers['allow'], `${method} ${path}`).to.equal(allow);
+          expect(res.body).to.include({ success: false, statusCode: 405 });
+          expect(res.body?.['message']).to.equal(`${method} is not allowed on ${path}; use ${allow}`);
+          expect(res.body?.['requestId']).to.be.a('string');
+        }
+        expect(logs.lines().filter((l) => l['level'] === 'error')).to.deep.equal([]);
+      });
+
+      it('answers an unknown path, whatever the method, with a 404 envelope', async () => {
+        for (const method of ['GET', 'POST', 'TRACE', 'DELETE']) {
+          const res = await rawRequest(app.baseUrl, method, '/api/nothing-here');
+          expect(res.status).to.equal(404);
+          expect(res.body).to.include({ success: false, statusCode: 404 });
+        }
+      });
+
+      it('answers what Node itself refuses (unknown or lower-case methods, smuggling headers, raw bytes) and CONNECT with the envelope', async () => {
+        const cases: [string, string, Record<string, string>, number][] = [
+          ['FOO', '/api/users', {}, 400],
+          ['get', '/api/users', {}, 400],
+          ['GET', '/api/users', { 'Transfer-Encoding': 'chunked', 'Content-Length': '5' }, 400],
+          ['GET', Buffer.from('/api/üsers', 'utf8').toString('latin1'), {}, 400],
+          ['CONNECT', '127.0.0.1:80', {}, 405],
+        ];
+        for (const [method, target, headers, status] of cases) {
+          const res = await rawRequest(app.baseUrl, method, target, { headers });
+          expect(res.status, `${method} ${target}`).to.equal(status);
+          expect(res.body).to.include({ success: false, statusCode: status });
+        }
+      });
+
+      it('answers OPTIONS without a CORS preflight with the Allow header', async () => {
+        const res = await rawRequest(app.baseUrl, 'OPTIONS', '/api/users');
+        expect(res.status).to.equal(200);
+        expect(res.headers['allow']).to.equal('GET, HEAD, POST');
+        expect(res.body).to.include({ success: true, statusCode: 200 });
+      });
+    });
+
+    context('what counts toward the per-client auth limit', () => {
+      let app: TestApp;
+      before(async function () {
+        this.timeout(120_000);
+        app = await startTestApp(this, profile, { RATE_LIMIT_AUTH_MAX: '3', RATE_LIMIT_WINDOW_SECONDS: '600', TRUST_PROXY: 'true' });
+      });
+      after(async () => app?.close());
+
+      it('does not count bad bearer tokens on /me, malformed bodies or an unknown auth path: an office can still log in', async () => {
+        const office = '198.51.100.200';
+        for (let i = 0; i < 8; i++) await app.http.get('/api/auth/me').set('X-Forwarded-For', office).set('Authorization', `Bearer forged-${i}`).expect(401);
+        for (let i = 0; i < 8; i++) await app.http.get('/api/auth/me').set('X-Forwarded-For', office).expect(401);
+        for (let i = 0; i < 5; i++) await app.http.post('/api/auth/login').set('X-Forwarded-For', office).send({ email: 'not-an-email' }).expect(400);
+        for (let i = 0; i < 5; i++) await app.http.post('/api/auth/password').set('X-Forwarded-For', office).set('Authorization', 'Bearer forged').send({}).expect(401);
+        for (let i = 0; i < 5; i++) await app.http.post('/api/auth/refresh').set('X-Forwarded-For', office).send({}).expect(400);
+        for (let i = 0; i < 5; i++) await app.http.get('/api/auth/nothing').set('X-Forwarded-For', office).expect(404);
+        const ok = await app.http.post('/api/auth/login').set('X-Forwarded-For', office).send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).expect(200);
+        expect(ok.headers['ratelimit-remaining']).to.not.equal('0');
+      });
+
+      it('counts failed credential checks: a wrong password on login and on password change, and a bad refresh token', async () => {
+        const s = await app.newUser('counted');
+        const tries: [string, () => Promise<unknown>][] = [
+          ['login', () => app.http.post('/api/auth/login').set('X-Forwarded-For', '198.51.100.201').send({ email: s.email, password: 'Wrong-Password-1!' }).expect(401)],
+          ['password', () => app.http.post('/api/auth/password').set('X-Forwarded-For', '198.51.100.202').set('Authorization', s.auth).send({ currentPassword: 'Wrong-Password-1!', newPassword: 'Another-Lighthouse-99!' }).expect(400)],
+          ['refresh', () => app.http.post('/api/auth/refresh').set('X-Forwarded-For', '198.51.100.203').send({ refreshToken: 'not-a-real-refresh-token' }).expect(401)],
+        ];
+        for (const [, attempt] of tries) for (let i = 0; i < 3; i++) await attempt();
+        for (const ip of ['198.51.100.201', '198.51.100.202', '198.51.100.203']) {
+          const locked = await app.http.post('/api/auth/login').set('X-Forwarded-For', ip).send({ email: s.email, password: s.password }).expect(429);
+          expect(locked.body.message, ip).to.include('from this client');
         }
       });
     });

@@ -1,6 +1,8 @@
 import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
 import Koa from 'koa';
+import { createServer, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Authenticate } from '../../application/auth/authenticate';
 import type { HealthCheck } from '../../application/ports/health-check.port';
 import type { Logger } from '../../application/ports/logger.port';
@@ -8,6 +10,9 @@ import { healthRoutes } from './health/health.routes';
 import type { Metrics } from '../../application/ports/metrics.port';
 import { type MetricsSource, metricsRoutes } from './metrics.routes';
 import { accessLog } from './middleware/access-log';
+import { canonicalPath } from './middleware/canonical-path';
+import { unrouted } from './middleware/unrouted';
+import { RouteTable } from './routing';
 import { compression, corsFor, securityHeaders } from './middleware/edge';
 import { type RateLimits, rateLimit } from './middleware/rate-limit';
 import { authenticate } from './middleware/authenticate';
@@ -25,6 +30,8 @@ export interface HttpOptions {
   /** Serve /metrics here (false when it has a port of its own). */
   readonly metricsOnMainPort: boolean;
   readonly metricsToken?: string;
+  /** True once the process is shutting down (readiness answers 503). */
+  readonly draining?: () => boolean;
 }
 
 export interface HttpDeps {
@@ -44,10 +51,18 @@ export const buildHttpApp = (deps: HttpDeps): Koa => {
   // Koa's default handler prints every error to stderr; ours logs once, with the request id.
   app.silent = true;
 
-  const health = healthRoutes({ checks: deps.healthChecks, timeoutMs: deps.options.healthTimeoutMs, startedAt: Date.now() });
+  const health = healthRoutes({
+    checks: deps.healthChecks,
+    timeoutMs: deps.options.healthTimeoutMs,
+    startedAt: Date.now(),
+    logger: deps.logger,
+    ...(deps.options.draining ? { draining: deps.options.draining } : {}),
+  });
+  const { routers } = deps;
 
   const { edge, metricsOnMainPort, metricsToken } = deps.options;
   const metrics = metricsRoutes(deps.metrics, metricsToken ? { token: metricsToken } : {});
+  const table = new RouteTable([health, ...(metricsOnMainPort ? [metrics] : []), ...routers]);
 
   app.use(requestContext());
   app.use(accessLog(deps.logger, deps.metrics));
@@ -57,14 +72,40 @@ export const buildHttpApp = (deps: HttpDeps): Koa => {
     app.use(corsFor(deps.options.corsOrigins));
     app.use(compression());
   }
+  // One spelling per route, refused before anything routes or counts it; then 404/405 envelopes.
+  app.use(canonicalPath());
+  app.use(unrouted(table));
   app.use(health.routes());
   // A scraper's metrics token is not a user's credential: it is checked before authentication.
   if (metricsOnMainPort && metricsToken) app.use(metrics.routes());
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.options.bodyLimit, encoding: 'utf-8' }));
-  if (edge) app.use(rateLimit(deps.rateLimits));
+  if (edge) app.use(rateLimit(deps.rateLimits, table));
   app.use(refuseOperatorKeys());
   app.use(authenticate(deps.authenticate));
   if (metricsOnMainPort && !metricsToken) app.use(metrics.routes());
-  for (const router of deps.routers) app.use(router.routes()).use(router.allowedMethods({ throw: false }));
+  for (const router of routers) app.use(router.routes());
+  app.listen = ((...args: Parameters<Server['listen']>) => listenWithEnvelope(app, ...args)) as Koa['listen'];
   return app;
+};
+
+/**
+ * `app.listen`, with what never reaches Koa answered with the envelope too: requests Node's own
+ * parser refuses (raw bytes in the path, a malformed request line, an unknown method), which
+ * would get Node's bare 400, and CONNECT, which would get a closed socket.
+ */
+const listenWithEnvelope = (app: Koa, ...args: Parameters<Server['listen']>): Server => {
+  const server = createServer(app.callback());
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable || (socket as { _httpMessage?: unknown })._httpMessage) return void socket.destroy();
+    if (err.code === 'HPE_HEADER_OVERFLOW') return void socket.end(bareEnvelope(431, 'Request Header Fields Too Large', 'The request headers are too large'));
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return void socket.end(bareEnvelope(408, 'Request Timeout', 'The request took too long'));
+    socket.end(bareEnvelope(400, 'Bad Request', 'The request is not valid HTTP'));
+  });
+  server.on('connect', (_req, socket: Duplex) => socket.end(bareEnvelope(405, 'Method Not Allowed', 'CONNECT is not allowed')));
+  return server.listen(...args);
+};
+
+const bareEnvelope = (status: number, reason: string, message: string): string => {
+  const body = JSON.stringify({ success: false, statusCode: status, message });
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 };

@@ -1,4 +1,5 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from './routing';
 import type { Context } from 'koa';
 import { timingSafeEqual } from 'node:crypto';
 import { can, type Actor } from '../../domain/auth/actor';
@@ -17,7 +18,7 @@ const sameSecret = (a: string, b: string): boolean => a.length === b.length && t
  * anyone (used on a separate, internal port).
  */
 export const metricsRoutes = (source: MetricsSource, options: { token?: string; open?: boolean }): Router => {
-  const router = new Router();
+  const router = createRouter();
   router.get('/metrics', async (ctx: Context) => {
     if (!options.open) {
       const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.get('Authorization'))?.[1] ?? '';

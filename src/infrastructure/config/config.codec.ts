@@ -104,6 +104,7 @@ export const EnvCodec = t.type({
   CONNECT_TIMEOUT_MS: withDefault(int(100, 120_000), 5000),
   HEALTH_TIMEOUT_MS: withDefault(int(50, 60_000), 1000),
   SHUTDOWN_TIMEOUT_MS: withDefault(int(100, 600_000), 10_000),
+  SHUTDOWN_DRAIN_MS: withDefault(int(0, 600_000), 0),
   WORKER_CONCURRENCY: withDefault(int(1, 1000), 5),
   JOB_ATTEMPTS_EMAIL: optional(int(1, 100)),
   JOB_BACKOFF_EMAIL: optional(msList),

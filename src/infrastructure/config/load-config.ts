@@ -30,7 +30,7 @@ export interface Config {
     readonly refreshTtlSeconds: number;
     readonly admin?: { readonly email: string; readonly password: string };
   };
-  readonly timeouts: { readonly connectMs: number; readonly healthMs: number; readonly shutdownMs: number };
+  readonly timeouts: { readonly connectMs: number; readonly healthMs: number; readonly shutdownMs: number; readonly drainMs: number };
   readonly apiKeys: { readonly maxLifetimeDays: number };
   readonly jobs: {
     readonly concurrency: number;
@@ -71,6 +71,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     problems.push(`REPORT_CRON / REPORT_TIMEZONE: ${(err as Error).message}`);
   }
   if (e.CORS_ORIGINS.includes('*')) problems.push('CORS_ORIGINS: list the allowed origins; "*" is not allowed (responses carry credentials)');
+  if (e.SHUTDOWN_DRAIN_MS >= e.SHUTDOWN_TIMEOUT_MS) problems.push('SHUTDOWN_DRAIN_MS: must be less than SHUTDOWN_TIMEOUT_MS (the drain happens within the shutdown limit)');
   if (problems.length > 0) throw new ConfigError(problems);
 
   const retry = (queue: QueueName, attempts: number | undefined, backoff: number[] | undefined): RetryPolicy => ({
@@ -99,7 +100,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       refreshTtlSeconds: e.REFRESH_TOKEN_TTL_DAYS * 86_400,
       ...(e.NEXUS_ADMIN_EMAIL && e.NEXUS_ADMIN_PASSWORD ? { admin: { email: e.NEXUS_ADMIN_EMAIL, password: e.NEXUS_ADMIN_PASSWORD } } : {}),
     },
-    timeouts: { connectMs: e.CONNECT_TIMEOUT_MS, healthMs: e.HEALTH_TIMEOUT_MS, shutdownMs: e.SHUTDOWN_TIMEOUT_MS },
+    timeouts: { connectMs: e.CONNECT_TIMEOUT_MS, healthMs: e.HEALTH_TIMEOUT_MS, shutdownMs: e.SHUTDOWN_TIMEOUT_MS, drainMs: e.SHUTDOWN_DRAIN_MS },
     apiKeys: { maxLifetimeDays: e.API_KEY_MAX_DAYS },
     jobs: {
       concurrency: e.WORKER_CONCURRENCY,

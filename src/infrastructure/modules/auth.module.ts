@@ -1,4 +1,5 @@
 import { ContainerModule } from 'inversify';
+import { randomBytes } from 'node:crypto';
 import { authRoutes } from '../../adapters/http/auth/auth.routes';
 import { Authenticate } from '../../application/auth/authenticate';
 import { ChangePassword } from '../../application/auth/change-password';
@@ -34,5 +35,7 @@ export const authModule: NexusModule = {
       roles: resolve<RoleRepository>(TYPES.RoleRepository),
       secrets: resolve<SecretTokens>(TYPES.SecretTokens),
       secureCookies: config.env === 'production',
+      // Without JWT_SECRET (never in production) CSRF tokens, like access tokens, die with the process.
+      csrfSecret: config.auth.jwtSecret ?? randomBytes(32).toString('base64url'),
     }),
 };

@@ -1,4 +1,5 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from '../routing';
 import * as t from 'io-ts';
 import type { ManageApiKeys } from '../../../application/api-keys/api-keys';
 import { fieldError } from '../../../domain/shared/field-error';
@@ -13,7 +14,7 @@ const CreateApiKeyBody = strictObject('CreateApiKeyBody', { name: Str(100), perm
 const KeyIdParams = t.type({ id: ObjectIdString });
 
 export const apiKeysRoutes = (keys: ManageApiKeys): Router => {
-  const router = new Router({ prefix: '/api/api-keys' });
+  const router = createRouter({ prefix: '/api/api-keys' });
   router.use(requireActor);
 
   router.post('/', async (ctx) => {

@@ -1,4 +1,5 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from '../routing';
 import type { ListAudit } from '../../../application/audit/list-audit';
 import { AUDIT_ACTIONS } from '../../../domain/audit/audit-entry';
 import { decodeOrThrow, ObjectIdString, oneOf, strictObject } from '../decode';
@@ -10,7 +11,7 @@ import { respond } from '../respond';
 const AuditQuery = strictObject('AuditQuery', {}, { ...PageQuery.props, actorId: ObjectIdString, action: oneOf(AUDIT_ACTIONS) });
 
 export const auditRoutes = (listAudit: ListAudit): Router => {
-  const router = new Router({ prefix: '/api/audit' });
+  const router = createRouter({ prefix: '/api/audit' });
   router.use(requireActor);
   router.get('/', async (ctx) => {
     const q = decodeOrThrow(AuditQuery, ctx.query);

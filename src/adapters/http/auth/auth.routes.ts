@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { timingSafeEqual } from 'node:crypto';
 import * as E from 'fp-ts/Either';
 import type { Context } from 'koa';
@@ -16,8 +16,10 @@ import { toHttpFailure } from '../error-mapping';
 import { actorOf, requireActor } from '../middleware/authenticate';
 import { presentPermission, presentRole } from '../presenters';
 import { respond } from '../respond';
+import { createRouter, credentialCheck } from '../routing';
 import { presentUser } from '../users/users.presenter';
 import { ChangePasswordBody, LoginBody, RefreshBody, RegisterBody } from './auth.codecs';
+import { CsrfTokens } from './csrf';
 
 export interface AuthRoutesDeps {
   readonly register: RegisterUser;
@@ -28,29 +30,45 @@ export interface AuthRoutesDeps {
   readonly getUser: GetUser;
   readonly roles: RoleRepository;
   readonly secrets: SecretTokens;
+  /** Cookies are Secure always (production), or else whenever the request came over TLS. */
   readonly secureCookies: boolean;
+  /** The server secret CSRF tokens are signed with (a key is derived from it). */
+  readonly csrfSecret: string;
 }
 
 export const REFRESH_COOKIE = 'nexus_refresh';
 export const CSRF_COOKIE = 'nexus_csrf';
 export const CSRF_HEADER = 'X-CSRF-Token';
+/** httpOnly, on /api: what `GET /api/csrf-token` binds its token to (the refresh cookie is on /api/auth only). */
+export const CSRF_BINDING_COOKIE = 'nexus_csrf_binding';
 
 export const authRoutes = (deps: AuthRoutesDeps): Router => {
-  const router = new Router();
+  const router = createRouter();
+  const csrf = new CsrfTokens(deps.csrfSecret);
   // Behind a TLS-terminating proxy the connection Koa sees is plain HTTP, and Koa refuses to set
   // a Secure cookie on it. The cookie is still marked Secure (browsers send it over HTTPS only).
   router.use(async (ctx, next) => {
     if (deps.secureCookies) (ctx.cookies as unknown as { secure: boolean }).secure = true;
     await next();
   });
-  const cookie = (httpOnly: boolean, maxAgeSeconds: number, path: string) => ({
+  // Secure in production, and whenever the request came over TLS: directly, or through a
+  // trusted proxy's X-Forwarded-Proto (Koa's `ctx.secure` honours TRUST_PROXY).
+  const cookie = (ctx: Context, httpOnly: boolean, maxAgeSeconds: number, path: string) => ({
     httpOnly,
     sameSite: 'strict' as const,
-    secure: deps.secureCookies,
+    secure: deps.secureCookies || ctx.secure,
     maxAge: maxAgeSeconds * 1000,
     path,
     overwrite: true,
   });
+
+  /** The refresh cookie, and the CSRF binding and token that go with it. */
+  const setSessionCookies = (ctx: Context, refreshToken: string, maxAgeSeconds: number): void => {
+    const binding = csrf.bindingOf(refreshToken);
+    ctx.cookies.set(REFRESH_COOKIE, refreshToken, cookie(ctx, true, maxAgeSeconds, '/api/auth'));
+    ctx.cookies.set(CSRF_BINDING_COOKIE, binding, cookie(ctx, true, maxAgeSeconds, '/api'));
+    ctx.cookies.set(CSRF_COOKIE, csrf.mint(binding), cookie(ctx, false, 2 * 3600, '/'));
+  };
 
   /**
    * The refresh token from the body, or from the cookie; a cookie-carried token must come with
@@ -65,12 +83,15 @@ export const authRoutes = (deps: AuthRoutesDeps): Router => {
     const expected = ctx.cookies.get(CSRF_COOKIE) ?? '';
     const given = ctx.get(CSRF_HEADER);
     const same = expected.length > 0 && given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
-    return same ? fromCookie : 'csrf-mismatch';
+    return same && csrf.verify(given, csrf.bindingOf(fromCookie)) ? fromCookie : 'csrf-mismatch';
   };
 
   router.get('/api/csrf-token', (ctx) => {
-    const csrfToken = deps.secrets.generate(24);
-    ctx.cookies.set(CSRF_COOKIE, csrfToken, cookie(false, 2 * 3600, '/'));
+    // Bound to the browser's refresh cookie through its binding cookie; without one (no
+    // cookie-carried session yet) the token is bound to nothing and validates with no refresh
+    // cookie: logging in sets a bound one.
+    const csrfToken = csrf.mint(ctx.cookies.get(CSRF_BINDING_COOKIE) ?? '');
+    ctx.cookies.set(CSRF_COOKIE, csrfToken, cookie(ctx, false, 2 * 3600, '/'));
     reply(ctx, 200, 'CSRF token issued', { csrfToken });
   });
 
@@ -79,19 +100,19 @@ export const authRoutes = (deps: AuthRoutesDeps): Router => {
     respond(ctx, await deps.register.execute(body), 201, 'Account created', (user) => ({ user: presentUser(user) }));
   });
 
-  router.post('/api/auth/login', async (ctx) => {
+  router.post('/api/auth/login', credentialCheck(), async (ctx) => {
     const body = decodeOrThrow(LoginBody, ctx.request.body);
     const result = await deps.login.execute(body.email, body.password);
-    if (E.isRight(result)) ctx.cookies.set(REFRESH_COOKIE, result.right.refreshToken, cookie(true, result.right.refreshExpiresIn, '/api/auth'));
+    if (E.isRight(result)) setSessionCookies(ctx, result.right.refreshToken, result.right.refreshExpiresIn);
     respond(ctx, result, 200, 'Logged in', ({ user, ...pair }) => ({ ...pair, user: presentUser(user) }));
   });
 
-  router.post('/api/auth/refresh', async (ctx) => {
+  router.post('/api/auth/refresh', credentialCheck(), async (ctx) => {
     const token = refreshTokenOf(ctx);
     if (token === 'csrf-mismatch') return fail(ctx, { _tag: 'CsrfMismatch' });
     if (token === undefined) return replyError(ctx, 400, 'The request is not valid', [{ path: 'refreshToken', message: 'is required (in the body or the refresh cookie)' }]);
     const result = await deps.refresh.execute(token);
-    if (E.isRight(result)) ctx.cookies.set(REFRESH_COOKIE, result.right.refreshToken, cookie(true, result.right.refreshExpiresIn, '/api/auth'));
+    if (E.isRight(result)) setSessionCookies(ctx, result.right.refreshToken, result.right.refreshExpiresIn);
     respond(ctx, result, 200, 'Session refreshed', (pair) => pair);
   });
 
@@ -100,11 +121,12 @@ export const authRoutes = (deps: AuthRoutesDeps): Router => {
     if (token === 'csrf-mismatch') return fail(ctx, { _tag: 'CsrfMismatch' });
     if (token === undefined) return replyError(ctx, 400, 'The request is not valid', [{ path: 'refreshToken', message: 'is required (in the body or the refresh cookie)' }]);
     await deps.logout.execute(token);
-    ctx.cookies.set(REFRESH_COOKIE, '', { ...cookie(true, 0, '/api/auth'), maxAge: 0 });
+    ctx.cookies.set(REFRESH_COOKIE, '', { ...cookie(ctx, true, 0, '/api/auth'), maxAge: 0 });
+    ctx.cookies.set(CSRF_BINDING_COOKIE, '', { ...cookie(ctx, true, 0, '/api'), maxAge: 0 });
     reply(ctx, 200, 'Logged out', { revoked: true });
   });
 
-  router.post('/api/auth/password', requireActor, async (ctx) => {
+  router.post('/api/auth/password', credentialCheck('currentPassword'), requireActor, async (ctx) => {
     const actor = actorOf(ctx);
     const body = decodeOrThrow(ChangePasswordBody, ctx.request.body);
     respond(ctx, await deps.changePassword.execute(actor, body.currentPassword, body.newPassword), 200, 'Password changed', () => ({ changed: true }));

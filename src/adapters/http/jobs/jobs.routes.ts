@@ -1,4 +1,5 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from '../routing';
 import * as t from 'io-ts';
 import type { ManageJobs } from '../../../application/jobs/manage-jobs';
 import type { JobView } from '../../../application/ports/job-queue.port';
@@ -40,7 +41,7 @@ const parseInstant = (s: string | undefined, path: string): Date | undefined => 
 };
 
 export const jobsRoutes = (jobs: ManageJobs): Router => {
-  const router = new Router({ prefix: '/api/jobs' });
+  const router = createRouter({ prefix: '/api/jobs' });
   router.use(requireActor);
 
   router.post('/email', async (ctx) => {

@@ -1,13 +1,14 @@
 import type { Context, Middleware } from 'koa';
 import type { RateDecision, RateLimiter } from '../../../application/ports/rate-limiter.port';
 import { replyError } from '../envelope';
+import { CREDENTIAL_FAILED_STATE, type MatchedRoute, type RouteTable } from '../routing';
 
 export interface RateLimits {
   /** Every /api request, per client. */
   readonly api: RateLimiter;
-  /** Failed /api/auth requests, per client. */
+  /** Failed credential checks (routes marked `credentialCheck`), per client. */
   readonly authClient: RateLimiter;
-  /** Failed logins, per account. */
+  /** Failed credential checks naming an account (a login's e-mail), per account. */
   readonly authAccount: RateLimiter;
 }
 
@@ -23,36 +24,46 @@ const tooMany = (ctx: Context, d: RateDecision, what: string): void => {
   replyError(ctx, 429, `Too many ${what}; try again in ${Math.max(1, Math.ceil(d.resetMs / 1000))} s`);
 };
 
+/** The account a credential check names: its e-mail, normalised as the users module stores it. */
 const accountOf = (ctx: Context): string | undefined => {
   const email = (ctx.request as { body?: { email?: unknown } }).body?.email;
-  return typeof email === 'string' ? email.trim().toLowerCase().slice(0, 320) : undefined;
+  return typeof email === 'string' ? email.normalize('NFC').trim().toLowerCase().slice(0, 320) : undefined;
 };
 
+/** Routes outside /api (health, metrics) are not limited; every other request is, matched or not. */
+const underApi = (route: MatchedRoute | undefined): boolean => route === undefined || route.template.startsWith('/api/');
+const AUTH_AREA = '/api/auth/';
+
 /**
- * The general limit on /api, and the strict one on /api/auth that counts only failures (a
- * successful login costs nothing), per client and, for logins, per account.
+ * Rate limits keyed on the route a request will reach (resolved from the route table before
+ * routing, on the canonical path), never on the raw path:
+ * - every request under /api (and every request that matches no route) counts toward the
+ *   general per-client limit;
+ * - a client over its auth limit is refused on every /api/auth route;
+ * - only failed credential checks (routes that declare `credentialCheck`) count toward the
+ *   auth limits, per client and, when the body names an account, per account; a successful
+ *   login, a malformed body or a bad bearer token costs nothing there.
  */
 export const rateLimit =
-  (limits: RateLimits): Middleware =>
+  (limits: RateLimits, routes: RouteTable): Middleware =>
   async (ctx, next) => {
-    if (!ctx.path.startsWith('/api/')) return next();
+    const route = routes.resolve(ctx.method, ctx.path);
+    if (!underApi(route)) return next();
     const client = ctx.ip;
     const general = await limits.api.consume(client);
     headers(ctx, general);
     if (!general.allowed) return tooMany(ctx, general, 'requests');
 
-    if (!ctx.path.startsWith('/api/auth/')) return next();
-    const isLogin = ctx.path === '/api/auth/login' && ctx.method === 'POST';
-    const account = isLogin ? accountOf(ctx) : undefined;
+    if (!route || (!route.template.startsWith(AUTH_AREA) && !route.credentialCheck)) return next();
+    const account = route.credentialCheck ? accountOf(ctx) : undefined;
     const [byClient, byAccount] = await Promise.all([limits.authClient.peek(client), account ? limits.authAccount.peek(account) : undefined]);
     if (!byClient.allowed) return tooMany(ctx, byClient, 'failed attempts from this client');
     if (byAccount && !byAccount.allowed) return tooMany(ctx, byAccount, 'failed attempts for this account');
 
     await next();
 
-    if (ctx.status >= 400 && ctx.status < 500 && ctx.status !== 429) {
-      const counted = await limits.authClient.consume(client);
-      if (account && ctx.status === 401) await limits.authAccount.consume(account);
+    if (ctx.state[CREDENTIAL_FAILED_STATE] === true) {
+      const [counted] = await Promise.all([limits.authClient.consume(client), account ? limits.authAccount.consume(account) : undefined]);
       headers(ctx, counted);
     }
   };

@@ -1,4 +1,5 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from '../routing';
 import * as t from 'io-ts';
 import type { ManageRoles } from '../../../application/roles/roles';
 import type { RoleId } from '../../../domain/roles/role';
@@ -13,7 +14,7 @@ const UpdateRoleBody = strictObject('UpdateRoleBody', {}, { name: Str(40), permi
 const RoleIdParams = t.type({ id: ObjectIdString });
 
 export const rolesRoutes = (roles: ManageRoles): Router => {
-  const router = new Router({ prefix: '/api/roles' });
+  const router = createRouter({ prefix: '/api/roles' });
   router.use(requireActor);
 
   router.get('/', async (ctx) => respond(ctx, await roles.list(actorOf(ctx)), 200, 'Roles', (rs) => rs.map(presentRole)));

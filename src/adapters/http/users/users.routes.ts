@@ -1,4 +1,5 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from '../routing';
 import * as E from 'fp-ts/Either';
 import { Readable } from 'node:stream';
 import type { AssignRoles } from '../../../application/roles/assign-roles';
@@ -18,7 +19,7 @@ export interface UsersRoutesDeps {
 }
 
 export const usersRoutes = ({ users, assignRoles }: UsersRoutesDeps): Router => {
-  const router = new Router({ prefix: '/api/users' });
+  const router = createRouter({ prefix: '/api/users' });
   router.use(requireActor);
 
   router.get('/', async (ctx) => {

@@ -1,0 +1,77 @@
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import type { HttpFailure } from './error-mapping';
+
+/**
+ * Every router of the API: paths are case-sensitive (`/API/users` is not `/api/users`). Trailing
+ * slashes, empty and dot segments and percent-encoded letters never reach a router: the
+ * canonical-path middleware refuses them first (see middleware/canonical-path.ts).
+ */
+export const createRouter = (options: { prefix?: string } = {}): Router => new Router({ ...options, sensitive: true });
+
+const CREDENTIAL_CHECK = Symbol('credentialCheck');
+type Marked = Middleware & { [CREDENTIAL_CHECK]?: true };
+
+/** What a route's use case answered, recorded by `respond` (see respond.ts). */
+export const FAILURE_STATE = 'failure';
+/** Set when a credential-check route failed the check (read by the auth rate limit). */
+export const CREDENTIAL_FAILED_STATE = 'credentialFailed';
+
+/**
+ * Declares a route that checks a credential (a password, a refresh token, a one-time code):
+ * its failures count toward the auth rate limits. Put it first in the route's middleware:
+ *
+ *     router.post('/api/auth/login', credentialCheck(), handler)
+ *
+ * A check fails when the use case answers 401, or a 400 naming one of `fields` (the
+ * credential fields, e.g. `currentPassword`). Malformed input (a codec's 400), bad bearer
+ * tokens and CSRF refusals are not credential checks and are not counted.
+ */
+export const credentialCheck = (...fields: string[]): Middleware => {
+  const mark: Marked = async (ctx, next) => {
+    await next();
+    const failure = ctx.state[FAILURE_STATE] as HttpFailure | undefined;
+    if (!failure) return;
+    if (failure.status === 401 || (failure.status === 400 && (failure.errors ?? []).some((e) => fields.includes(e.path)))) {
+      ctx.state[CREDENTIAL_FAILED_STATE] = true;
+    }
+  };
+  mark[CREDENTIAL_CHECK] = true;
+  return mark;
+};
+
+export interface MatchedRoute {
+  /** `/api/users/:id`: the route's template, never the raw path. */
+  readonly template: string;
+  readonly credentialCheck: boolean;
+}
+
+type Layer = Router['stack'][number];
+
+/**
+ * The routes of every router, resolved the way the routers will resolve them (first registered
+ * route whose template matches the path and serves the method). Used before routing, so limits
+ * are keyed on the route a request will reach, and after it, to tell a 405 from a 404.
+ */
+export class RouteTable {
+  private readonly layers: Layer[];
+
+  constructor(routers: readonly Router[]) {
+    this.layers = routers.flatMap((r) => r.stack.filter((layer) => layer.methods.length > 0));
+  }
+
+  resolve(method: string, path: string): MatchedRoute | undefined {
+    const wanted = method === 'HEAD' ? 'GET' : method;
+    const layer = this.layers.find((l) => l.methods.includes(wanted) && l.match(path));
+    if (!layer) return undefined;
+    const template = String(layer.path);
+    return { template, credentialCheck: layer.stack.some((fn) => (fn as Marked)[CREDENTIAL_CHECK] === true) };
+  }
+
+  /** The methods served on `path` (`GET, HEAD, POST`), empty when no route has that path. */
+  allowed(path: string): string[] {
+    const methods = new Set(this.layers.filter((l) => l.match(path)).flatMap((l) => l.methods));
+    if (methods.has('GET')) methods.add('HEAD');
+    return [...methods].sort();
+  }
+}
