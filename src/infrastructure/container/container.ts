@@ -182,6 +182,7 @@ const bindProduction = async (
   const database = await MongoDatabase.connect({ url: mongoConfig.url, dbName: mongoConfig.dbName, connectTimeoutMs: connectMs });
   closers.push(() => database.close());
   logger.info('connected to MongoDB', { transactions: database.supportsTransactions });
+  database.onReachabilityChange((up) => (up ? logger.info('MongoDB is reachable again') : logger.warn('MongoDB is unreachable: database calls answer 503 at once until it is back')));
 
   const cacheRedis = await connectRedis(redisConfig.url, { name: 'cache', logger, failFast: true, connectTimeoutMs: connectMs });
   closers.push(() => quit(cacheRedis));
