@@ -75,8 +75,10 @@ export interface Asked {
 export const contractViolations = (req: RawRequest, res: RawResponse, asked: Asked): string[] => {
   const problems: string[] = [];
   if (res.status >= 500) problems.push(`answered ${res.status}: a 5xx for a client's request`);
-  if (res.status < 300 && asked.credentials === 'forged' && !asked.beforeAuthentication) problems.push(`forged credentials were accepted (${res.status})`);
-  if (res.status < 300 && asked.credentials === 'none' && !asked.publicRoute) problems.push(`a protected route answered ${res.status} to a request without credentials`);
+  // OPTIONS describes a route (its Allow list, public in the docs), never its data: anyone may ask.
+  const describesOnly = req.method === 'OPTIONS';
+  if (res.status < 300 && !describesOnly && asked.credentials === 'forged' && !asked.beforeAuthentication) problems.push(`forged credentials were accepted (${res.status})`);
+  if (res.status < 300 && !describesOnly && asked.credentials === 'none' && !asked.publicRoute) problems.push(`a protected route answered ${res.status} to a request without credentials`);
   const requestId = res.headers['x-request-id'];
   if (typeof requestId !== 'string' || requestId.length === 0) problems.push('no X-Request-ID header');
   if (res.text.includes(TEST_JWT_SECRET) || STACK_LINE.test(res.text)) problems.push('the body leaks a secret or a stack trace');
