@@ -2,9 +2,11 @@ import { InMemoryApiKeyRepository, InMemoryAuditLog, InMemoryRefreshTokenStore, 
 import { InMemoryCache } from '../../../../src/adapters/memory/in-memory-cache';
 import { InMemoryUserRepository } from '../../../../src/adapters/memory/in-memory-user-repository';
 import { InProcessJobQueue } from '../../../../src/adapters/memory/in-process-job-queue';
+import { MemoryRateLimiter } from '../../../../src/adapters/rate-limit/memory-rate-limiter';
 import { apiKeyRepositoryContract, auditLogContract, refreshTokenStoreContract, roleRepositoryContract } from '../../../contract/access.contract';
 import { cacheContract } from '../../../contract/cache.contract';
 import { jobQueueContract, RecordingAlerts } from '../../../contract/job-queue.contract';
+import { rateLimiterContract } from '../../../contract/rate-limiter.contract';
 import { userRepositoryContract } from '../../../contract/user-repository.contract';
 import { silentLogger } from '../../../support/logger';
 
@@ -21,3 +23,5 @@ jobQueueContract('InProcessJobQueue', async ({ concurrency, retry }) => {
   const queue = new InProcessJobQueue(silentLogger(), { concurrency, retry }, alerts);
   return { queue, worker: queue, alerts, cleanup: () => queue.stop() };
 });
+
+rateLimiterContract('MemoryRateLimiter', async ({ limit, windowSeconds }) => ({ limiter: new MemoryRateLimiter(limit, windowSeconds, 'contract') }));
