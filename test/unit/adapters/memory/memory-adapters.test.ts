@@ -1,11 +1,16 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InMemoryApiKeyRepository, InMemoryAuditLog, InMemoryRefreshTokenStore, InMemoryRoleRepository } from '../../../../src/adapters/memory/in-memory-access';
 import { InMemoryCache } from '../../../../src/adapters/memory/in-memory-cache';
 import { InMemoryUserRepository } from '../../../../src/adapters/memory/in-memory-user-repository';
 import { InProcessJobQueue } from '../../../../src/adapters/memory/in-process-job-queue';
+import { OutboxMailer } from '../../../../src/adapters/memory/outbox-mailer';
 import { MemoryRateLimiter } from '../../../../src/adapters/rate-limit/memory-rate-limiter';
 import { apiKeyRepositoryContract, auditLogContract, refreshTokenStoreContract, roleRepositoryContract } from '../../../contract/access.contract';
 import { cacheContract } from '../../../contract/cache.contract';
 import { jobQueueContract, RecordingAlerts } from '../../../contract/job-queue.contract';
+import { type DeliveredMail, mailerContract } from '../../../contract/mailer.contract';
 import { rateLimiterContract } from '../../../contract/rate-limiter.contract';
 import { userRepositoryContract } from '../../../contract/user-repository.contract';
 import { silentLogger } from '../../../support/logger';
@@ -25,3 +30,33 @@ jobQueueContract('InProcessJobQueue', async ({ concurrency, retry }) => {
 });
 
 rateLimiterContract('MemoryRateLimiter', async ({ limit, windowSeconds }) => ({ limiter: new MemoryRateLimiter(limit, windowSeconds, 'contract') }));
+
+mailerContract('OutboxMailer (kept in memory)', async () => {
+  const mailer = new OutboxMailer(silentLogger());
+  const delivered = async (to: string): Promise<DeliveredMail[]> =>
+    mailer.sent.filter((m) => m.to === to).map((m) => ({ to: m.to, subject: m.subject, text: m.text, messageId: m.messageId ?? '' }));
+  return { mailer, delivered };
+});
+
+/** Reads back the files OutboxMailer writes: headers, a blank line, then the text. */
+const outboxFiles = async (folder: string): Promise<DeliveredMail[]> => {
+  const names = (await readdir(folder).catch(() => [])).sort();
+  return Promise.all(
+    names.map(async (file) => {
+      const content = await readFile(join(folder, file), 'utf8');
+      const [head = '', ...body] = content.split('\n\n');
+      const header = (name: string) => new RegExp(`^${name}: (.*)$`, 'm').exec(head)?.[1] ?? '';
+      return { to: header('To'), subject: header('Subject'), messageId: header('Message-ID'), text: body.join('\n\n').replace(/\n$/, '') };
+    }),
+  );
+};
+
+mailerContract('OutboxMailer (written to OUTBOX_DIR)', async () => {
+  const folder = await mkdtemp(join(tmpdir(), 'nexus-outbox-'));
+  const mailer = new OutboxMailer(silentLogger(), join(folder, 'not-yet-created'));
+  return {
+    mailer,
+    delivered: async (to) => (await outboxFiles(join(folder, 'not-yet-created'))).filter((m) => m.to === to),
+    cleanup: () => rm(folder, { recursive: true, force: true }),
+  };
+});
