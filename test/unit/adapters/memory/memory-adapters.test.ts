@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InMemoryApiKeyRepository, InMemoryAuditLog, InMemoryRefreshTokenStore, InMemoryRoleRepository } from '../../../../src/adapters/memory/in-memory-access';
+import { InMemoryApiKeyRepository, InMemoryAuditLog, InMemoryRefreshTokenStore, InMemoryRoleRepository, InMemoryUnitOfWork } from '../../../../src/adapters/memory/in-memory-access';
 import { InMemoryCache } from '../../../../src/adapters/memory/in-memory-cache';
 import { InMemoryUserRepository } from '../../../../src/adapters/memory/in-memory-user-repository';
 import { InProcessJobQueue } from '../../../../src/adapters/memory/in-process-job-queue';
@@ -12,6 +12,7 @@ import { cacheContract } from '../../../contract/cache.contract';
 import { jobQueueContract, RecordingAlerts } from '../../../contract/job-queue.contract';
 import { type DeliveredMail, mailerContract } from '../../../contract/mailer.contract';
 import { rateLimiterContract } from '../../../contract/rate-limiter.contract';
+import { unitOfWorkContract } from '../../../contract/unit-of-work.contract';
 import { userRepositoryContract } from '../../../contract/user-repository.contract';
 import { silentLogger } from '../../../support/logger';
 
@@ -60,3 +61,6 @@ mailerContract('OutboxMailer (written to OUTBOX_DIR)', async () => {
     cleanup: () => rm(folder, { recursive: true, force: true }),
   };
 });
+
+// Memory writes are never undone, so this unit of work is honest only in saying `atomic: false`.
+unitOfWorkContract('InMemoryUnitOfWork', async () => ({ unitOfWork: new InMemoryUnitOfWork(), storeHasTransactions: false, log: new InMemoryAuditLog() }));
