@@ -10,6 +10,7 @@ import { MemoryRateLimiter } from '../../../../src/adapters/rate-limit/memory-ra
 import { apiKeyRepositoryContract, auditLogContract, refreshTokenStoreContract, roleRepositoryContract } from '../../../contract/access.contract';
 import { cacheContract } from '../../../contract/cache.contract';
 import { jobQueueContract, RecordingAlerts } from '../../../contract/job-queue.contract';
+import { meteredCacheContract } from '../../../contract/metered-cache.contract';
 import { type DeliveredMail, mailerContract } from '../../../contract/mailer.contract';
 import { rateLimiterContract } from '../../../contract/rate-limiter.contract';
 import { unitOfWorkContract } from '../../../contract/unit-of-work.contract';
@@ -23,6 +24,12 @@ apiKeyRepositoryContract('InMemoryApiKeyRepository', async () => new InMemoryApi
 auditLogContract('InMemoryAuditLog', async () => new InMemoryAuditLog());
 
 cacheContract('InMemoryCache', async () => ({ cache: new InMemoryCache() }));
+meteredCacheContract(
+  'InMemoryCache',
+  async () => ({ cache: new InMemoryCache() }),
+  // Memory cannot be unreachable: this one fails every read as a broken store would.
+  async () => ({ cache: Object.assign(new InMemoryCache(), { get: () => Promise.reject(new Error('store unreachable')) }) }),
+);
 
 jobQueueContract('InProcessJobQueue', async ({ concurrency, retry }) => {
   const alerts = new RecordingAlerts();
