@@ -35,7 +35,7 @@ const start = async (entry: string, env: Record<string, string>): Promise<{ port
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
-      JWT_SECRET: 'bench-secret-bench-secret-bench-secret',
+      JWT_SECRET: 'd281a393cfff72f99ca1152032ac0493e9a01b7dd7f1982348b41d9ac24cc96a',
       NEXUS_ADMIN_EMAIL: ADMIN.email,
       NEXUS_ADMIN_PASSWORD: ADMIN.password,
       // The bench is one client hammering the API on purpose.

@@ -42,6 +42,21 @@ export const userRepositoryContract = (name: string, make: MakeUserRepository): 
       expect(await repository.findById(second.id)).to.equal(null);
     });
 
+    it('treats the NFC and NFD spellings of an e-mail as one address, for lookup and uniqueness', async () => {
+      const nfc = `zo\u00eb.${newId()}@example.com`;
+      const nfd = nfc.normalize('NFD').toUpperCase();
+      const user = aUser({ email: nfc });
+      await repository.insert(user, 'stored-hash');
+      expect((await repository.findByEmail(nfd as Email))?.id).to.equal(user.id);
+      expect((await repository.findCredentials(nfd as Email))?.passwordHash).to.equal('stored-hash');
+      // Written around the domain's parser: the repository itself must not keep two spellings apart.
+      const twin = { ...aUser(), email: nfd as Email };
+      expect(await repository.insert(twin)).to.equal('email-taken');
+      const other = aUser();
+      await repository.insert(other);
+      expect(await repository.update({ ...other, email: nfd as Email, version: 2 })).to.equal('email-taken');
+    });
+
     it('updates when the version follows the stored one', async () => {
       const user = aUser();
       await repository.insert(user);

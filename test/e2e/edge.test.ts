@@ -68,6 +68,27 @@ for (const profile of PROFILES) {
         expect(JSON.parse(gunzipSync(exported.body).toString())).to.be.an('array');
       });
 
+      it('answers uncompressed when the client accepts no encoding at all, instead of failing', async () => {
+        for (let i = 0; i < 8; i++) await app.newUser('noenc');
+        for (const acceptEncoding of ['*;q=0', 'identity;q=0', 'gzip;q=0, br;q=0, identity;q=0']) {
+          const res = await raw(`${app.baseUrl}/api/users?limit=100`, { Authorization: admin, 'Accept-Encoding': acceptEncoding });
+          expect(res.status, acceptEncoding).to.equal(200);
+          expect(res.headers['content-encoding'], acceptEncoding).to.equal(undefined);
+          expect(JSON.parse(res.body.toString()).success).to.equal(true);
+        }
+      });
+
+      it('answers 400 naming the encoding for a body whose Content-Encoding it does not match, and 415 for an unknown one', async () => {
+        for (const encoding of ['gzip', 'deflate', 'br']) {
+          const res = await app.http.post('/api/auth/login').set('Content-Type', 'application/json').set('Content-Encoding', encoding).send('{"email":"a@b.io","password":"x"}');
+          expect(res.status, encoding).to.equal(400);
+          expect(res.body.message).to.match(/Content-Encoding/);
+        }
+        const unknown = await app.http.post('/api/auth/login').set('Content-Type', 'application/json').set('Content-Encoding', 'compress').send('{}');
+        expect(unknown.status).to.equal(415);
+        expect(unknown.body.message).to.match(/Content-Encoding/);
+      });
+
       it('refuses operator and dotted keys nested in bodies and in queries', async () => {
         const nested = await app.http.post('/api/auth/login').send({ email: 'a@b.io', password: 'x', meta: { deep: [{ $where: '1' }] } }).expect(400);
         expect(nested.body.errors.map((e: { path: string }) => e.path)).to.include('meta.deep.0.$where');

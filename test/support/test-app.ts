@@ -38,7 +38,7 @@ export const USER_PASSWORD = 'Tangerine-Lighthouse-58!';
 export const PROFILES: readonly Profile[] = ['embedded', 'production'];
 
 let n = 0;
-export const TEST_JWT_SECRET = 'e2e-secret-e2e-secret-e2e-secret-0123456789';
+export const TEST_JWT_SECRET = 'c00ebbb3d980f984956aa84227c43c991ef6a47135b020c77a56cd881ff1258e';
 
 /**
  * The real app on a real port, with its job worker running and mail going to a local SMTP

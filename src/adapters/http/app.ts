@@ -1,4 +1,3 @@
-import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
 import Koa from 'koa';
 import { createServer, type Server } from 'node:http';
@@ -10,6 +9,7 @@ import { healthRoutes } from './health/health.routes';
 import type { Metrics } from '../../application/ports/metrics.port';
 import { type MetricsSource, metricsRoutes } from './metrics.routes';
 import { accessLog } from './middleware/access-log';
+import { jsonBody } from './middleware/json-body';
 import { canonicalPath } from './middleware/canonical-path';
 import { unrouted } from './middleware/unrouted';
 import { RouteTable } from './routing';
@@ -78,7 +78,7 @@ export const buildHttpApp = (deps: HttpDeps): Koa => {
   app.use(health.routes());
   // A scraper's metrics token is not a user's credential: it is checked before authentication.
   if (metricsOnMainPort && metricsToken) app.use(metrics.routes());
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.options.bodyLimit, encoding: 'utf-8' }));
+  app.use(jsonBody(deps.options.bodyLimit));
   if (edge) app.use(rateLimit(deps.rateLimits, table));
   app.use(refuseOperatorKeys());
   app.use(authenticate(deps.authenticate));

@@ -1,6 +1,6 @@
 import type { InsertUserResult, RoleMembers, UpdateUserResult, UserListQuery, UserRepository } from '../../application/ports/user-repository.port';
 import type { PasswordHistoryEntry } from '../../domain/auth/password-policy';
-import type { Email } from '../../domain/users/email';
+import { type Email, emailKey } from '../../domain/users/email';
 import type { User, UserId } from '../../domain/users/user';
 
 /** Users in a Map: the embedded profile's store and the unit tests' fake, held to the same contract. */
@@ -15,11 +15,12 @@ export class InMemoryUserRepository implements UserRepository {
   }
 
   async findByEmail(email: Email): Promise<User | null> {
-    const id = this.idByEmail.get(email.toLowerCase());
+    const id = this.idByEmail.get(emailKey(email));
     return id === undefined ? null : this.findById(id as UserId);
   }
 
-  async insert(user: User, passwordHash?: string): Promise<InsertUserResult> {
+  async insert(given: User, passwordHash?: string): Promise<InsertUserResult> {
+    const user = withEmailKey(given);
     if (this.idByEmail.has(user.email)) return 'email-taken';
     this.byId.set(user.id, structuredClone(user));
     this.idByEmail.set(user.email, user.id);
@@ -27,7 +28,8 @@ export class InMemoryUserRepository implements UserRepository {
     return 'inserted';
   }
 
-  async update(user: User): Promise<UpdateUserResult> {
+  async update(given: User): Promise<UpdateUserResult> {
+    const user = withEmailKey(given);
     const stored = this.byId.get(user.id);
     if (!stored) return 'not-found';
     if (stored.version !== user.version - 1) return 'version-conflict';
@@ -40,7 +42,7 @@ export class InMemoryUserRepository implements UserRepository {
   }
 
   async list(query: UserListQuery): Promise<{ items: User[]; total: number }> {
-    const prefix = query.search?.toLowerCase();
+    const prefix = query.search?.normalize('NFC').toLowerCase();
     const matching = [...this.byId.values()].filter(
       (u) =>
         !u.isDeleted &&
@@ -85,6 +87,9 @@ export class InMemoryUserRepository implements UserRepository {
     }
   }
 }
+
+// Stored under the same key MongoDB's unique index sees, whatever spelling the caller passed.
+const withEmailKey = (user: User): User => ({ ...user, email: emailKey(user.email) as Email });
 
 /** Groups visible users by role; shared by adapters that cannot group in the database. */
 export const membersByRole = (users: Iterable<Pick<User, 'name' | 'email' | 'age' | 'roleIds' | 'isDeleted'>>): RoleMembers[] => {

@@ -1,4 +1,4 @@
-import { type ClientSession, type Collection, type Db, type Document, type IndexDescription, MongoClient } from 'mongodb';
+import { type ClientSession, type Collection, type Db, type Document, type IndexDescription, MongoClient, type TopologyDescriptionChangedEvent } from 'mongodb';
 
 export interface MongoOptions {
   readonly url: string;
@@ -7,22 +7,73 @@ export interface MongoOptions {
 }
 
 /**
+ * The driver knows no MongoDB server is reachable: the call was not sent. The HTTP edge answers
+ * 503 with `Retry-After`, as for any dependency that is down.
+ */
+export class DatabaseUnavailable extends Error {
+  override readonly name = 'DatabaseUnavailable';
+  constructor() {
+    super('no MongoDB server is reachable (the driver says so); not waiting for server selection');
+  }
+}
+
+/**
+ * How often the driver checks a server. While the database is down this also bounds how long
+ * after it is back calls keep failing fast, so it is shorter than the driver's 10 s default.
+ */
+export const HEARTBEAT_MS = 2000;
+
+/**
  * One MongoDB connection pool and what the server can do. Transactions are used only when the
  * server really runs them (a replica set member or mongos): FerretDB v1 accepts transaction
  * fields but ignores them, so a "transaction" there would be neither atomic nor rolled back.
  */
 export class MongoDatabase {
+  /**
+   * Every call goes through this: while the driver's monitoring (SDAM) knows of no server that
+   * holds data, calls fail at once with `DatabaseUnavailable` instead of each waiting out
+   * `serverSelectionTimeoutMS` before the same failure. A successful heartbeat ends that.
+   */
+  readonly db: Db;
+  private reachable = true;
+  private readonly listeners: ((reachable: boolean) => void)[] = [];
+
   private constructor(
     readonly client: MongoClient,
-    readonly db: Db,
+    db: Db,
     readonly supportsTransactions: boolean,
-  ) {}
+  ) {
+    this.db = failFast(db, () => this.ensureReachable(), { collection: (c) => failFast(c as Collection, () => this.ensureReachable()) });
+    client.on('topologyDescriptionChanged', (event: TopologyDescriptionChangedEvent) => {
+      // Data-bearing: a standalone, primary, secondary, mongos or load balancer. A replica set
+      // mid-election still has secondaries, so calls wait for the new primary as usual.
+      const reachable = event.newDescription.hasDataBearingServers;
+      if (reachable === this.reachable) return;
+      this.reachable = reachable;
+      for (const listener of this.listeners) listener(reachable);
+    });
+  }
+
+  /** Whether the driver currently knows of a server that can answer. */
+  get isReachable(): boolean {
+    return this.reachable;
+  }
+
+  /** Called when the database becomes unreachable, or reachable again (for a log line). */
+  onReachabilityChange(listener: (reachable: boolean) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private ensureReachable(): void {
+    if (!this.reachable) throw new DatabaseUnavailable();
+  }
 
   static async connect(options: MongoOptions): Promise<MongoDatabase> {
     const timeout = options.connectTimeoutMs ?? 5000;
     const client = new MongoClient(options.url, {
       serverSelectionTimeoutMS: timeout,
       connectTimeoutMS: timeout,
+      heartbeatFrequencyMS: HEARTBEAT_MS,
       appName: 'nexus',
     });
     try {
@@ -48,6 +99,7 @@ export class MongoDatabase {
    */
   async withTransaction<T>(work: (session: ClientSession | undefined) => Promise<T>): Promise<T> {
     if (!this.supportsTransactions) return work(undefined);
+    this.ensureReachable();
     const session = this.client.startSession();
     try {
       return await session.withTransaction(() => work(session));
@@ -60,6 +112,33 @@ export class MongoDatabase {
     await this.client.close();
   }
 }
+
+/**
+ * `target` with every method checking `ready()` first (it throws when the call cannot succeed).
+ * `results` wraps what some methods return (the collections a Db hands out) instead of checking.
+ */
+const failFast = <T extends object>(target: T, ready: () => void, results: Record<string, (result: unknown) => unknown> = {}): T => {
+  const wrapped = new Map<PropertyKey, unknown>();
+  return new Proxy(target, {
+    get(obj, prop) {
+      const value = Reflect.get(obj, prop, obj) as unknown;
+      if (typeof value !== 'function' || typeof prop === 'symbol' || prop === 'constructor') return value;
+      let fn = wrapped.get(prop);
+      if (!fn) {
+        const method = value as (...args: unknown[]) => unknown;
+        const wrap = results[prop];
+        fn = wrap
+          ? (...args: unknown[]) => wrap(method.apply(obj, args))
+          : (...args: unknown[]) => {
+              ready();
+              return method.apply(obj, args);
+            };
+        wrapped.set(prop, fn);
+      }
+      return fn;
+    },
+  });
+};
 
 /** `mongodb://user:secret@host` -> `mongodb://***@host`: credentials never reach a log. */
 export const redactUrl = (url: string): string => url.replace(/\/\/[^@/]*@/, '//***@');

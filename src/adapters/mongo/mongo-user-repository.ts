@@ -2,7 +2,7 @@ import { type ClientSession, type Collection, type Filter, MongoServerError, Obj
 import type { Tx } from '../../application/ports/unit-of-work.port';
 import type { InsertUserResult, RoleMembers, UpdateUserResult, UserListQuery, UserRepository } from '../../application/ports/user-repository.port';
 import type { PasswordHistoryEntry } from '../../domain/auth/password-policy';
-import type { Email } from '../../domain/users/email';
+import { type Email, emailKey } from '../../domain/users/email';
 import type { User, UserId } from '../../domain/users/user';
 import { ensureIndexes, type MongoDatabase } from './mongo-database';
 import { fromUserDocument, PUBLIC_USER_FIELDS, toUserDocument, type UserDocument, USERS_COLLECTION } from './user.document';
@@ -34,7 +34,7 @@ export class MongoUserRepository implements UserRepository {
   }
 
   async findByEmail(email: Email): Promise<User | null> {
-    const doc = await this.users.findOne({ email: email.toLowerCase() }, { projection: PUBLIC_USER_FIELDS });
+    const doc = await this.users.findOne({ email: emailKey(email) }, { projection: PUBLIC_USER_FIELDS });
     return doc ? fromUserDocument(doc) : null;
   }
 
@@ -73,7 +73,7 @@ export class MongoUserRepository implements UserRepository {
     if (query.status) filter.status = query.status;
     if (query.search) {
       // Anchored and escaped: the input is matched literally, as a prefix, on normalised fields.
-      const prefix = new RegExp(`^${escapeRegex(query.search.toLowerCase())}`);
+      const prefix = new RegExp(`^${escapeRegex(query.search.normalize('NFC').toLowerCase())}`);
       filter.$or = [{ nameLower: prefix }, { email: prefix }];
     }
     const direction = query.sortOrder === 'asc' ? 1 : -1;
@@ -91,7 +91,7 @@ export class MongoUserRepository implements UserRepository {
   }
 
   async findCredentials(email: Email): Promise<{ user: User; passwordHash: string } | null> {
-    const doc = await this.users.findOne({ email: email.toLowerCase() }, { projection: { passwordHistory: 0 } });
+    const doc = await this.users.findOne({ email: emailKey(email) }, { projection: { passwordHistory: 0 } });
     if (!doc || typeof doc.passwordHash !== 'string') return null;
     return { user: fromUserDocument(doc), passwordHash: doc.passwordHash };
   }

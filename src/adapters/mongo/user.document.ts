@@ -1,8 +1,11 @@
 import { ObjectId } from 'mongodb';
-import type { Email } from '../../domain/users/email';
+import { type Email, emailKey } from '../../domain/users/email';
 import type { User, UserId, UserStatus } from '../../domain/users/user';
 
-/** A user as stored. `email` is already normalised, so the unique index is case-insensitive. */
+/**
+ * A user as stored. `email` is the normalised key (NFC, case-folded), so the unique index holds
+ * one entry per mailbox however it was spelled.
+ */
 export interface UserDocument {
   _id: ObjectId;
   name: string;
@@ -30,8 +33,8 @@ export const PUBLIC_USER_FIELDS = { passwordHash: 0, passwordHistory: 0, nameLow
 export const toUserDocument = (u: User): UserDocument => ({
   _id: new ObjectId(u.id),
   name: u.name,
-  nameLower: u.name.toLowerCase(),
-  email: u.email,
+  nameLower: u.name.normalize('NFC').toLowerCase(),
+  email: emailKey(u.email),
   age: u.age,
   status: u.status,
   roleIds: u.roleIds.map((id) => new ObjectId(id)),

@@ -1,7 +1,11 @@
 import * as E from 'fp-ts/Either';
 import type { Brand } from '../shared/brand';
+import { hasInvisibleCharacter, INVISIBLE_CHARACTERS } from '../shared/text';
 
-/** A normalised (trimmed, lower-cased) e-mail address; two spellings of one mailbox are equal. */
+/**
+ * A normalised e-mail address: trimmed, NFC, case-folded. Two spellings of one mailbox (any
+ * case, composed or decomposed accents) are one key, so uniqueness and login agree.
+ */
 export type Email = Brand<string, 'Email'>;
 
 // Deliberately plain: one @, a dot in the domain, no spaces. RFC 5322 allows far more, but an
@@ -10,8 +14,17 @@ const SHAPE = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{
 
 export const MAX_EMAIL_LENGTH = 254;
 
+/**
+ * The key an address is stored and looked up under. Lower-casing the upper case is a close,
+ * stable stand-in for Unicode case folding (`ß` -> `ss`, final `ς` -> `σ`, `ﬁ` -> `fi`), and NFC
+ * both before and after makes composed and decomposed spellings meet.
+ */
+export const emailKey = (s: string): string => s.normalize('NFC').toLowerCase().toUpperCase().toLowerCase().normalize('NFC');
+
 export const parseEmail = (input: string): E.Either<string, Email> => {
-  const normalised = input.trim().toLowerCase();
+  // Checked before trimming: trim() would quietly drop a leading BOM or line separator.
+  if (hasInvisibleCharacter(input)) return E.left(INVISIBLE_CHARACTERS);
+  const normalised = emailKey(input.trim());
   if (normalised.length === 0) return E.left('is required');
   if (normalised.length > MAX_EMAIL_LENGTH) return E.left(`must be at most ${MAX_EMAIL_LENGTH} characters`);
   if (!SHAPE.test(normalised)) return E.left('must be a valid e-mail address');

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import { type EntityId, parseId } from '../shared/id';
 import { type FieldError, fieldError } from '../shared/field-error';
-import { cleanText } from '../shared/text';
+import { cleanText, hasInvisibleCharacter, hasVisibleCharacter, INVISIBLE_CHARACTERS } from '../shared/text';
 import { type Email, parseEmail } from './email';
 
 export type UserId = EntityId<'UserId'>;
@@ -46,11 +46,29 @@ export interface UserChanges {
   readonly status?: UserStatus;
 }
 
+/** Raw input beyond this is refused before cleaning (tags make a name shrink). */
+export const MAX_RAW_NAME_LENGTH = MAX_NAME_LENGTH * 4;
+
+/**
+ * A display name: no control, format or invisible characters (refused, not stripped: stripping
+ * would still let a twin through), tags removed, white space folded, NFC, and at least one
+ * character a reader can see.
+ */
+export const parseName = (raw: string): E.Either<string, string> => {
+  if (raw.length > MAX_RAW_NAME_LENGTH) return E.left(`must be at most ${MAX_NAME_LENGTH} characters`);
+  if (hasInvisibleCharacter(raw)) return E.left(INVISIBLE_CHARACTERS);
+  const name = cleanText(raw).normalize('NFC');
+  if (name.length === 0) return E.left('is required');
+  if (!hasVisibleCharacter(name)) return E.left('must contain a visible character');
+  if (name.length > MAX_NAME_LENGTH) return E.left(`must be at most ${MAX_NAME_LENGTH} characters`);
+  return E.right(name);
+};
+
 const checkName = (raw: string, errors: FieldError[]): string => {
-  const name = cleanText(raw);
-  if (name.length === 0) errors.push(fieldError('name', 'is required'));
-  else if (name.length > MAX_NAME_LENGTH) errors.push(fieldError('name', `must be at most ${MAX_NAME_LENGTH} characters`));
-  return name;
+  const parsed = parseName(raw);
+  if (E.isRight(parsed)) return parsed.right;
+  errors.push(fieldError('name', parsed.left));
+  return '';
 };
 
 const checkEmail = (raw: string, errors: FieldError[]): Email => {

@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
+import { parseEmail } from '../../domain/users/email';
 
 // Environment variables are strings; these codecs turn them into typed values with messages
 // an operator can act on, and fill defaults when a variable is unset or empty.
@@ -78,6 +79,18 @@ const msList = fromString<number[]>(
 
 const csv = fromString<string[]>('csv', (s) => s.split(',').map((p) => p.trim()).filter(Boolean), 'a comma-separated list');
 
+// The domain's own rule, so a first admin that could never log in is refused at start-up.
+const email = new t.Type<string, string, unknown>(
+  'email',
+  (u): u is string => typeof u === 'string',
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c, 'must be an e-mail address');
+    const parsed = parseEmail(u);
+    return E.isRight(parsed) ? t.success(parsed.right) : t.failure(u, c, parsed.left);
+  },
+  String,
+);
+
 const byteSize = fromString<string>('size', (s) => (/^\d+(b|kb|mb)?$/i.test(s) ? s.toLowerCase() : undefined), 'a size such as 100kb or 1mb');
 
 export const EnvCodec = t.type({
@@ -96,7 +109,7 @@ export const EnvCodec = t.type({
   JWT_SECRET: optional(text(32, true)),
   ACCESS_TOKEN_TTL_SECONDS: withDefault(int(30, 86_400), 900),
   REFRESH_TOKEN_TTL_DAYS: withDefault(int(1, 365), 14),
-  NEXUS_ADMIN_EMAIL: optional(text()),
+  NEXUS_ADMIN_EMAIL: optional(email),
   NEXUS_ADMIN_PASSWORD: optional(text(1, true)),
   BODY_LIMIT: withDefault(byteSize, '100kb'),
   TRUST_PROXY: withDefault(bool, false),
@@ -127,10 +140,17 @@ export const EnvCodec = t.type({
 });
 export type Env = t.TypeOf<typeof EnvCodec>;
 
-export const decodeEnv = (env: Record<string, string | undefined>): E.Either<string[], Env> => {
-  const result = EnvCodec.decode(env);
-  if (E.isLeft(result)) {
-    return E.left(result.left.map((e) => `${e.context.map((c) => c.key).filter(Boolean).join('.')}: ${e.message ?? 'is not valid'}`));
+/**
+ * Decodes each variable on its own, so one bad value does not hide another's problem: `env`
+ * holds every variable that decoded, `problems` one line per variable that did not.
+ */
+export const decodeEnv = (raw: Record<string, string | undefined>): { env: Partial<Env>; problems: string[] } => {
+  const env: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, codec] of Object.entries(EnvCodec.props) as [string, t.Type<unknown, unknown, unknown>][]) {
+    const result = codec.validate(raw[name], [{ key: name, type: codec, actual: raw[name] }]);
+    if (E.isRight(result)) env[name] = result.right;
+    else problems.push(...result.left.map((e) => `${name}: ${e.message ?? 'is not valid'}`));
   }
-  return E.right(result.right);
+  return { env: env as Partial<Env>, problems };
 };

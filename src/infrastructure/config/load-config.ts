@@ -1,7 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
-import * as E from 'fp-ts/Either';
 import { DEFAULT_RETRY_POLICIES, type QueueName, type RetryPolicy } from '../../domain/jobs/job';
 import { decodeEnv, type Env } from './config.codec';
+import { secretWeakness } from './secret-strength';
 
 export type Profile = 'embedded' | 'production';
 
@@ -50,28 +50,53 @@ export class ConfigError extends Error {
   }
 }
 
+/** Variables that hold a secret: production refuses placeholder and guessable values in each. */
+export const SECRET_VARIABLES = ['JWT_SECRET', 'METRICS_TOKEN'] as const;
+
+/**
+ * With NODE_ENV=production, one line per secret that is a placeholder or guessable. Read from
+ * the raw environment, so a value too short to decode is judged (and explained) here too.
+ */
+const secretProblems = (raw: Record<string, string | undefined>): Map<string, string> => {
+  const problems = new Map<string, string>();
+  if (raw['NODE_ENV']?.trim() !== 'production') return problems;
+  for (const name of SECRET_VARIABLES) {
+    const value = raw[name];
+    if (value === undefined || value === '') continue;
+    const weakness = secretWeakness(value);
+    if (weakness) problems.set(name, `${name}: ${weakness}`);
+  }
+  return problems;
+};
+
 /** Decodes the environment; every problem is reported at once so an operator fixes them in one go. */
 export const loadConfig = (env: Record<string, string | undefined> = process.env): Config => {
   const decoded = decodeEnv(env);
-  if (E.isLeft(decoded)) throw new ConfigError(decoded.left);
-  const e = decoded.right;
-
-  const problems: string[] = [];
-  if ((e.MONGO_URL === undefined) !== (e.REDIS_URL === undefined)) {
+  const weakSecrets = secretProblems(env);
+  // A weak secret gets one line, the one that says how to make a good one.
+  const problems = [...decoded.problems.filter((p) => !weakSecrets.has(p.slice(0, p.indexOf(':')))), ...weakSecrets.values()];
+  // Cross-variable rules run on what did decode; `e` is whole once `problems` is empty.
+  const e = decoded.env as Env;
+  const decodedAll = (...names: (keyof Env)[]): boolean => names.every((name) => name in decoded.env);
+  if (decodedAll('MONGO_URL', 'REDIS_URL') && (e.MONGO_URL === undefined) !== (e.REDIS_URL === undefined)) {
     problems.push('MONGO_URL and REDIS_URL: set both (production profile) or neither (embedded profile)');
   }
   const profile: Profile = e.MONGO_URL && e.REDIS_URL ? 'production' : 'embedded';
-  if (e.NODE_ENV === 'production' && e.JWT_SECRET === undefined) problems.push('JWT_SECRET: is required when NODE_ENV=production');
-  if ((e.NEXUS_ADMIN_EMAIL === undefined) !== (e.NEXUS_ADMIN_PASSWORD === undefined)) {
+  if (e.NODE_ENV === 'production' && decodedAll('JWT_SECRET') && e.JWT_SECRET === undefined) problems.push('JWT_SECRET: is required when NODE_ENV=production');
+  if (decodedAll('NEXUS_ADMIN_EMAIL', 'NEXUS_ADMIN_PASSWORD') && (e.NEXUS_ADMIN_EMAIL === undefined) !== (e.NEXUS_ADMIN_PASSWORD === undefined)) {
     problems.push('NEXUS_ADMIN_EMAIL and NEXUS_ADMIN_PASSWORD: set both to create the first admin, or neither');
   }
-  try {
-    CronExpressionParser.parse(e.REPORT_CRON, { tz: e.REPORT_TIMEZONE });
-  } catch (err) {
-    problems.push(`REPORT_CRON / REPORT_TIMEZONE: ${(err as Error).message}`);
+  if (e.REPORT_CRON !== undefined && e.REPORT_TIMEZONE !== undefined) {
+    try {
+      CronExpressionParser.parse(e.REPORT_CRON, { tz: e.REPORT_TIMEZONE });
+    } catch (err) {
+      problems.push(`REPORT_CRON / REPORT_TIMEZONE: ${(err as Error).message}`);
+    }
   }
-  if (e.CORS_ORIGINS.includes('*')) problems.push('CORS_ORIGINS: list the allowed origins; "*" is not allowed (responses carry credentials)');
-  if (e.SHUTDOWN_DRAIN_MS >= e.SHUTDOWN_TIMEOUT_MS) problems.push('SHUTDOWN_DRAIN_MS: must be less than SHUTDOWN_TIMEOUT_MS (the drain happens within the shutdown limit)');
+  if (e.CORS_ORIGINS?.includes('*')) problems.push('CORS_ORIGINS: list the allowed origins; "*" is not allowed (responses carry credentials)');
+  if (decodedAll('SHUTDOWN_DRAIN_MS', 'SHUTDOWN_TIMEOUT_MS') && e.SHUTDOWN_DRAIN_MS >= e.SHUTDOWN_TIMEOUT_MS) {
+    problems.push('SHUTDOWN_DRAIN_MS: must be less than SHUTDOWN_TIMEOUT_MS (the drain happens within the shutdown limit)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const retry = (queue: QueueName, attempts: number | undefined, backoff: number[] | undefined): RetryPolicy => ({

@@ -32,6 +32,7 @@ export const productionProfile = async (inputs: ProfileInputs): Promise<Profile>
     const database = await MongoDatabase.connect({ url: mongo.url, dbName: mongo.dbName, connectTimeoutMs });
     closers.add(() => database.close());
     logger.info('connected to MongoDB', { transactions: database.supportsTransactions });
+    database.onReachabilityChange((up) => (up ? logger.info('MongoDB is reachable again') : logger.warn('MongoDB is unreachable: database calls answer 503 at once until it is back')));
 
     const cacheRedis = await connectRedis(redis.url, { name: 'cache', logger, failFast: true, connectTimeoutMs });
     closers.add(() => quit(cacheRedis));

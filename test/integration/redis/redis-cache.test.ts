@@ -3,14 +3,16 @@ import type { Redis } from 'ioredis';
 import { connectRedis } from '../../../src/adapters/redis/redis-connection';
 import { RedisCache } from '../../../src/adapters/redis/redis-cache';
 import { cacheContract } from '../../contract/cache.contract';
+import { meteredCacheContract } from '../../contract/metered-cache.contract';
 import { requireService } from '../../support/services';
 
 describe('Redis :: cache', function () {
+  let url: string;
   let redis: Redis;
 
   before(async function () {
     this.timeout(120_000);
-    const url = await requireService(this, 'redis');
+    url = await requireService(this, 'redis');
     redis = await connectRedis(url, { name: 'test-cache', failFast: true });
   });
   after(async () => {
@@ -18,6 +20,16 @@ describe('Redis :: cache', function () {
   });
 
   cacheContract('RedisCache', async () => ({ cache: new RedisCache(redis, `test:${process.pid}:`) }));
+  meteredCacheContract(
+    'RedisCache',
+    async () => ({ cache: new RedisCache(redis, `test:${process.pid}:metered:`) }),
+    async () => {
+      // A client that has been closed, as one is after Redis went away and it gave up.
+      const closed = await connectRedis(url, { name: 'test-cache-closed', failFast: true });
+      await closed.quit();
+      return { cache: new RedisCache(closed, `test:${process.pid}:metered:`) };
+    },
+  );
 
   it('keeps its keys under its prefix with a TTL', async () => {
     const cache = new RedisCache(redis, 'prefixed:');

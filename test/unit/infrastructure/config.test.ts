@@ -45,6 +45,51 @@ describe('Infrastructure :: configuration', () => {
     expect(problems[0]).to.not.include('short-secret-value');
   });
 
+  context('with NODE_ENV=production', () => {
+    const STRONG = '3f9c1b7e5a2d48c06e1f97b3a5d20c8e4b7a19f6d3c25e08a1b4f7c9e2d6a305';
+    const COMPOSE_DEFAULT = 'change-me-change-me-change-me-change-me';
+
+    it('accepts a secret made by openssl rand -hex 32', () => {
+      expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: STRONG }).auth.jwtSecret).to.equal(STRONG);
+    });
+
+    it('refuses the old compose default JWT_SECRET, naming the variable and never the value', () => {
+      const problems = problemsOf({ NODE_ENV: 'production', JWT_SECRET: COMPOSE_DEFAULT });
+      expect(problems).to.have.length(1);
+      expect(problems[0]).to.match(/^JWT_SECRET: /).and.include('openssl rand -hex 32');
+      expect(problems.join('\n')).to.not.include('change-me');
+    });
+
+    it('refuses a weak METRICS_TOKEN too', () => {
+      const problems = problemsOf({ NODE_ENV: 'production', JWT_SECRET: STRONG, METRICS_TOKEN: 'metrics-token-metrics-token' });
+      expect(problems).to.have.length(1);
+      expect(problems[0]).to.match(/^METRICS_TOKEN: /);
+      expect(problems[0]).to.not.include('metrics-token');
+    });
+
+    it('reports a weak secret together with every other problem', () => {
+      const problems = problemsOf({ NODE_ENV: 'production', JWT_SECRET: COMPOSE_DEFAULT, METRICS_TOKEN: 'x'.repeat(40), PORT: 'eighty', MONGO_URL: 'mongodb://db:27017', CORS_ORIGINS: '*' });
+      const text = problems.join('\n');
+      expect(text).to.include('JWT_SECRET').and.include('METRICS_TOKEN').and.include('PORT').and.include('MONGO_URL and REDIS_URL').and.include('CORS_ORIGINS');
+      expect(text).to.not.include('change-me').and.not.include('xxxxxx');
+    });
+
+    it('reports a secret that is both too short and weak once', () => {
+      const problems = problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'changeme' });
+      expect(problems.filter((p) => p.startsWith('JWT_SECRET'))).to.have.length(1);
+    });
+  });
+
+  it('leaves weak secrets alone outside production (development and tests)', () => {
+    expect(loadConfig({ JWT_SECRET: 'change-me-change-me-change-me-change-me' }).auth.jwtSecret).to.equal('change-me-change-me-change-me-change-me');
+  });
+
+  it('refuses a NEXUS_ADMIN_EMAIL that is not a valid address (invisible characters included)', () => {
+    const problems = problemsOf({ NEXUS_ADMIN_EMAIL: 'ad\u200bmin@example.com', NEXUS_ADMIN_PASSWORD: 'Adm1n!Str0ng#Pass' });
+    expect(problems).to.have.length(1);
+    expect(problems[0]).to.match(/^NEXUS_ADMIN_EMAIL: /);
+  });
+
   it('reads retry schedules from the environment', () => {
     const config = loadConfig({ JOB_ATTEMPTS_EMAIL: '2', JOB_BACKOFF_EMAIL: '10, 20' });
     expect(config.jobs.retry.email).to.deep.equal({ attempts: 2, backoffMs: [10, 20] });

@@ -41,7 +41,9 @@ export const compression = (): Middleware => {
     deflate: false,
   });
   return async (ctx, next) => {
-    if (ctx.get('x-no-compression')) {
+    // Also when the client accepts no encoding at all (`*;q=0`): koa-compress would then set an
+    // undefined Content-Encoding and fail; an uncompressed answer is the useful one.
+    if (ctx.get('x-no-compression') || !ctx.acceptsEncodings('br', 'gzip', 'identity')) {
       ctx.compress = false;
     }
     return compressor(ctx, next);

@@ -59,6 +59,7 @@ const CONNECTION_ERRORS = new Set([
   'MongoNetworkTimeoutError',
   'MongoNotConnectedError',
   'MongoTopologyClosedError',
+  'DatabaseUnavailable',
   'MaxRetriesPerRequestError',
 ]);
 

@@ -1,18 +1,18 @@
 import * as t from 'io-ts';
 import { USER_SORT_FIELDS } from '../../../application/ports/user-repository.port';
-import { MAX_AGE, MAX_NAME_LENGTH, USER_STATUSES } from '../../../domain/users/user';
-import { EmailString, RegisterBody } from '../auth/auth.codecs';
+import { MAX_AGE, USER_STATUSES } from '../../../domain/users/user';
+import { EmailString, NameString, RegisterBody } from '../auth/auth.codecs';
 import { Int, ObjectIdString, oneOf, Str, strictObject } from '../decode';
 import { PageQuery } from '../pagination.codecs';
 
-// Codecs check shape and size; the domain's constructors check meaning (a non-empty name after
-// tags are stripped, the password policy), so each rule lives in one place.
+// Codecs check shape and size and reuse the domain's parsers for names and e-mails; the domain's
+// constructors check them again (and the password policy), so each rule lives in one place.
 export const CreateUserBody = RegisterBody;
 
 export const UpdateUserBody = strictObject(
   'UpdateUserBody',
   {},
-  { name: Str(MAX_NAME_LENGTH * 4), email: EmailString, age: t.union([Int(0, MAX_AGE), t.null]), status: oneOf(USER_STATUSES) },
+  { name: NameString, email: EmailString, age: t.union([Int(0, MAX_AGE), t.null]), status: oneOf(USER_STATUSES) },
 );
 export type UpdateUserBody = t.TypeOf<typeof UpdateUserBody>;
 

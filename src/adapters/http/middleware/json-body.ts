@@ -1,0 +1,30 @@
+import { bodyParser } from '@koa/bodyparser';
+import type { Middleware } from 'koa';
+import { replyError } from '../envelope';
+
+/**
+ * JSON bodies up to `limit`, decoded as their `Content-Encoding` says. A body that does not
+ * match its encoding fails inside zlib with no HTTP status, which would be a 500: it is the
+ * client's fault, so it is a 400 that names the encoding; an encoding we do not speak is a 415.
+ */
+export const jsonBody = (limit: string): Middleware => {
+  const parse = bodyParser({ enableTypes: ['json'], jsonLimit: limit, encoding: 'utf-8' });
+  return async (ctx, next) => {
+    let parsed = false;
+    try {
+      await parse(ctx, async () => {
+        parsed = true;
+        await next();
+      });
+    } catch (err) {
+      if (parsed) throw err;
+      const encoding = ctx.get('Content-Encoding');
+      const { status, message } = err as { status?: number; message?: string };
+      if (status === 415 && /Content-Encoding/i.test(message ?? '')) return replyError(ctx, 415, `Content-Encoding "${encoding}" is not supported; send gzip, deflate, br or none`);
+      if (status === undefined && encoding && encoding !== 'identity') {
+        return replyError(ctx, 400, `The body does not match its Content-Encoding (${encoding})`, [{ path: 'body', message: `is not valid ${encoding}` }]);
+      }
+      throw err;
+    }
+  };
+};

@@ -1,0 +1,129 @@
+import fc from 'fast-check';
+import type * as t from 'io-ts';
+import { ChangePasswordBody, LoginBody, RefreshBody, RegisterBody } from '../../src/adapters/http/auth/auth.codecs';
+import {
+  AssignRoleBody,
+  CreateUserBody,
+  ExportQuery,
+  ListUsersQuery,
+  TransferRoleBody,
+  UpdateUserBody,
+  UserIdParams,
+  UserRoleParams,
+} from '../../src/adapters/http/users/users.codecs';
+import { emailAddress } from './arbitraries-from-codec';
+import {
+  AuditQuery,
+  CreateApiKeyBody,
+  CreateRoleBody,
+  DataJobBody,
+  DeadLetterParams,
+  DeadLetterQuery,
+  EmailJobBody,
+  JobParams,
+  KeyIdParams,
+  RoleIdParams,
+  UpdateRoleBody,
+} from './private-codecs';
+import { ref } from './world';
+
+export type Codec = t.Decoder<unknown, unknown> & { readonly name: string };
+
+/** What the fuzzer knows about one route: the codecs its handler decodes, and better values for some fields. */
+export interface RouteSpec {
+  readonly params?: Codec;
+  readonly query?: Codec;
+  readonly body?: Codec;
+  /** Field arbitraries for this route (by field name), on top of FIELD_HINTS. */
+  readonly fields?: Readonly<Record<string, fc.Arbitrary<unknown>>>;
+  /** Served to anyone: elsewhere, a request without valid credentials must never succeed. */
+  readonly public?: boolean;
+  /** Each accepted request hashes a password (argon2): fewer runs keep the budget. */
+  readonly costly?: boolean;
+}
+
+const STRONG_PASSWORDS = ['Tangerine-Lighthouse-58!', 'Violet-Umbrella-Harbor-42', 'Correct-Horse-Battery-9', 'Quiet-Meadow-Lantern-71#'];
+
+const PERMISSION_WORDS = {
+  resource: ['users', 'roles', 'jobs', 'audit', 'metrics', 'api-keys', 'sessions', '*', 'Users', 'users:read', ''],
+  action: ['read', 'create', 'update', 'delete', 'assign', 'restore', 'export', 'manage', '*', 'READ', ''],
+};
+
+const isoAt = (offsetMs: number) => new Date(Date.UTC(2026, 0, 1) + offsetMs).toISOString();
+
+/**
+ * Values that get a generated request past the domain's own checks (a strong password, a fresh
+ * e-mail, permissions that are real words, ids and tokens that exist), mixed with the codec's
+ * plain values. Keyed by field name; a route's `fields` take precedence.
+ */
+export const FIELD_HINTS: Readonly<Record<string, fc.Arbitrary<unknown>>> = {
+  password: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...STRONG_PASSWORDS) }, fc.constant(ref('victimPassword')), fc.string({ maxLength: 30 })),
+  newPassword: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...STRONG_PASSWORDS) }, fc.string({ maxLength: 30 })),
+  currentPassword: fc.oneof({ weight: 3, arbitrary: fc.constant(ref('victimPassword')) }, fc.constantFrom(...STRONG_PASSWORDS), fc.string({ maxLength: 30 })),
+  email: fc.oneof({ weight: 4, arbitrary: emailAddress }, fc.constant(ref('victimEmail')), fc.constant(ref('userEmail')), fc.constant('ROOT@nexus.test')),
+  to: emailAddress,
+  name: fc.oneof(fc.constantFrom('Ada Lovelace', 'Grace Hopper', 'Zoë Ñúñez', '李小龙', 'fuzz-role', 'reader'), fc.stringMatching(/^[a-z][a-z0-9-]{2,20}$/), fc.string({ minLength: 1, maxLength: 30 })),
+  permissions: fc.oneof(
+    { weight: 3, arbitrary: fc.array(fc.record({ resource: fc.constantFrom(...PERMISSION_WORDS.resource), action: fc.constantFrom(...PERMISSION_WORDS.action) }), { maxLength: 4 }) },
+    fc.array(fc.record({ resource: fc.string({ maxLength: 41 }), action: fc.string({ maxLength: 41 }) }), { maxLength: 3 }),
+  ),
+  refreshToken: fc.oneof(fc.constant(ref('victimRefresh')), fc.constant(ref('spentRefresh')), fc.string({ maxLength: 200 }), fc.constant('x'.repeat(200))),
+  sendAt: fc.oneof(fc.constantFrom(60_000, 3_600_000, 5 * 86_400_000, 20 * 86_400_000).map((ms) => new Date(Date.now() + ms).toISOString()), fc.constantFrom(-86_400_000, 0).map(isoAt), fc.constantFrom('2026-13-40T99:99:99Z', '9999-12-31T23:59:59Z', '2026-01-01', 'tomorrow', '')),
+  expiresAt: fc.oneof(fc.constantFrom(86_400_000, 30 * 86_400_000).map((ms) => new Date(Date.now() + ms).toISOString()), fc.constant(null), fc.constantFrom('1999-01-01T00:00:00Z', '9999-12-31T23:59:59Z', 'never', '')),
+};
+
+const jobIds = fc.oneof(fc.constant(ref('jobId')), fc.constantFrom('1', '0', '999999'), fc.string({ minLength: 1, maxLength: 12 }));
+const queues = fc.oneof({ weight: 3, arbitrary: fc.constantFrom('email', 'data-processing', 'reports') }, fc.constantFrom('nope', 'Email', '__proto__'));
+
+/**
+ * Every route of the router, as `METHOD /template` (HEAD rides along with GET), mapped to the
+ * codecs its handler decodes. The suite fails when the router has a route this map lacks, or
+ * the reverse, so a new route cannot escape the fuzzer.
+ */
+export const ROUTE_CODECS: Readonly<Record<string, RouteSpec>> = {
+  'GET /health/live': { public: true },
+  'GET /health': { public: true },
+  'GET /metrics': {},
+  'GET /api/csrf-token': { public: true },
+  'POST /api/auth/register': { body: RegisterBody, costly: true, public: true },
+  'POST /api/auth/login': {
+    body: LoginBody,
+    costly: true,
+    public: true,
+    // A known account half the time, so logins also succeed.
+    fields: {
+      email: fc.oneof({ weight: 3, arbitrary: fc.constant(ref('victimEmail')) }, emailAddress, fc.constantFrom(ref('userEmail'), 'ROOT@NEXUS.TEST', ' root@nexus.test')),
+      password: fc.oneof({ weight: 3, arbitrary: fc.constant(ref('victimPassword')) }, fc.constantFrom(...STRONG_PASSWORDS), fc.string({ maxLength: 30 })),
+    },
+  },
+  'POST /api/auth/refresh': { body: RefreshBody, public: true },
+  'POST /api/auth/logout': { body: RefreshBody, public: true },
+  'POST /api/auth/password': { body: ChangePasswordBody, costly: true },
+  'GET /api/auth/me': {},
+  'GET /api/users': { query: ListUsersQuery },
+  'POST /api/users': { body: CreateUserBody, costly: true },
+  'GET /api/users/stats/by-role': {},
+  'GET /api/users/export': { query: ExportQuery },
+  'GET /api/users/:id': { params: UserIdParams },
+  'PATCH /api/users/:id': { params: UserIdParams, body: UpdateUserBody },
+  'DELETE /api/users/:id': { params: UserIdParams },
+  'POST /api/users/:id/restore': { params: UserIdParams },
+  'POST /api/users/:id/roles': { params: UserIdParams, body: AssignRoleBody },
+  'DELETE /api/users/:id/roles/:roleId': { params: UserRoleParams },
+  'POST /api/users/:id/roles/transfer': { params: UserIdParams, body: TransferRoleBody },
+  'GET /api/roles': {},
+  'POST /api/roles': { body: CreateRoleBody },
+  'GET /api/roles/:id': { params: RoleIdParams },
+  'PATCH /api/roles/:id': { params: RoleIdParams, body: UpdateRoleBody },
+  'DELETE /api/roles/:id': { params: RoleIdParams },
+  'POST /api/api-keys': { body: CreateApiKeyBody },
+  'GET /api/api-keys': {},
+  'DELETE /api/api-keys/:id': { params: KeyIdParams },
+  'GET /api/audit': { query: AuditQuery },
+  'POST /api/jobs/email': { body: EmailJobBody },
+  'POST /api/jobs/data-processing': { body: DataJobBody },
+  'GET /api/jobs/schedules': {},
+  'GET /api/jobs/dead-letter': { query: DeadLetterQuery },
+  'POST /api/jobs/dead-letter/:id/retry': { params: DeadLetterParams, fields: { id: jobIds } },
+  'GET /api/jobs/:queue/:id': { params: JobParams, fields: { id: jobIds, queue: queues } },
+};

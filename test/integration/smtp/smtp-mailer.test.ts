@@ -1,0 +1,82 @@
+import { expect } from 'chai';
+import { SmtpMailer } from '../../../src/adapters/smtp/smtp-mailer';
+import { type DeliveredMail, mailerContract } from '../../contract/mailer.contract';
+import { SmtpCapture, type CapturedMail } from '../../support/smtp-capture';
+
+/** The text of a plain mail as nodemailer sends it: what follows the headers, with `\n` line ends. */
+const bodyOf = (mail: CapturedMail): string => {
+  const raw = mail.raw.replace(/\r\n/g, '\n');
+  return raw.slice(raw.indexOf('\n\n') + 2).replace(/\n$/, '');
+};
+
+describe('SMTP :: mailer', function () {
+  let smtp: SmtpCapture;
+  const mailers: SmtpMailer[] = [];
+  const mailerAt = (url: string) => {
+    const mailer = new SmtpMailer(url, 'Nexus <nexus@example.com>');
+    mailers.push(mailer);
+    return mailer;
+  };
+
+  before(async () => {
+    smtp = await SmtpCapture.start();
+  });
+  afterEach(() => {
+    smtp.holding = false;
+    for (const mailer of mailers.splice(0)) mailer.close();
+  });
+  after(async () => {
+    await smtp?.stop();
+  });
+
+  mailerContract('SmtpMailer', async () => ({
+    mailer: mailerAt(smtp.url),
+    delivered: async (to): Promise<DeliveredMail[]> => smtp.to(to).map((m) => ({ to, subject: m.subject, text: bodyOf(m), messageId: m.messageId })),
+  }));
+
+  it('sends from the configured address', async () => {
+    await mailerAt(smtp.url).send({ to: 'from-check@example.com', subject: 's', text: 't' });
+    expect(smtp.to('from-check@example.com')[0]?.from).to.equal('nexus@example.com');
+  });
+
+  it('rejects a send, and a ping, when nothing listens at its address', async () => {
+    const mailer = mailerAt('smtp://127.0.0.1:1');
+    const sent = await mailer.send({ to: 'nobody@example.com', subject: 's', text: 't' }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(sent).to.be.instanceOf(Error);
+    expect(sent?.message).to.match(/ECONNREFUSED/);
+    const pinged = await mailer.ping().then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(pinged).to.be.instanceOf(Error);
+  });
+
+  it('rejects a send to a server that never greets, after its greeting timeout, instead of hanging', async () => {
+    smtp.holding = true;
+    const mailer = mailerAt(`${smtp.url}/?greetingTimeout=300`);
+    const started = Date.now();
+    const error = await mailer.send({ to: 'held@example.com', subject: 's', text: 't' }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error).to.be.instanceOf(Error);
+    expect(Date.now() - started).to.be.below(5000);
+    expect(smtp.to('held@example.com')).to.have.length(0);
+  });
+
+  it('rejects a send the server refuses', async () => {
+    smtp.refuse(true);
+    try {
+      const error = await mailerAt(smtp.url).send({ to: 'refused@example.com', subject: 's', text: 't' }).then(
+        () => undefined,
+        (e: Error & { responseCode?: number }) => e,
+      );
+      expect(error?.responseCode).to.equal(451);
+    } finally {
+      smtp.refuse(false);
+    }
+  });
+});

@@ -1,0 +1,92 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { randomBytes } from 'node:crypto';
+import { SECRET_REASONS, secretWeakness } from '../../../src/infrastructure/config/secret-strength';
+
+// Values an operator might paste: each is refused, with a reason that never contains the value.
+const BAD: readonly [string, string][] = [
+  ['the old compose default', 'change-me-change-me-change-me-change-me'],
+  ['changeme', 'changeme'],
+  ['secret', 'secret'],
+  ['a README-style placeholder', 'your-secret-here'],
+  ['replace-me', 'replace-me'],
+  ['placeholder words padded to length', 'your-super-secret-jwt-key-replace-me-in-production'],
+  ['placeholder words with digits', 'ChangeMe123ChangeMe456SecretKey789Production'],
+  ['the test suite value', 'e2e-secret-e2e-secret-e2e-secret-0123456789'],
+  ['the bench value', 'bench-secret-bench-secret-bench-secret'],
+  ['one character repeated', 'a'.repeat(64)],
+  ['a short pattern repeated', 'abc123'.repeat(12)],
+  ['a hex word repeated', 'deadbeef'.repeat(8)],
+  ['few different characters', 'aabbaabbabababbbaaabbbababababbbababaaaabbbababbabababab'],
+  ['a keyboard walk', 'qwertyuiopasdfghjklzxcvbnm1234567890qwertyuiop'],
+  ['an alphabet sequence', 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ'],
+  ['dictionary words', 'correct horse battery staple is my favourite phrase!'],
+  ['a sentence', 'my dog ate the cat and then the bird flew over the moon at 3am'],
+  ['camel-cased words', 'ThisIsMySuperSecretJwtSigningKeyForProduction2024!!'],
+  ['31 random bytes as hex', randomBytes(31).toString('hex').slice(0, 62)],
+  ['16 random bytes as hex', randomBytes(16).toString('hex')],
+  ['24 random bytes base64url', randomBytes(24).toString('base64url')],
+  ['a random hex value with a long run inside', `${randomBytes(28).toString('hex')}00000000`],
+  ['short', 'hunter2'],
+  ['empty after trimming', '                                        '],
+];
+
+const GOOD: readonly [string, string][] = [
+  ['openssl rand -hex 32', randomBytes(32).toString('hex')],
+  ['32 random bytes base64url (43 characters)', randomBytes(32).toString('base64url')],
+  ['openssl rand -base64 32', randomBytes(32).toString('base64')],
+  ['48 random bytes base64', randomBytes(48).toString('base64')],
+  ['a long diceware passphrase', 'abacus ablaze abrasion absinthe acclimate accompany account accuracy acetone acid acorn acquire acre acrobat activate actress adapter adhesive adjourn admiral'],
+  ['a fixed hex value', '3f9c1b7e5a2d48c06e1f97b3a5d20c8e4b7a19f6d3c25e08a1b4f7c9e2d6a305'],
+];
+
+describe('Infrastructure :: secret strength', () => {
+  for (const [what, value] of BAD) {
+    it(`refuses ${what}, without echoing it`, () => {
+      const reason = secretWeakness(value);
+      expect(reason, what).to.be.a('string');
+      expectNoEcho(reason!, value);
+    });
+  }
+
+  for (const [what, value] of GOOD) {
+    it(`accepts ${what}`, () => {
+      expect(secretWeakness(value)).to.equal(undefined);
+    });
+  }
+
+  it('accepts every 32-byte random value as hex, base64 and base64url', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (bytes) => {
+        const buf = Buffer.from(bytes);
+        // fast-check biases toward small and repeated values; real randomness does not repeat like that.
+        fc.pre(new Set(bytes).size >= 24);
+        for (const value of [buf.toString('hex'), buf.toString('base64url'), buf.toString('base64')]) {
+          expect(secretWeakness(value), value).to.equal(undefined);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    for (let i = 0; i < 3000; i += 1) {
+      const buf = randomBytes(32);
+      for (const value of [buf.toString('hex'), buf.toString('base64url'), buf.toString('base64')]) {
+        expect(secretWeakness(value), value).to.equal(undefined);
+      }
+    }
+  });
+
+  it('never includes the value, or a prefix of it, in its reason', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 4, maxLength: 80 }), (value) => {
+        const reason = secretWeakness(value);
+        if (reason !== undefined) expectNoEcho(reason, value);
+      }),
+    );
+  });
+});
+
+// A reason is one of a few fixed sentences, so it cannot carry any part of the value.
+const expectNoEcho = (reason: string, value: string): void => {
+  expect(Object.values(SECRET_REASONS)).to.include(reason);
+  if (value.trim().length >= 6) expect(reason).to.not.include(value.trim());
+};
