@@ -14,7 +14,8 @@ import { MongoDatabase } from '../../adapters/mongo/mongo-database';
 import { MongoUserRepository } from '../../adapters/mongo/mongo-user-repository';
 import { RedisRateLimiter } from '../../adapters/rate-limit/redis-rate-limiter';
 import { RedisCache } from '../../adapters/redis/redis-cache';
-import { connectRedis } from '../../adapters/redis/redis-connection';
+import { connectRedis, isRedisOutage } from '../../adapters/redis/redis-connection';
+import { outagesAsUnavailable } from '../../application/ports/dependency-unavailable';
 import type { Adapters } from './adapters';
 import { Closers, mailerFor, processAdapters, type Profile, type ProfileInputs } from './shared';
 
@@ -72,8 +73,9 @@ export const productionProfile = async (inputs: ProfileInputs): Promise<Profile>
       ...base,
       ...stores,
       unitOfWork: new MongoUnitOfWork(database),
-      cache: new MeteredCache(new RedisCache(cacheRedis, `${prefix}:cache:`), base.metrics),
-      jobQueue: queue,
+      // Redis' connection errors reach the use cases as DependencyUnavailable (503 at the edge).
+      cache: new MeteredCache(outagesAsUnavailable(new RedisCache(cacheRedis, `${prefix}:cache:`), 'cache', isRedisOutage), base.metrics),
+      jobQueue: outagesAsUnavailable(queue, 'queue', isRedisOutage),
       jobWorker,
       mailer: mailerFor(inputs, closers),
       rateLimits: { api: limiter(apiMax, 'api'), authClient: limiter(authMax, 'auth-client'), authAccount: limiter(authMax, 'auth-account') },
