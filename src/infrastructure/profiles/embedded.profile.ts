@@ -1,11 +1,9 @@
 import { LogAlerts } from '../../adapters/alerts/log-alerts';
-import {
-  InMemoryApiKeyRepository,
-  InMemoryAuditLog,
-  InMemoryRefreshTokenStore,
-  InMemoryRoleRepository,
-  InMemoryUnitOfWork,
-} from '../../adapters/memory/in-memory-access';
+import { InMemoryApiKeyRepository } from '../../adapters/memory/in-memory-api-key-repository';
+import { InMemoryAuditLog } from '../../adapters/memory/in-memory-audit-log';
+import { InMemoryRefreshTokenStore } from '../../adapters/memory/in-memory-refresh-token-store';
+import { InMemoryRoleRepository } from '../../adapters/memory/in-memory-role-repository';
+import { InMemoryUnitOfWork } from '../../adapters/memory/in-memory-unit-of-work';
 import { InMemoryLeases } from '../../adapters/memory/in-memory-leases';
 import { InMemoryOutboxStore } from '../../adapters/memory/in-memory-outbox';
 import { InMemoryCache } from '../../adapters/memory/in-memory-cache';

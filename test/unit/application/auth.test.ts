@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import * as E from 'fp-ts/Either';
 import type { Container } from 'inversify';
-import { InMemoryApiKeyRepository, InMemoryRefreshTokenStore } from '../../../src/adapters/memory/in-memory-access';
+import { InMemoryApiKeyRepository } from '../../../src/adapters/memory/in-memory-api-key-repository';
+import { InMemoryRefreshTokenStore } from '../../../src/adapters/memory/in-memory-refresh-token-store';
 import { InMemoryCache } from '../../../src/adapters/memory/in-memory-cache';
 import { InMemoryUserRepository } from '../../../src/adapters/memory/in-memory-user-repository';
 import { Argon2PasswordHasher } from '../../../src/adapters/security/argon2-password-hasher';

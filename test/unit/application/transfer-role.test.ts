@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import * as E from 'fp-ts/Either';
-import { InMemoryAuditLog } from '../../../src/adapters/memory/in-memory-access';
+import { InMemoryAuditLog } from '../../../src/adapters/memory/in-memory-audit-log';
 import type { RegisterUser } from '../../../src/application/auth/register-user';
 import type { AuditLog } from '../../../src/application/ports/audit-log.port';
 import type { RoleRepository } from '../../../src/application/ports/role-repository.port';

@@ -1,7 +1,11 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InMemoryApiKeyRepository, InMemoryAuditLog, InMemoryRefreshTokenStore, InMemoryRoleRepository, InMemoryUnitOfWork } from '../../../../src/adapters/memory/in-memory-access';
+import { InMemoryApiKeyRepository } from '../../../../src/adapters/memory/in-memory-api-key-repository';
+import { InMemoryAuditLog } from '../../../../src/adapters/memory/in-memory-audit-log';
+import { InMemoryRefreshTokenStore } from '../../../../src/adapters/memory/in-memory-refresh-token-store';
+import { InMemoryRoleRepository } from '../../../../src/adapters/memory/in-memory-role-repository';
+import { InMemoryUnitOfWork } from '../../../../src/adapters/memory/in-memory-unit-of-work';
 import { InMemoryCache } from '../../../../src/adapters/memory/in-memory-cache';
 import { InMemoryUserRepository } from '../../../../src/adapters/memory/in-memory-user-repository';
 import { InProcessJobQueue } from '../../../../src/adapters/memory/in-process-job-queue';
