@@ -10,6 +10,7 @@ import type { Logger } from '../application/ports/logger.port';
 import type { Metrics } from '../application/ports/metrics.port';
 import { TYPES } from '../application/symbols';
 import type { Config } from './config/load-config';
+import { WinstonLogger } from './logger';
 import { MODULES } from './modules';
 import type { Resolve } from './modules/module';
 import { type Adapters, bindAdapters } from './profiles/adapters';
@@ -21,7 +22,8 @@ export type { Adapters } from './profiles/adapters';
 export type { ProcessRole } from './profiles/shared';
 
 export interface NexusOptions {
-  readonly logger: Logger;
+  /** Where log lines go; by default winston on stdout at `LOG_LEVEL` in `LOG_FORMAT`. */
+  readonly logger?: Logger;
   /** `api` serves HTTP, `worker` runs jobs, `all` both. The embedded profile always runs its own jobs. */
   readonly role?: ProcessRole;
   /** Adapters to use instead of the profile's own (a fake mailer, a fixed clock...). */
@@ -56,8 +58,8 @@ export class SeedFailed extends Error {
  * module's bindings, the API's routers and the worker's handlers. Server, worker and tests all
  * start here.
  */
-export const createNexus = async (config: Config, options: NexusOptions): Promise<Nexus> => {
-  const { logger } = options;
+export const createNexus = async (config: Config, options: NexusOptions = {}): Promise<Nexus> => {
+  const logger = options.logger ?? new WinstonLogger({ level: config.log.level, format: config.log.format, service: 'nexus' });
   const role = options.role ?? 'api';
   const inputs = { config, logger, role, given: options.adapters ?? {} };
   const profile = config.profile === 'production' ? await productionProfile(inputs) : embeddedProfile(inputs);
@@ -73,7 +75,7 @@ export const createNexus = async (config: Config, options: NexusOptions): Promis
   adapters.metrics.watchQueues((queue) => adapters.jobQueue.counts(queue));
 
   try {
-    const http = role === 'worker' ? null : await apiOf(config, adapters, resolve, options);
+    const http = role === 'worker' ? null : await apiOf(config, adapters, resolve, logger, options.draining);
     const runsJobs = role !== 'api' || config.profile === 'embedded';
     const worker = runsJobs ? adapters.jobWorker : null;
     if (worker) await startJobs(config, adapters, worker, resolve);
@@ -97,7 +99,7 @@ export const createNexus = async (config: Config, options: NexusOptions): Promis
   }
 };
 
-const apiOf = async (config: Config, adapters: Adapters, resolve: Resolve, { logger, draining }: NexusOptions): Promise<Koa> => {
+const apiOf = async (config: Config, adapters: Adapters, resolve: Resolve, logger: Logger, draining: (() => boolean) | undefined): Promise<Koa> => {
   await resolve(SeedAccess)
     .execute(config.auth.admin)
     .catch((err: Error) => {

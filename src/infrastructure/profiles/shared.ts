@@ -51,15 +51,19 @@ export class Closers {
 type ProcessAdapters = Pick<Adapters, 'clock' | 'ids' | 'metrics' | 'passwordHasher' | 'passwordStrength' | 'accessTokens' | 'secretTokens'>;
 
 /** The adapters that are the same in both profiles: time, ids, metrics and the security primitives. */
-export const processAdapters = ({ config, logger, role, given }: ProfileInputs): ProcessAdapters => ({
-  clock: given.clock ?? new SystemClock(),
-  ids: given.ids ?? new ObjectIdGenerator(),
-  metrics: given.metrics ?? new PrometheusMetrics(role === 'worker' ? 'nexus-worker' : 'nexus-api'),
-  passwordHasher: given.passwordHasher ?? new Argon2PasswordHasher(),
-  passwordStrength: given.passwordStrength ?? new ZxcvbnPasswordStrength(),
-  accessTokens: given.accessTokens ?? new JoseAccessTokens(jwtSecret(config, logger), config.auth.accessTtlSeconds),
-  secretTokens: given.secretTokens ?? new CryptoSecretTokens(),
-});
+export const processAdapters = ({ config, logger, role, given }: ProfileInputs): ProcessAdapters => {
+  const clock = given.clock ?? new SystemClock();
+  return {
+    clock,
+    ids: given.ids ?? new ObjectIdGenerator(),
+    metrics: given.metrics ?? new PrometheusMetrics(role === 'worker' ? 'nexus-worker' : 'nexus-api'),
+    passwordHasher: given.passwordHasher ?? new Argon2PasswordHasher(),
+    passwordStrength: given.passwordStrength ?? new ZxcvbnPasswordStrength(),
+    // Tokens are stamped and checked on the process clock, so a swapped clock moves them too.
+    accessTokens: given.accessTokens ?? new JoseAccessTokens(jwtSecret(config, logger), config.auth.accessTtlSeconds, () => clock.now().getTime()),
+    secretTokens: given.secretTokens ?? new CryptoSecretTokens(),
+  };
+};
 
 const jwtSecret = (config: Config, logger: Logger): string => {
   if (config.auth.jwtSecret) return config.auth.jwtSecret;
