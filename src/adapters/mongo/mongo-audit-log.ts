@@ -1,8 +1,8 @@
-import { type ClientSession, type Collection } from 'mongodb';
+import { type Collection } from 'mongodb';
 import type { AuditLog, AuditQuery } from '../../application/ports/audit-log.port';
 import type { Tx } from '../../application/ports/unit-of-work.port';
 import type { AuditAction, AuditEntry } from '../../domain/audit/audit-entry';
-import { ensureIndexes, type MongoDatabase } from './mongo-database';
+import { ensureIndexes, inTransaction, type MongoDatabase } from './mongo-database';
 import { type AuditDocument, withId } from './access.documents';
 
 export class MongoAuditLog implements AuditLog {
@@ -19,7 +19,7 @@ export class MongoAuditLog implements AuditLog {
   }
   async append(entry: AuditEntry, tx?: Tx): Promise<void> {
     const { id, ...rest } = entry;
-    await this.entries.insertOne({ _id: id, ...rest }, { session: tx as ClientSession | undefined });
+    await this.entries.insertOne({ _id: id, ...rest }, inTransaction(tx));
   }
   async list(query: AuditQuery): Promise<{ items: AuditEntry[]; total: number }> {
     const filter: { actorId?: string; action?: AuditAction } = {};

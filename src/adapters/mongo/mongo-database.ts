@@ -159,6 +159,9 @@ const asUnavailable = (result: unknown): unknown => {
   return result;
 };
 
+/** The driver options that put a call in the unit of work's transaction, if there is one. */
+export const inTransaction = (tx: unknown): { session?: ClientSession } => (tx ? { session: tx as ClientSession } : {});
+
 /** `mongodb://user:secret@host` -> `mongodb://***@host`: credentials never reach a log. */
 export const redactUrl = (url: string): string => url.replace(/\/\/[^@/]*@/, '//***@');
 
