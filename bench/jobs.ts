@@ -6,7 +6,8 @@ import { LogAlerts } from '../src/adapters/alerts/log-alerts';
 import { InProcessJobQueue } from '../src/adapters/memory/in-process-job-queue';
 import { connectRedis } from '../src/adapters/redis/redis-connection';
 import type { JobQueue, JobWorker } from '../src/application/ports/job-queue.port';
-import { DEFAULT_RETRY_POLICIES, QUEUE_NAMES } from '../src/domain/jobs/job';
+import { DEFAULT_RETRY_POLICIES } from '../src/application/jobs/job-types';
+import { QUEUE_NAMES } from '../src/domain/jobs/job';
 import { WinstonLogger } from '../src/infrastructure/logger';
 
 export interface JobFigure {

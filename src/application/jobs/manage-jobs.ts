@@ -9,7 +9,7 @@ import { authorize } from '../access';
 import type { Clock } from '../ports/clock.port';
 import type { JobQueue, JobView, Schedule } from '../ports/job-queue.port';
 import { TYPES } from '../symbols';
-import type { EmailJobData } from './email-job';
+import type { EmailPayload } from './email.job';
 
 type Result<A> = Promise<E.Either<ValidationFailed | AuthError | JobError, A>>;
 
@@ -43,7 +43,7 @@ export class ManageJobs {
     if (request.sendAt && delayMs <= 0) return E.left(validationFailed([fieldError('sendAt', 'must be in the future')]));
     const subject = cleanText(request.subject);
     if (subject.length === 0) return E.left(validationFailed([fieldError('subject', 'is required')]));
-    const data: EmailJobData = { to: request.to, subject, body: request.body };
+    const data: EmailPayload = { to: request.to, subject, body: request.body };
     const { id } = await this.queue.enqueue('email', 'send', data, { priority: request.priority ?? 'normal', delayMs });
     return E.right({ jobId: id, queue: 'email' });
   }

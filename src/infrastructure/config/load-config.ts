@@ -1,7 +1,10 @@
 import { CronExpressionParser } from 'cron-parser';
 import * as E from 'fp-ts/Either';
-import { DEFAULT_RETRY_POLICIES, type QueueName, type RetryPolicy } from '../../domain/jobs/job';
-import { decodeEnv, type Env } from './config.codec';
+import type { RetryPolicies } from '../../application/jobs/job-failures';
+import type { WorkQueue } from '../../application/jobs/job-definition';
+import type { RetryPolicy } from '../../domain/jobs/job';
+import { DEFAULT_RETRY_POLICIES, JOB_TYPES } from '../../application/jobs/job-types';
+import { decodeEnv, decodeRetryOverrides, type Env } from './config.codec';
 
 export type Profile = 'embedded' | 'production';
 
@@ -39,7 +42,7 @@ export interface Config {
     readonly outboxRelayMs: number;
     readonly reportCron: string;
     readonly reportTimeZone: string;
-    readonly retry: Readonly<Record<QueueName, RetryPolicy>>;
+    readonly retry: RetryPolicies;
   };
 }
 
@@ -53,7 +56,8 @@ export class ConfigError extends Error {
 /** Decodes the environment; every problem is reported at once so an operator fixes them in one go. */
 export const loadConfig = (env: Record<string, string | undefined> = process.env): Config => {
   const decoded = decodeEnv(env);
-  if (E.isLeft(decoded)) throw new ConfigError(decoded.left);
+  const overrides = decodeRetryOverrides(env, Object.keys(JOB_TYPES) as WorkQueue[]);
+  if (E.isLeft(decoded) || E.isLeft(overrides)) throw new ConfigError([...(E.isLeft(decoded) ? decoded.left : []), ...(E.isLeft(overrides) ? overrides.left : [])]);
   const e = decoded.right;
 
   const problems: string[] = [];
@@ -73,10 +77,11 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
   if (e.CORS_ORIGINS.includes('*')) problems.push('CORS_ORIGINS: list the allowed origins; "*" is not allowed (responses carry credentials)');
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const retry = (queue: QueueName, attempts: number | undefined, backoff: number[] | undefined): RetryPolicy => ({
-    attempts: attempts ?? DEFAULT_RETRY_POLICIES[queue].attempts,
-    backoffMs: backoff ?? DEFAULT_RETRY_POLICIES[queue].backoffMs,
-  });
+  // Each job type's own policy, with what the environment changes of it.
+  const retry: RetryPolicies = {
+    ...DEFAULT_RETRY_POLICIES,
+    ...(Object.fromEntries(Object.entries(overrides.right).map(([queue, o]) => [queue, { ...DEFAULT_RETRY_POLICIES[queue as WorkQueue], ...o }])) as Record<WorkQueue, RetryPolicy>),
+  };
 
   return {
     env: e.NODE_ENV,
@@ -107,12 +112,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       outboxRelayMs: e.OUTBOX_RELAY_INTERVAL_MS,
       reportCron: e.REPORT_CRON,
       reportTimeZone: e.REPORT_TIMEZONE,
-      retry: {
-        email: retry('email', e.JOB_ATTEMPTS_EMAIL, e.JOB_BACKOFF_EMAIL),
-        'data-processing': retry('data-processing', e.JOB_ATTEMPTS_DATA_PROCESSING, e.JOB_BACKOFF_DATA_PROCESSING),
-        reports: retry('reports', e.JOB_ATTEMPTS_REPORTS, e.JOB_BACKOFF_REPORTS),
-        'dead-letter': DEFAULT_RETRY_POLICIES['dead-letter'],
-      },
+      retry,
     },
   };
 };

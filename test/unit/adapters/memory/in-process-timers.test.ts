@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { InProcessJobQueue } from '../../../../src/adapters/memory/in-process-job-queue';
-import { DEFAULT_RETRY_POLICIES } from '../../../../src/domain/jobs/job';
+import { DEFAULT_RETRY_POLICIES } from '../../../../src/application/jobs/job-types';
 import { installFakeTimers } from '../../../support/fake-timers';
 import { silentLogger } from '../../../support/logger';
 
