@@ -13,6 +13,7 @@ import {
   type ScheduleSpec,
 } from '../../application/ports/job-queue.port';
 import type { Alerts } from '../../application/ports/alerts.port';
+import type { Clock } from '../../application/ports/clock.port';
 import type { Logger } from '../../application/ports/logger.port';
 import { JobFailures } from '../../application/jobs/job-failures';
 import {
@@ -44,6 +45,8 @@ interface JobRecord {
 export interface InProcessJobQueueOptions {
   readonly retry: Readonly<Record<QueueName, RetryPolicy>>;
   readonly concurrency: number;
+  /** The queue's only source of time: due dates, claims, schedules, dead letters. */
+  readonly clock: Clock;
   /** Finished jobs kept per queue for inspection; older ones are forgotten. */
   readonly keepFinished?: number;
 }
@@ -76,7 +79,7 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
     private readonly alerts?: Alerts,
   ) {
     this.concurrency = options.concurrency;
-    this.failures = new JobFailures(options.retry, this, logger, alerts);
+    this.failures = new JobFailures({ policies: options.retry, deadLetters: this, clock: options.clock, logger, alerts });
   }
 
   async enqueue(queue: QueueName, name: string, data: unknown, options: EnqueueOptions = {}): Promise<{ id: string }> {

@@ -7,6 +7,7 @@ import { cacheContract } from '../../../contract/cache.contract';
 import { jobQueueContract, RecordingAlerts } from '../../../contract/job-queue.contract';
 import { userRepositoryContract } from '../../../contract/user-repository.contract';
 import { silentLogger } from '../../../support/logger';
+import { SystemClock } from '../../../../src/adapters/system/system-clock';
 
 userRepositoryContract('InMemoryUserRepository', async () => ({ repository: new InMemoryUserRepository() }));
 roleRepositoryContract('InMemoryRoleRepository', async () => new InMemoryRoleRepository());
@@ -18,6 +19,6 @@ cacheContract('InMemoryCache', async () => ({ cache: new InMemoryCache() }));
 
 jobQueueContract('InProcessJobQueue', async ({ concurrency, retry }) => {
   const alerts = new RecordingAlerts();
-  const queue = new InProcessJobQueue(silentLogger(), { concurrency, retry }, alerts);
+  const queue = new InProcessJobQueue(silentLogger(), { concurrency, retry, clock: new SystemClock() }, alerts);
   return { queue, worker: queue, alerts, cleanup: () => queue.stop() };
 });
