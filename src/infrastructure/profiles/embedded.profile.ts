@@ -18,7 +18,7 @@ export const embeddedProfile = (inputs: ProfileInputs): Profile => {
   const { config, logger, given } = inputs;
   const closers = new Closers(logger);
   const base = processAdapters(inputs);
-  const queue = new InProcessJobQueue(logger, { retry: config.jobs.retry, concurrency: config.jobs.concurrency }, new LogAlerts(logger));
+  const queue = new InProcessJobQueue(logger, { retry: config.jobs.retry, concurrency: config.jobs.concurrency, clock: base.clock }, new LogAlerts(logger));
   const jobQueue = given.jobQueue ?? queue;
   const adapters: Adapters = {
     ...base,

@@ -58,15 +58,15 @@ export const productionProfile = async (inputs: ProfileInputs): Promise<Profile>
     closers.add(() => queue.close());
     await queue.ready();
 
+    const base = processAdapters(inputs);
     let jobWorker: BullmqJobWorker | null = null;
     if (role !== 'api') {
       const workerRedis = await connectRedis(redis.url, { name: 'worker', logger, failFast: false, connectTimeoutMs });
       closers.add(() => quit(workerRedis));
-      const options = { concurrency: config.jobs.concurrency, retry: config.jobs.retry, lockDurationMs: config.jobs.lockDurationMs };
+      const options = { concurrency: config.jobs.concurrency, retry: config.jobs.retry, lockDurationMs: config.jobs.lockDurationMs, clock: base.clock };
       jobWorker = new BullmqJobWorker(workerRedis, queue, logger, new LogAlerts(logger), options, prefix);
     }
 
-    const base = processAdapters(inputs);
     const { windowSeconds, apiMax, authMax } = config.rateLimit;
     const limiter = (max: number, name: string) => new RedisRateLimiter(cacheRedis, logger, max, windowSeconds, `${prefix}:rl:${name}`);
     const adapters: Adapters = {

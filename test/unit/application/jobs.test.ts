@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { InMemoryCache } from '../../../src/adapters/memory/in-memory-cache';
-import { SendEmail } from '../../../src/application/jobs/processors';
+import { SendEmail } from '../../../src/application/jobs/email.job';
 import { PermanentJobFailure, type RunningJob } from '../../../src/application/ports/job-queue.port';
 import { MailRejected, type Mailer, type OutgoingMail } from '../../../src/application/ports/mailer.port';
 import { silentLogger } from '../../support/logger';

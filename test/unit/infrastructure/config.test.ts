@@ -94,4 +94,11 @@ describe('Infrastructure :: configuration', () => {
     const config = loadConfig({ JOB_ATTEMPTS_EMAIL: '2', JOB_BACKOFF_EMAIL: '10, 20' });
     expect(config.jobs.retry.email).to.deep.equal({ attempts: 2, backoffMs: [10, 20] });
   });
+
+  it('keeps each job type’s own retry policy where the environment says nothing', () => {
+    const config = loadConfig({ JOB_ATTEMPTS_DATA_PROCESSING: '7' });
+    expect(config.jobs.retry['data-processing']).to.deep.equal({ attempts: 7, backoffMs: [10_000, 60_000] });
+    expect(config.jobs.retry.reports).to.deep.equal({ attempts: 3, backoffMs: [300_000, 1_800_000] });
+    expect(config.jobs.retry['dead-letter']).to.deep.equal({ attempts: 1, backoffMs: [] });
+  });
 });

@@ -20,6 +20,7 @@ import { rateLimiterContract } from '../../../contract/rate-limiter.contract';
 import { unitOfWorkContract } from '../../../contract/unit-of-work.contract';
 import { userRepositoryContract } from '../../../contract/user-repository.contract';
 import { silentLogger } from '../../../support/logger';
+import { SystemClock } from '../../../../src/adapters/system/system-clock';
 
 userRepositoryContract('InMemoryUserRepository', async () => ({ repository: new InMemoryUserRepository() }));
 roleRepositoryContract('InMemoryRoleRepository', async () => new InMemoryRoleRepository());
@@ -37,7 +38,7 @@ meteredCacheContract(
 
 jobQueueContract('InProcessJobQueue', async ({ concurrency, retry }) => {
   const alerts = new RecordingAlerts();
-  const queue = new InProcessJobQueue(silentLogger(), { concurrency, retry }, alerts);
+  const queue = new InProcessJobQueue(silentLogger(), { concurrency, retry, clock: new SystemClock() }, alerts);
   return { queue, worker: queue, alerts, cleanup: () => queue.stop() };
 });
 
