@@ -1,6 +1,6 @@
 import { ContainerModule } from 'inversify';
 import { rolesRoutes } from '../../adapters/http/roles/roles.routes';
-import { PermissionResolver } from '../../application/access';
+import { PermissionResolver } from '../../application/roles/permission-resolver';
 import { AssignRoles } from '../../application/roles/assign-roles';
 import { ManageRoles } from '../../application/roles/roles';
 import { SuperuserGuard } from '../../application/roles/superuser-guard';
