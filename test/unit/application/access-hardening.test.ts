@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import * as E from 'fp-ts/Either';
 import type { Container } from 'inversify';
-import { InMemoryLeases } from '../../../src/adapters/memory/in-memory-leases';
 import { IssueApiKey } from '../../../src/application/api-keys/issue-api-key';
 import { ListApiKeys } from '../../../src/application/api-keys/list-api-keys';
 import { RevokeApiKey } from '../../../src/application/api-keys/revoke-api-key';
@@ -9,11 +8,9 @@ import { ChangePassword } from '../../../src/application/auth/change-password';
 import type { RegisterUser } from '../../../src/application/auth/register-user';
 import type { RoleRepository } from '../../../src/application/ports/role-repository.port';
 import type { UserRepository } from '../../../src/application/ports/user-repository.port';
+import { CreateRole } from '../../../src/application/roles/create-role';
 import { TransferRole } from '../../../src/application/roles/transfer-role';
 import { UnassignRole } from '../../../src/application/roles/unassign-role';
-import { CreateRole } from '../../../src/application/roles/create-role';
-import { UpdateRole } from '../../../src/application/roles/update-role';
-import { SUPERUSER_LEASE, type SuperuserGuardSettings } from '../../../src/application/roles/superuser-guard';
 import { TYPES } from '../../../src/application/symbols';
 import { ManageUsers } from '../../../src/application/users/manage-users';
 import type { Actor } from '../../../src/domain/auth/actor';
@@ -36,6 +33,8 @@ const tokenActor = (u: User): Actor => ({ userId: u.id, permissions: EVERYTHING,
 const keyActor = (u: User): Actor => ({ userId: u.id, permissions: EVERYTHING, via: 'api-key', apiKeyId: 'k' });
 const tagOf = (r: E.Either<{ _tag: string }, unknown>) => (E.isLeft(r) ? r.left._tag : 'Right');
 
+// Each rule is unit-tested with its use case (test/unit/application/roles, api-keys); these check
+// that every way round a rule, across modules, meets the same rule in the composed app.
 describe('Access :: the last holder of *:*', () => {
   it('refuses every way of taking *:* from its last holder, and says LastSuperuser', async () => {
     const c = await embeddedContainer();
@@ -51,46 +50,6 @@ describe('Access :: the last holder of *:*', () => {
     expect(tagOf(await c.get(ManageUsers).delete(me, root.id))).to.equal('LastSuperuser');
     expect((await c.get<UserRepository>(TYPES.UserRepository).findById(root.id))).to.deep.include({ status: 'active', isDeleted: false, roleIds: [adminRole] });
   });
-
-  it('serialises concurrent mutual demotions so that one holder remains', async () => {
-    const c = await embeddedContainer();
-    const adminRole = await adminRoleOf(c);
-    const admins = await Promise.all([1, 2, 3, 4].map(() => anAccount(c, ['admin'])));
-    const unassign = c.get(UnassignRole);
-    const results = await Promise.all(admins.flatMap((by) => admins.filter((t) => t !== by).map((t) => unassign.execute(tokenActor(by), t.id, adminRole))));
-    expect(results.filter(E.isRight)).to.have.length(admins.length - 1);
-    expect(await c.get<UserRepository>(TYPES.UserRepository).countActiveWithAnyRole([adminRole])).to.equal(1);
-    expect(results.map(tagOf).filter((t) => t === 'LastSuperuser').length).to.be.at.least(1);
-  });
-
-  it('answers SuperuserChangeBusy, changing nothing, when the lease stays taken', async () => {
-    const leases = new InMemoryLeases();
-    const c = await embeddedContainer({ leases }, (container) => {
-      container.bind<SuperuserGuardSettings>(TYPES.SuperuserGuardSettings).toConstantValue({ leaseTtlMs: 60_000, waitMs: 200 });
-    });
-    const adminRole = await adminRoleOf(c);
-    const [a, b] = [await anAccount(c, ['admin']), await anAccount(c, ['admin'])];
-    // Another process holds the lease (and, say, hangs): nothing waits longer than the limit.
-    expect(await leases.tryAcquire(SUPERUSER_LEASE, 60_000)).to.not.equal(null);
-    const result = await c.get(UnassignRole).execute(tokenActor(a), b.id, adminRole);
-    expect(tagOf(result)).to.equal('SuperuserChangeBusy');
-    expect((await c.get<UserRepository>(TYPES.UserRepository).findById(b.id))?.roleIds).to.deep.equal([adminRole]);
-  });
-});
-
-describe('Access :: built-in roles', () => {
-  it('freezes admin, and lets only a holder of *:* change user', async () => {
-    const c = await embeddedContainer();
-    const roles = c.get(UpdateRole);
-    const repo = c.get<RoleRepository>(TYPES.RoleRepository);
-    const [admin, user] = [(await repo.findByName('admin'))!, (await repo.findByName('user'))!];
-    const root = await anAccount(c, ['admin']);
-    const manager: Actor = { userId: root.id, via: 'token', permissions: [{ resource: 'roles', action: '*' }, { resource: 'users', action: 'read' }] };
-    expect(tagOf(await roles.execute(manager, user.id, { permissions: [{ resource: 'users', action: 'read' }] }))).to.equal('BuiltInRoleNeedsSuperuser');
-    expect(tagOf(await roles.execute(tokenActor(root), admin.id, { description: 'mine' }))).to.equal('BuiltInRoleFrozen');
-    expect(tagOf(await roles.execute(tokenActor(root), user.id, { permissions: [{ resource: 'users', action: 'read' }] }))).to.equal('Right');
-    expect((await repo.findByName('admin'))?.permissions).to.deep.equal(EVERYTHING);
-  });
 });
 
 describe('Access :: API keys never manage credentials', () => {
@@ -105,17 +64,6 @@ describe('Access :: API keys never manage credentials', () => {
     expect(tagOf(await c.get(ChangePassword).execute(keyActor(owner), STRONG_PASSWORD, 'Another-Strong-Pass-991!'))).to.equal('ApiKeyCannotManageCredentials');
     const listed = await list.execute(tokenActor(owner));
     expect(E.isRight(listed) && listed.right).to.have.length(1);
-  });
-
-  it('caps key lifetime at API_KEY_MAX_DAYS', async () => {
-    const c = await embeddedContainer({}, (container) => container.rebind(TYPES.ApiKeySettings).toConstantValue({ maxLifetimeDays: 30 }));
-    const owner = await anAccount(c);
-    const issue = c.get(IssueApiKey);
-    const open = await issue.execute(tokenActor(owner), { name: 'open', permissions: [] });
-    if (E.isLeft(open)) throw new Error('fixture');
-    expect(open.right.apiKey.expiresAt!.getTime() - open.right.apiKey.createdAt.getTime()).to.equal(30 * 86_400_000);
-    const long = await issue.execute(tokenActor(owner), { name: 'long', permissions: [], expiresAt: new Date(Date.now() + 31 * 86_400_000) });
-    expect(E.isLeft(long) && long.left._tag === 'ValidationFailed' && long.left.errors).to.deep.equal([{ path: 'expiresAt', message: 'must be at most 30 days from now' }]);
   });
 
   it('reads API_KEY_MAX_DAYS from the environment, 365 by default, and refuses nonsense', () => {
