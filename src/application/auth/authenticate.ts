@@ -3,7 +3,7 @@ import type { Actor } from '../../domain/auth/actor';
 import { API_KEY_PREFIX, isUsable } from '../../domain/api-keys/api-key';
 import { intersect } from '../../domain/roles/permission';
 import type { User, UserId } from '../../domain/users/user';
-import { PermissionResolver } from '../access';
+import { PermissionResolver } from '../roles/permission-resolver';
 import type { ApiKeyRepository } from '../ports/api-key-repository.port';
 import type { Clock } from '../ports/clock.port';
 import type { Logger } from '../ports/logger.port';

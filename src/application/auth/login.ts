@@ -3,7 +3,7 @@ import { inject, injectable } from 'inversify';
 import { type AuthError, invalidCredentials } from '../../domain/auth/auth.errors';
 import { parseEmail } from '../../domain/users/email';
 import type { User } from '../../domain/users/user';
-import { AuditRecorder } from '../access';
+import { AuditRecorder } from '../audit/audit-recorder';
 import type { PasswordHasher } from '../ports/security.port';
 import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';

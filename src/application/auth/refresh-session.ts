@@ -3,7 +3,7 @@ import { inject, injectable } from 'inversify';
 import { type AuthError, invalidRefreshToken } from '../../domain/auth/auth.errors';
 import { sessionState } from '../../domain/auth/session';
 import type { UserId } from '../../domain/users/user';
-import { AuditRecorder } from '../access';
+import { AuditRecorder } from '../audit/audit-recorder';
 import type { Clock } from '../ports/clock.port';
 import type { RefreshTokenStore } from '../ports/refresh-token-store.port';
 import type { SecretTokens } from '../ports/security.port';

@@ -5,7 +5,7 @@ import { USER_ROLE } from '../../domain/roles/role';
 import { newUser, type User, type UserId } from '../../domain/users/user';
 import { emailAlreadyInUse, type UserError } from '../../domain/users/user.errors';
 import { invalidate } from '../cache-aside';
-import { STATS_KEY } from '../access';
+import { STATS_KEY } from '../roles/permission-resolver';
 import { AccountMail, welcomeEmail } from '../jobs/account-mail';
 import type { Cache } from '../ports/cache.port';
 import type { Clock } from '../ports/clock.port';

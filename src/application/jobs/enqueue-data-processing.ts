@@ -4,7 +4,7 @@ import type { Actor } from '../../domain/auth/actor';
 import type { AuthError } from '../../domain/auth/auth.errors';
 import type { QueueName } from '../../domain/jobs/job';
 import { fieldError, type ValidationFailed, validationFailed } from '../../domain/shared/field-error';
-import { authorize } from '../access';
+import { authorize } from '../authorization';
 import type { JobQueue } from '../ports/job-queue.port';
 import { TYPES } from '../symbols';
 import { type DataProcessingPayload, dataProcessingJob } from './data-processing.job';

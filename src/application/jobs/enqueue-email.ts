@@ -5,7 +5,7 @@ import type { AuthError } from '../../domain/auth/auth.errors';
 import type { JobPriority, QueueName } from '../../domain/jobs/job';
 import { fieldError, type ValidationFailed, validationFailed } from '../../domain/shared/field-error';
 import { cleanText } from '../../domain/shared/text';
-import { authorize } from '../access';
+import { authorize } from '../authorization';
 import type { Clock } from '../ports/clock.port';
 import type { JobQueue } from '../ports/job-queue.port';
 import { TYPES } from '../symbols';

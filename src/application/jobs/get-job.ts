@@ -3,7 +3,7 @@ import { inject, injectable } from 'inversify';
 import type { Actor } from '../../domain/auth/actor';
 import type { AuthError } from '../../domain/auth/auth.errors';
 import { isQueueName, type JobError, withoutSecrets } from '../../domain/jobs/job';
-import { authorize } from '../access';
+import { authorize } from '../authorization';
 import type { JobQueue, JobView } from '../ports/job-queue.port';
 import { TYPES } from '../symbols';
 

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
 import type { Actor } from '../../domain/auth/actor';
 import type { AuthError } from '../../domain/auth/auth.errors';
-import { authorize } from '../access';
+import { authorize } from '../authorization';
 import type { JobQueue, Schedule } from '../ports/job-queue.port';
 import { TYPES } from '../symbols';
 

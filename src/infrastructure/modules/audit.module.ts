@@ -1,6 +1,6 @@
 import { ContainerModule } from 'inversify';
 import { auditRoutes } from '../../adapters/http/audit/audit.routes';
-import { AuditRecorder } from '../../application/access';
+import { AuditRecorder } from '../../application/audit/audit-recorder';
 import { ListAudit } from '../../application/audit/list-audit';
 import type { NexusModule } from './module';
 

@@ -1,6 +1,8 @@
 import { ContainerModule } from 'inversify';
 import { usersRoutes } from '../../adapters/http/users/users.routes';
-import { AssignRoles } from '../../application/roles/assign-roles';
+import { AssignRole } from '../../application/roles/assign-role';
+import { TransferRole } from '../../application/roles/transfer-role';
+import { UnassignRole } from '../../application/roles/unassign-role';
 import { TYPES } from '../../application/symbols';
 import { GetUser } from '../../application/users/get-user';
 import { ManageUsers } from '../../application/users/manage-users';
@@ -15,5 +17,5 @@ export const usersModule: NexusModule = {
     bind(ManageUsers).toSelf();
     bind(TYPES.ManageUsers).toService(ManageUsers);
   }),
-  routes: (resolve) => usersRoutes({ users: resolve(ManageUsers), assignRoles: resolve(AssignRoles) }),
+  routes: (resolve) => usersRoutes({ users: resolve(ManageUsers), assignRole: resolve(AssignRole), unassignRole: resolve(UnassignRole), transferRole: resolve(TransferRole) }),
 };

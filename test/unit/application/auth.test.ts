@@ -6,7 +6,7 @@ import { InMemoryRefreshTokenStore } from '../../../src/adapters/memory/in-memor
 import { InMemoryCache } from '../../../src/adapters/memory/in-memory-cache';
 import { InMemoryUserRepository } from '../../../src/adapters/memory/in-memory-user-repository';
 import { Argon2PasswordHasher } from '../../../src/adapters/security/argon2-password-hasher';
-import { ManageApiKeys } from '../../../src/application/api-keys/api-keys';
+import { IssueApiKey } from '../../../src/application/api-keys/issue-api-key';
 import { Authenticate } from '../../../src/application/auth/authenticate';
 import { ChangePassword } from '../../../src/application/auth/change-password';
 import { LIVE_SESSION_TTL_SECONDS, liveSessionKey, LiveSessions } from '../../../src/application/auth/live-sessions';
@@ -75,7 +75,7 @@ describe('Auth :: use cases', () => {
     const c = await embeddedContainer({ clock, apiKeys: keys });
     const user = await c.get<RegisterUser>(TYPES.RegisterUser).execute({ name: 'K', email: 'k@x.io', password: STRONG_PASSWORD });
     if (E.isLeft(user)) throw new Error('fixture');
-    const issued = await c.get(ManageApiKeys).issue({ userId: user.right.id, permissions: [], via: 'token' }, { name: 'k', permissions: [] });
+    const issued = await c.get(IssueApiKey).execute({ userId: user.right.id, permissions: [], via: 'token' }, { name: 'k', permissions: [] });
     if (E.isLeft(issued)) throw new Error('fixture');
     const auth = c.get(Authenticate);
     for (let i = 0; i < 20; i++) expect(await auth.apiKey(issued.right.key)).to.not.equal(null);

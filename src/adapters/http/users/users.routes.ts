@@ -2,7 +2,9 @@ import type Router from '@koa/router';
 import { createRouter } from '../routing';
 import * as E from 'fp-ts/Either';
 import { Readable } from 'node:stream';
-import type { AssignRoles } from '../../../application/roles/assign-roles';
+import type { AssignRole } from '../../../application/roles/assign-role';
+import type { TransferRole } from '../../../application/roles/transfer-role';
+import type { UnassignRole } from '../../../application/roles/unassign-role';
 import type { ManageUsers } from '../../../application/users/manage-users';
 import type { RoleId } from '../../../domain/roles/role';
 import type { User, UserId } from '../../../domain/users/user';
@@ -15,10 +17,12 @@ import { presentUser } from './users.presenter';
 
 export interface UsersRoutesDeps {
   readonly users: ManageUsers;
-  readonly assignRoles: AssignRoles;
+  readonly assignRole: AssignRole;
+  readonly unassignRole: UnassignRole;
+  readonly transferRole: TransferRole;
 }
 
-export const usersRoutes = ({ users, assignRoles }: UsersRoutesDeps): Router => {
+export const usersRoutes = ({ users, assignRole, unassignRole, transferRole }: UsersRoutesDeps): Router => {
   const router = createRouter({ prefix: '/api/users' });
   router.use(requireActor);
 
@@ -85,19 +89,19 @@ export const usersRoutes = ({ users, assignRoles }: UsersRoutesDeps): Router => 
     const { id } = decodeOrThrow(UserIdParams, ctx.params);
     const actor = actorOf(ctx);
     const { roleId } = decodeOrThrow(AssignRoleBody, ctx.request.body);
-    respond(ctx, await assignRoles.assign(actor, id as UserId, roleId as RoleId), 200, 'Role assigned', presentUser);
+    respond(ctx, await assignRole.execute(actor, id as UserId, roleId as RoleId), 200, 'Role assigned', presentUser);
   });
 
   router.delete('/:id/roles/:roleId', async (ctx) => {
     const { id, roleId } = decodeOrThrow(UserRoleParams, ctx.params);
-    respond(ctx, await assignRoles.unassign(actorOf(ctx), id as UserId, roleId as RoleId), 200, 'Role unassigned', presentUser);
+    respond(ctx, await unassignRole.execute(actorOf(ctx), id as UserId, roleId as RoleId), 200, 'Role unassigned', presentUser);
   });
 
   router.post('/:id/roles/transfer', async (ctx) => {
     const { id } = decodeOrThrow(UserIdParams, ctx.params);
     const actor = actorOf(ctx);
     const body = decodeOrThrow(TransferRoleBody, ctx.request.body);
-    respond(ctx, await assignRoles.transfer(actor, id as UserId, body.fromRoleId as RoleId, body.toRoleId as RoleId), 200, 'Role transferred', presentUser);
+    respond(ctx, await transferRole.execute(actor, id as UserId, body.fromRoleId as RoleId, body.toRoleId as RoleId), 200, 'Role transferred', presentUser);
   });
 
   return router;

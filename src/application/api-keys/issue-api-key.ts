@@ -1,12 +1,13 @@
 import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
-import { API_KEY_PREFIX, type ApiKey, type ApiKeyError } from '../../domain/api-keys/api-key';
+import { API_KEY_PREFIX, type ApiKey } from '../../domain/api-keys/api-key';
 import type { Actor } from '../../domain/auth/actor';
-import { type AuthError, cannotGrant } from '../../domain/auth/auth.errors';
-import { dedupe, notCovered, type Permission } from '../../domain/roles/permission';
+import type { AuthError } from '../../domain/auth/auth.errors';
+import { dedupe, type Permission } from '../../domain/roles/permission';
 import { fieldError, type ValidationFailed, validationFailed } from '../../domain/shared/field-error';
 import { cleanText } from '../../domain/shared/text';
-import { AuditRecorder, refuseApiKey } from '../access';
+import { AuditRecorder } from '../audit/audit-recorder';
+import { refuseApiKey, refuseEscalation } from '../authorization';
 import type { ApiKeyRepository } from '../ports/api-key-repository.port';
 import type { Clock } from '../ports/clock.port';
 import type { IdGenerator } from '../ports/id-generator.port';
@@ -26,9 +27,13 @@ export interface NewApiKey {
   readonly expiresAt?: Date | null;
 }
 
-/** API keys of the caller: the key is returned once, at creation; only its digest is kept. */
+/**
+ * Makes an API key for the caller, scoped to permissions the caller holds. Only with a token: an
+ * API key never makes keys, whatever its scope. Lifetime is capped at `API_KEY_MAX_DAYS`. The
+ * key is returned once, here; only its digest is kept.
+ */
 @injectable()
-export class ManageApiKeys {
+export class IssueApiKey {
   constructor(
     @inject(TYPES.ApiKeyRepository) private readonly keys: ApiKeyRepository,
     @inject(TYPES.SecretTokens) private readonly secrets: SecretTokens,
@@ -38,8 +43,7 @@ export class ManageApiKeys {
     @inject(TYPES.ApiKeySettings) private readonly settings: ApiKeySettings,
   ) {}
 
-  /** Only with a token: an API key never makes keys, whatever its scope. Lifetime is capped. */
-  async issue(actor: Actor, input: NewApiKey): Promise<E.Either<ValidationFailed | AuthError, { key: string; apiKey: ApiKey }>> {
+  async execute(actor: Actor, input: NewApiKey): Promise<E.Either<ValidationFailed | AuthError, { key: string; apiKey: ApiKey }>> {
     const signedIn = refuseApiKey(actor);
     if (E.isLeft(signedIn)) return signedIn;
     const now = this.clock.now();
@@ -52,8 +56,8 @@ export class ManageApiKeys {
     else if (input.expiresAt && input.expiresAt.getTime() > latest.getTime()) errors.push(fieldError('expiresAt', `must be at most ${maxDays} days from now`));
     if (errors.length > 0) return E.left(validationFailed(errors));
     const permissions = dedupe(input.permissions);
-    const escalation = notCovered(actor.permissions, permissions);
-    if (escalation.length > 0) return E.left(cannotGrant(escalation));
+    const grantable = refuseEscalation(actor, permissions);
+    if (E.isLeft(grantable)) return grantable;
 
     const key = `${API_KEY_PREFIX}${this.secrets.generate(32)}`;
     const apiKey: ApiKey = {
@@ -71,20 +75,5 @@ export class ManageApiKeys {
     await this.keys.insert(apiKey);
     await this.audit.record({ actorId: actor.userId, action: 'apikey.created', target: { type: 'api-key', id: apiKey.id }, after: { name, prefix: apiKey.prefix } });
     return E.right({ key, apiKey });
-  }
-
-  list(actor: Actor): Promise<ApiKey[]> {
-    return this.keys.listByOwner(actor.userId);
-  }
-
-  async revoke(actor: Actor, id: string): Promise<E.Either<ApiKeyError | AuthError, void>> {
-    const signedIn = refuseApiKey(actor);
-    if (E.isLeft(signedIn)) return signedIn;
-    const key = await this.keys.findById(id);
-    // Someone else's key is reported exactly like a missing one: ids are not a way to probe.
-    if (!key || key.ownerId !== actor.userId || key.revokedAt) return E.left({ _tag: 'ApiKeyNotFound', keyId: id });
-    await this.keys.revoke(id, this.clock.now());
-    await this.audit.record({ actorId: actor.userId, action: 'apikey.revoked', target: { type: 'api-key', id } });
-    return E.right(undefined);
   }
 }
