@@ -5,7 +5,8 @@ import { type Actor, can, mayManageCredentials } from '../domain/auth/actor';
 import { apiKeyCannotManageCredentials, type AuthError, permissionDenied } from '../domain/auth/auth.errors';
 import { type Permission, unionOf } from '../domain/roles/permission';
 import type { User } from '../domain/users/user';
-import { cacheAside, invalidate } from './cache-aside';
+import { CACHE_KEYS, CACHE_TTL_SECONDS } from './cache/cache-keys';
+import { cacheAside } from './cache-aside';
 import { currentContext } from './context';
 import type { AuditLog } from './ports/audit-log.port';
 import type { Cache } from './ports/cache.port';
@@ -26,11 +27,7 @@ export const authorize = (actor: Actor, resource: string, action: string): E.Eit
  */
 export const refuseApiKey = (actor: Actor): E.Either<AuthError, void> => (mayManageCredentials(actor) ? E.right(undefined) : E.left(apiKeyCannotManageCredentials));
 
-export const PERMISSIONS_TTL_SECONDS = 60;
-export const permissionsKey = (userId: string): string => `perms:user:${userId}`;
-export const STATS_KEY = 'stats:by-role';
-
-/** A user's effective permissions (the union of its roles'), cached and invalidated by role writes. */
+/** A user's effective permissions (the union of its roles'), cached; `AccessCache` drops them after writes. */
 @injectable()
 export class PermissionResolver {
   constructor(
@@ -40,21 +37,11 @@ export class PermissionResolver {
   ) {}
 
   async of(user: Pick<User, 'id' | 'roleIds'>): Promise<Permission[]> {
-    const cached = await cacheAside(this.cache, this.logger, permissionsKey(user.id), PERMISSIONS_TTL_SECONDS, async () => {
+    const cached = await cacheAside(this.cache, this.logger, CACHE_KEYS.permissions(user.id), CACHE_TTL_SECONDS.permissions, async () => {
       const roles = await this.roles.findByIds(user.roleIds);
       return unionOf(roles.map((r) => r.permissions));
     });
     return cached ?? [];
-  }
-
-  forgetUser(userId: string): Promise<void> {
-    return invalidate(this.cache, this.logger, permissionsKey(userId), STATS_KEY);
-  }
-
-  /** A role's permissions changed or it was deleted: every user's resolution may be stale. */
-  async forgetAll(): Promise<void> {
-    await this.cache.deleteByPrefix('perms:').catch((err: unknown) => this.logger.warn('permission cache flush failed', { error: String(err) }));
-    await invalidate(this.cache, this.logger, STATS_KEY);
   }
 }
 

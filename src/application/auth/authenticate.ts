@@ -8,7 +8,7 @@ import type { ApiKeyRepository } from '../ports/api-key-repository.port';
 import type { Clock } from '../ports/clock.port';
 import type { Logger } from '../ports/logger.port';
 import type { AccessTokens, SecretTokens } from '../ports/security.port';
-import { GetUser } from '../users/get-user';
+import { CachedUserLookup } from '../users/cached-user-lookup';
 import { TYPES } from '../symbols';
 import { LiveSessions } from './live-sessions';
 
@@ -28,7 +28,7 @@ export class Authenticate {
     @inject(TYPES.AccessTokens) private readonly tokens: AccessTokens,
     @inject(TYPES.ApiKeyRepository) private readonly keys: ApiKeyRepository,
     @inject(TYPES.SecretTokens) private readonly secrets: SecretTokens,
-    @inject(GetUser) private readonly getUser: GetUser,
+    @inject(CachedUserLookup) private readonly lookup: CachedUserLookup,
     @inject(LiveSessions) private readonly sessions: LiveSessions,
     @inject(PermissionResolver) private readonly permissions: PermissionResolver,
     @inject(TYPES.Clock) private readonly clock: Clock,
@@ -55,7 +55,7 @@ export class Authenticate {
   }
 
   private async activeUser(id: string): Promise<User | null> {
-    const found = await this.getUser.execute(id as UserId);
+    const found = await this.lookup.find(id as UserId);
     return found._tag === 'Right' && found.right.status === 'active' ? found.right : null;
   }
 

@@ -7,16 +7,14 @@ import type { Role, RoleId } from '../../domain/roles/role';
 import { type RoleError, roleNotFound } from '../../domain/roles/role.errors';
 import type { User, UserId } from '../../domain/users/user';
 import { concurrentModification, type UserError, userNotFound } from '../../domain/users/user.errors';
-import { AuditRecorder, authorize, PermissionResolver } from '../access';
-import { invalidate } from '../cache-aside';
-import type { Cache } from '../ports/cache.port';
+import { AuditRecorder, authorize } from '../access';
+import { AccessCache } from '../cache/access-cache';
 import type { Clock } from '../ports/clock.port';
 import type { Logger } from '../ports/logger.port';
 import type { RoleRepository } from '../ports/role-repository.port';
 import type { UnitOfWork } from '../ports/unit-of-work.port';
 import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';
-import { userCacheKey } from '../users/user-cache';
 import { SuperuserGuard } from './superuser-guard';
 
 type AssignResult = Promise<E.Either<AuthError | RoleError | UserError, User>>;
@@ -31,9 +29,8 @@ export class AssignRoles {
     @inject(TYPES.UserRepository) private readonly users: UserRepository,
     @inject(TYPES.RoleRepository) private readonly roles: RoleRepository,
     @inject(TYPES.UnitOfWork) private readonly uow: UnitOfWork,
-    @inject(PermissionResolver) private readonly permissions: PermissionResolver,
+    @inject(AccessCache) private readonly accessCache: AccessCache,
     @inject(AuditRecorder) private readonly audit: AuditRecorder,
-    @inject(TYPES.Cache) private readonly cache: Cache,
     @inject(TYPES.Clock) private readonly clock: Clock,
     @inject(TYPES.Logger) private readonly logger: Logger,
     @inject(SuperuserGuard) private readonly guard: SuperuserGuard,
@@ -150,7 +147,6 @@ export class AssignRoles {
   }
 
   private async afterWrite(userId: string): Promise<void> {
-    await this.permissions.forgetUser(userId);
-    await invalidate(this.cache, this.logger, userCacheKey(userId));
+    await this.accessCache.forgetUser(userId);
   }
 }

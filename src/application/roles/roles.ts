@@ -6,7 +6,8 @@ import { grantsEverything, notCovered } from '../../domain/roles/permission';
 import { ADMIN_ROLE, changeRole, newRole, type Role, type RoleChanges, type RoleId, type RoleInput } from '../../domain/roles/role';
 import { type RoleError, roleNotFound } from '../../domain/roles/role.errors';
 import { type ValidationFailed, validationFailed } from '../../domain/shared/field-error';
-import { AuditRecorder, authorize, PermissionResolver } from '../access';
+import { AuditRecorder, authorize } from '../access';
+import { AccessCache } from '../cache/access-cache';
 import type { Clock } from '../ports/clock.port';
 import type { IdGenerator } from '../ports/id-generator.port';
 import type { RoleRepository } from '../ports/role-repository.port';
@@ -24,7 +25,7 @@ export class ManageRoles {
   constructor(
     @inject(TYPES.RoleRepository) private readonly roles: RoleRepository,
     @inject(TYPES.UserRepository) private readonly users: UserRepository,
-    @inject(PermissionResolver) private readonly permissions: PermissionResolver,
+    @inject(AccessCache) private readonly accessCache: AccessCache,
     @inject(AuditRecorder) private readonly audit: AuditRecorder,
     @inject(TYPES.IdGenerator) private readonly ids: IdGenerator,
     @inject(TYPES.Clock) private readonly clock: Clock,
@@ -81,7 +82,7 @@ export class ManageRoles {
     if (saved === 'name-taken') return E.left(nameTaken(changed.right.name));
     if (saved === 'not-found') return E.left(roleNotFound(id));
     if (saved === 'version-conflict') return E.left({ _tag: 'RoleChanged', roleId: id });
-    await this.permissions.forgetAll();
+    await this.accessCache.forgetAllPermissions();
     const builtIn = current.system ? { builtIn: true } : {};
     await this.audit.record({ actorId: actor.userId, action: 'role.updated', target: { type: 'role', id }, before: { ...snapshot(current), ...builtIn }, after: { ...snapshot(changed.right), ...builtIn } });
     return E.right(changed.right);
@@ -104,7 +105,7 @@ export class ManageRoles {
     const keeps = await this.guard.roleMayChange(id, false);
     if (E.isLeft(keeps)) return keeps;
     await this.roles.delete(id);
-    await this.permissions.forgetAll();
+    await this.accessCache.forgetAllPermissions();
     await this.audit.record({ actorId: actor.userId, action: 'role.deleted', target: { type: 'role', id }, before: snapshot(role) });
     return E.right(undefined);
   }

@@ -6,8 +6,10 @@ import type { RoleError } from '../../domain/roles/role.errors';
 import type { ValidationFailed } from '../../domain/shared/field-error';
 import type { User, UserChanges, UserId } from '../../domain/users/user';
 import { concurrentModification, type UserError, userNotFound } from '../../domain/users/user.errors';
-import { AuditRecorder, authorize, PermissionResolver, STATS_KEY } from '../access';
-import { cacheAside, invalidate } from '../cache-aside';
+import { AuditRecorder, authorize } from '../access';
+import { AccessCache } from '../cache/access-cache';
+import { CACHE_KEYS, CACHE_TTL_SECONDS } from '../cache/cache-keys';
+import { cacheAside } from '../cache-aside';
 import type { NewAccount, RegisterUser } from '../auth/register-user';
 import type { ApiKeyRepository } from '../ports/api-key-repository.port';
 import type { Cache } from '../ports/cache.port';
@@ -18,9 +20,8 @@ import type { RoleRepository } from '../ports/role-repository.port';
 import type { UserListQuery, UserRepository } from '../ports/user-repository.port';
 import { SuperuserGuard } from '../roles/superuser-guard';
 import { TYPES } from '../symbols';
-import { GetUser } from './get-user';
+import { CachedUserLookup } from './cached-user-lookup';
 import { UpdateUser } from './update-user';
-import { userCacheKey } from './user-cache';
 
 type Result<A> = Promise<E.Either<ValidationFailed | AuthError | UserError | RoleError, A>>;
 
@@ -34,7 +35,6 @@ export interface RoleStats {
   readonly users: readonly { name: string; email: string }[];
 }
 
-export const STATS_TTL_SECONDS = 60;
 /** Names listed per role in the stats; `totalUsers` still counts every member. */
 export const STATS_NAMES_PER_ROLE = 10;
 
@@ -45,10 +45,10 @@ export class ManageUsers {
     @inject(TYPES.UserRepository) private readonly users: UserRepository,
     @inject(TYPES.RoleRepository) private readonly roles: RoleRepository,
     @inject(LiveSessions) private readonly sessions: LiveSessions,
-    @inject(GetUser) private readonly getUser: GetUser,
+    @inject(CachedUserLookup) private readonly lookup: CachedUserLookup,
     @inject(UpdateUser) private readonly updateUser: UpdateUser,
     @inject(TYPES.RegisterUser) private readonly register: RegisterUser,
-    @inject(PermissionResolver) private readonly permissions: PermissionResolver,
+    @inject(AccessCache) private readonly accessCache: AccessCache,
     @inject(AuditRecorder) private readonly audit: AuditRecorder,
     @inject(TYPES.Cache) private readonly cache: Cache,
     @inject(TYPES.Clock) private readonly clock: Clock,
@@ -64,7 +64,7 @@ export class ManageUsers {
 
   async get(actor: Actor, id: UserId): Result<User> {
     if (!actsAsSelf(actor, id) && !can(actor, 'users', 'read')) return E.left(permissionDenied('users:read'));
-    return this.getUser.execute(id);
+    return this.lookup.find(id);
   }
 
   async update(actor: Actor, id: UserId, changes: UserChanges): Result<User> {
@@ -74,7 +74,7 @@ export class ManageUsers {
     }
     // A status change can suspend the last holder of `*:*`: checked and written under the guard.
     const result = changes.status === undefined ? await this.updateUser.execute(id, changes) : await this.guard.exclusively(() => this.updateStatus(id, changes));
-    if (E.isRight(result)) await invalidate(this.cache, this.logger, STATS_KEY);
+    if (E.isRight(result)) await this.accessCache.forgetUser(id);
     return result;
   }
 
@@ -146,7 +146,7 @@ export class ManageUsers {
       const allowed = authorize(actor, 'users', 'read');
       if (E.isLeft(allowed)) return allowed;
     }
-    const stats = await cacheAside(this.cache, this.logger, STATS_KEY, STATS_TTL_SECONDS, () => this.computeStats());
+    const stats = await cacheAside(this.cache, this.logger, CACHE_KEYS.statsByRole, CACHE_TTL_SECONDS.statsByRole, () => this.computeStats());
     return E.right(stats ?? []);
   }
 
@@ -170,7 +170,6 @@ export class ManageUsers {
   }
 
   private async forget(id: string): Promise<void> {
-    await invalidate(this.cache, this.logger, userCacheKey(id), STATS_KEY);
-    await this.permissions.forgetUser(id);
+    await this.accessCache.forgetUser(id);
   }
 }

@@ -3,22 +3,18 @@ import { inject, injectable } from 'inversify';
 import { type ValidationFailed, validationFailed } from '../../domain/shared/field-error';
 import { changeUser, type User, type UserChanges, type UserId } from '../../domain/users/user';
 import { concurrentModification, emailAlreadyInUse, type UserError, userNotFound } from '../../domain/users/user.errors';
-import { invalidate } from '../cache-aside';
-import type { Cache } from '../ports/cache.port';
+import { AccessCache } from '../cache/access-cache';
 import type { Clock } from '../ports/clock.port';
-import type { Logger } from '../ports/logger.port';
 import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';
-import { userCacheKey } from './user-cache';
 
 /** Changes a user's profile fields and drops its cached copy. */
 @injectable()
 export class UpdateUser {
   constructor(
     @inject(TYPES.UserRepository) private readonly users: UserRepository,
-    @inject(TYPES.Cache) private readonly cache: Cache,
+    @inject(AccessCache) private readonly accessCache: AccessCache,
     @inject(TYPES.Clock) private readonly clock: Clock,
-    @inject(TYPES.Logger) private readonly logger: Logger,
   ) {}
 
   async execute(id: UserId, changes: UserChanges): Promise<E.Either<ValidationFailed | UserError, User>> {
@@ -29,7 +25,7 @@ export class UpdateUser {
     if (E.isLeft(changed)) return E.left(validationFailed(changed.left));
 
     const outcome = await this.users.update(changed.right);
-    await invalidate(this.cache, this.logger, userCacheKey(id));
+    await this.accessCache.forgetUser(id);
     switch (outcome) {
       case 'updated':
         return E.right(changed.right);

@@ -13,7 +13,7 @@ import { type AuthSettings, SessionIssuer } from '../../application/auth/session
 import type { RoleRepository } from '../../application/ports/role-repository.port';
 import type { SecretTokens } from '../../application/ports/security.port';
 import { TYPES } from '../../application/symbols';
-import { GetUser } from '../../application/users/get-user';
+import { CachedUserLookup } from '../../application/users/cached-user-lookup';
 import type { Config } from '../config/load-config';
 import type { NexusModule } from './module';
 
@@ -31,7 +31,7 @@ export const authModule: NexusModule = {
       refresh: resolve(RefreshSession),
       logout: resolve(Logout),
       changePassword: resolve(ChangePassword),
-      getUser: resolve(GetUser),
+      getUser: resolve(CachedUserLookup),
       roles: resolve<RoleRepository>(TYPES.RoleRepository),
       secrets: resolve<SecretTokens>(TYPES.SecretTokens),
       secureCookies: config.env === 'production',

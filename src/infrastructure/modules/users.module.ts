@@ -2,7 +2,8 @@ import { ContainerModule } from 'inversify';
 import { usersRoutes } from '../../adapters/http/users/users.routes';
 import { AssignRoles } from '../../application/roles/assign-roles';
 import { TYPES } from '../../application/symbols';
-import { GetUser } from '../../application/users/get-user';
+import { AccessCache } from '../../application/cache/access-cache';
+import { CachedUserLookup } from '../../application/users/cached-user-lookup';
 import { ManageUsers } from '../../application/users/manage-users';
 import { UpdateUser } from '../../application/users/update-user';
 import type { NexusModule } from './module';
@@ -10,7 +11,8 @@ import type { NexusModule } from './module';
 export const usersModule: NexusModule = {
   name: 'users',
   bindings: new ContainerModule(({ bind }) => {
-    bind(GetUser).toSelf();
+    bind(AccessCache).toSelf();
+    bind(CachedUserLookup).toSelf();
     bind(UpdateUser).toSelf();
     bind(ManageUsers).toSelf();
     bind(TYPES.ManageUsers).toService(ManageUsers);

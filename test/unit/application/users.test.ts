@@ -7,7 +7,7 @@ import type { Cache } from '../../../src/application/ports/cache.port';
 import type { JobQueue } from '../../../src/application/ports/job-queue.port';
 import type { UserRepository } from '../../../src/application/ports/user-repository.port';
 import { TYPES } from '../../../src/application/symbols';
-import { GetUser } from '../../../src/application/users/get-user';
+import { CachedUserLookup } from '../../../src/application/users/cached-user-lookup';
 import { UpdateUser } from '../../../src/application/users/update-user';
 import type { UserId } from '../../../src/domain/users/user';
 import { embeddedContainer, STRONG_PASSWORD } from '../../support/embedded';
@@ -72,18 +72,18 @@ describe('Users :: use cases', () => {
     });
   });
 
-  context('GetUser and UpdateUser', () => {
+  context('CachedUserLookup and UpdateUser', () => {
     it('reads through a cache that is down', async () => {
       const users = new InMemoryUserRepository();
       const created = await register.execute({ name: 'C', email: 'c@x.io', password: STRONG_PASSWORD });
       if (E.isLeft(created)) throw new Error('expected a user');
       await users.insert(created.right);
-      const result = await new GetUser(users, brokenCache, silentLogger()).execute(created.right.id);
+      const result = await new CachedUserLookup(users, brokenCache, silentLogger()).find(created.right.id);
       expect(E.isRight(result) && result.right.email).to.equal('c@x.io');
     });
 
     it('returns UserNotFound for an unknown id', async () => {
-      const result = await c.get(GetUser).execute('0123456789abcdef01234567' as UserId);
+      const result = await c.get(CachedUserLookup).find('0123456789abcdef01234567' as UserId);
       expect(result).to.deep.equal(E.left({ _tag: 'UserNotFound', userId: '0123456789abcdef01234567' }));
     });
 
@@ -92,7 +92,7 @@ describe('Users :: use cases', () => {
       if (E.isLeft(created)) throw new Error('expected a user');
       const id = created.right.id;
       const cache = c.get<Cache>(TYPES.Cache);
-      await c.get(GetUser).execute(id);
+      await c.get(CachedUserLookup).find(id);
       expect(await cache.get(`user:${id}`)).to.not.equal(undefined);
       await c.get(UpdateUser).execute(id, { name: 'Dee' });
       expect(await cache.get(`user:${id}`)).to.equal(undefined);

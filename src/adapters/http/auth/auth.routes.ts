@@ -8,7 +8,7 @@ import type { Logout, RefreshSession } from '../../../application/auth/refresh-s
 import type { RegisterUser } from '../../../application/auth/register-user';
 import type { RoleRepository } from '../../../application/ports/role-repository.port';
 import type { SecretTokens } from '../../../application/ports/security.port';
-import type { GetUser } from '../../../application/users/get-user';
+import type { CachedUserLookup } from '../../../application/users/cached-user-lookup';
 import type { UserId } from '../../../domain/users/user';
 import { decodeOrThrow } from '../decode';
 import { reply, replyError } from '../envelope';
@@ -27,7 +27,7 @@ export interface AuthRoutesDeps {
   readonly refresh: RefreshSession;
   readonly logout: Logout;
   readonly changePassword: ChangePassword;
-  readonly getUser: GetUser;
+  readonly getUser: CachedUserLookup;
   readonly roles: RoleRepository;
   readonly secrets: SecretTokens;
   /** Cookies are Secure always (production), or else whenever the request came over TLS. */
@@ -134,7 +134,7 @@ export const authRoutes = (deps: AuthRoutesDeps): Router => {
 
   router.get('/api/auth/me', requireActor, async (ctx) => {
     const actor = actorOf(ctx);
-    const user = await deps.getUser.execute(actor.userId as UserId);
+    const user = await deps.getUser.find(actor.userId as UserId);
     if (E.isLeft(user)) return respond(ctx, user, 200, '', () => null);
     const roles = await deps.roles.findByIds(user.right.roleIds);
     reply(ctx, 200, 'You', {
