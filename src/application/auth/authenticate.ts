@@ -17,7 +17,8 @@ const TOUCH_EVERY_MS = 60_000;
 /**
  * Turns a bearer token or an API key into an Actor, or null. A deleted or suspended owner makes
  * both stop working at once, and so does the end of the session an access token belongs to; an
- * API key acts with its own permissions cut to its owner's.
+ * API key acts with its own permissions cut to its owner's. The Actor carries the user it loaded,
+ * so use cases about the caller do not load it again.
  */
 @injectable()
 export class Authenticate {
@@ -40,7 +41,7 @@ export class Authenticate {
     if (!claims) return null;
     const user = await this.sessions.activeUser(claims.userId, claims.sessionId);
     if (!user) return null;
-    return { userId: user.id, permissions: await this.permissions.of(user), via: 'token', sessionId: claims.sessionId };
+    return { userId: user.id, permissions: await this.permissions.of(user), via: 'token', sessionId: claims.sessionId, user };
   }
 
   async apiKey(key: string): Promise<Actor | null> {
@@ -51,7 +52,7 @@ export class Authenticate {
     const owner = await this.activeUser(stored.ownerId);
     if (!owner) return null;
     this.touch(stored.id, now);
-    return { userId: owner.id, permissions: intersect(await this.permissions.of(owner), stored.permissions), via: 'api-key', apiKeyId: stored.id };
+    return { userId: owner.id, permissions: intersect(await this.permissions.of(owner), stored.permissions), via: 'api-key', apiKeyId: stored.id, user: owner };
   }
 
   private async activeUser(id: string): Promise<User | null> {

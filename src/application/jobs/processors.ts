@@ -1,4 +1,5 @@
 import { inject, injectable } from 'inversify';
+import { systemActor } from '../../domain/auth/actor';
 import { ADMIN_ROLE } from '../../domain/roles/role';
 import type { Cache } from '../ports/cache.port';
 import type { Clock } from '../ports/clock.port';
@@ -6,7 +7,7 @@ import type { Logger } from '../ports/logger.port';
 import { MailRejected, type Mailer } from '../ports/mailer.port';
 import { type JobQueue, PermanentJobFailure, type RunningJob } from '../ports/job-queue.port';
 import { TYPES } from '../symbols';
-import type { ManageUsers } from '../users/manage-users';
+import { UserStatsByRole } from '../users/user-stats-by-role';
 import type { EmailJobData } from './email-job';
 
 const SENT_TTL_SECONDS = 7 * 86_400;
@@ -90,13 +91,13 @@ export class ProcessData {
 @injectable()
 export class WeeklyReport {
   constructor(
-    @inject(TYPES.ManageUsers) private readonly users: ManageUsers,
+    @inject(UserStatsByRole) private readonly users: UserStatsByRole,
     @inject(TYPES.JobQueue) private readonly queue: JobQueue,
     @inject(TYPES.Clock) private readonly clock: Clock,
   ) {}
 
   async execute(job: RunningJob): Promise<{ recipients: number; roles: number }> {
-    const stats = await this.users.statsByRole();
+    const stats = await this.users.execute(systemActor('weekly-report', [{ resource: 'users', action: 'read' }]));
     if (stats._tag === 'Left') throw new Error('statistics unavailable');
     const admins = stats.right.find((s) => s.role === ADMIN_ROLE)?.users ?? [];
     const lines = stats.right.map((s) => `${s.role}: ${s.totalUsers} user(s), average age ${s.averageAge ?? 'n/a'}`);

@@ -1,21 +1,38 @@
 import { ContainerModule } from 'inversify';
 import { usersRoutes } from '../../adapters/http/users/users.routes';
-import { AssignRoles } from '../../application/roles/assign-roles';
-import { TYPES } from '../../application/symbols';
 import { AccessCache } from '../../application/cache/access-cache';
+import { AssignRoles } from '../../application/roles/assign-roles';
 import { CachedUserLookup } from '../../application/users/cached-user-lookup';
-import { ManageUsers } from '../../application/users/manage-users';
-import { UpdateUser } from '../../application/users/update-user';
+import { CreateUser } from '../../application/users/create-user';
+import { DeleteUser } from '../../application/users/delete-user';
+import { ExportUsers } from '../../application/users/export-users';
+import { ListUsers } from '../../application/users/list-users';
+import { ReadUser } from '../../application/users/read-user';
+import { RestoreUser } from '../../application/users/restore-user';
+import { UpdateUserProfile } from '../../application/users/update-user-profile';
+import { UserCredentials } from '../../application/users/user-credentials';
+import { UserStatsByRole } from '../../application/users/user-stats-by-role';
 import type { NexusModule } from './module';
 
 export const usersModule: NexusModule = {
   name: 'users',
   bindings: new ContainerModule(({ bind }) => {
+    // Shared with the auth and roles modules: the cached lookup and the one owner of cache invalidation.
     bind(AccessCache).toSelf();
     bind(CachedUserLookup).toSelf();
-    bind(UpdateUser).toSelf();
-    bind(ManageUsers).toSelf();
-    bind(TYPES.ManageUsers).toService(ManageUsers);
+    bind(UserCredentials).toSelf();
+    for (const useCase of <const>[ListUsers, ReadUser, CreateUser, UpdateUserProfile, DeleteUser, RestoreUser, UserStatsByRole, ExportUsers]) bind<unknown>(useCase).toSelf();
   }),
-  routes: (resolve) => usersRoutes({ users: resolve(ManageUsers), assignRoles: resolve(AssignRoles) }),
+  routes: (resolve) =>
+    usersRoutes({
+      list: resolve(ListUsers),
+      read: resolve(ReadUser),
+      create: resolve(CreateUser),
+      update: resolve(UpdateUserProfile),
+      delete: resolve(DeleteUser),
+      restore: resolve(RestoreUser),
+      statsByRole: resolve(UserStatsByRole),
+      export: resolve(ExportUsers),
+      assignRoles: resolve(AssignRoles),
+    }),
 };

@@ -11,7 +11,8 @@ import { AssignRoles } from '../../../src/application/roles/assign-roles';
 import { ManageRoles } from '../../../src/application/roles/roles';
 import { SUPERUSER_LEASE, type SuperuserGuardSettings } from '../../../src/application/roles/superuser-guard';
 import { TYPES } from '../../../src/application/symbols';
-import { ManageUsers } from '../../../src/application/users/manage-users';
+import { DeleteUser } from '../../../src/application/users/delete-user';
+import { UpdateUserProfile } from '../../../src/application/users/update-user-profile';
 import type { Actor } from '../../../src/domain/auth/actor';
 import type { RoleId } from '../../../src/domain/roles/role';
 import type { User } from '../../../src/domain/users/user';
@@ -43,8 +44,8 @@ describe('Access :: the last holder of *:*', () => {
     const me = tokenActor(root);
     expect(tagOf(await c.get(AssignRoles).unassign(me, root.id, adminRole))).to.equal('LastSuperuser');
     expect(tagOf(await c.get(AssignRoles).transfer(me, root.id, adminRole, plain.right.id))).to.equal('LastSuperuser');
-    expect(tagOf(await c.get(ManageUsers).update(me, root.id, { status: 'suspended' }))).to.equal('LastSuperuser');
-    expect(tagOf(await c.get(ManageUsers).delete(me, root.id))).to.equal('LastSuperuser');
+    expect(tagOf(await c.get(UpdateUserProfile).execute(me, root.id, { status: 'suspended' }))).to.equal('LastSuperuser');
+    expect(tagOf(await c.get(DeleteUser).execute(me, root.id))).to.equal('LastSuperuser');
     expect((await c.get<UserRepository>(TYPES.UserRepository).findById(root.id))).to.deep.include({ status: 'active', isDeleted: false, roleIds: [adminRole] });
   });
 
