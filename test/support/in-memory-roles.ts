@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { JoseAccessTokens } from '../../src/adapters/security/jose-access-tokens';
+import { AccessCache } from '../../src/application/cache/access-cache';
 import * as E from 'fp-ts/Either';
 import { InMemoryApiKeyRepository } from '../../src/adapters/memory/in-memory-api-key-repository';
 import { InMemoryAuditLog } from '../../src/adapters/memory/in-memory-audit-log';
@@ -73,7 +76,8 @@ export const inMemoryRoles = async (options: InMemoryRolesOptions = {}) => {
   const permissions = new PermissionResolver(roles, cache, logger);
   const guard = new SuperuserGuard(leases, roles, users, logger, options.guard ?? DEFAULT_SUPERUSER_GUARD);
   const lookup = new GrantableRoleLookup(users, roles);
-  const writer = new UserRolesWriter(users, permissions, cache, clock, logger);
+  const accessCache = new AccessCache(cache, new JoseAccessTokens(randomBytes(32).toString('hex')), logger);
+  const writer = new UserRolesWriter(users, accessCache, clock);
 
   const aRole = async (name: string, granted: Permission[] = [], system = false): Promise<Role> => {
     const built = newRole(ids.next() as RoleId, { name, permissions: granted }, clock.now(), system);
@@ -89,7 +93,7 @@ export const inMemoryRoles = async (options: InMemoryRolesOptions = {}) => {
     return account;
   };
 
-  return { users, roles, apiKeys, auditLog, cache, leases, uow, ids, clock, logger, audit, permissions, guard, lookup, writer, builtIn: { admin, user }, aRole, anAccount };
+  return { users, roles, apiKeys, auditLog, cache, leases, uow, ids, clock, logger, audit, permissions, accessCache, guard, lookup, writer, builtIn: { admin, user }, aRole, anAccount };
 };
 
 export type InMemoryRoles = Awaited<ReturnType<typeof inMemoryRoles>>;

@@ -4,13 +4,10 @@ import { type ValidationFailed, validationFailed } from '../../domain/shared/fie
 import { USER_ROLE } from '../../domain/roles/role';
 import { newUser, type User, type UserId } from '../../domain/users/user';
 import { emailAlreadyInUse, type UserError } from '../../domain/users/user.errors';
-import { invalidate } from '../cache-aside';
-import { STATS_KEY } from '../roles/permission-resolver';
+import { AccessCache } from '../cache/access-cache';
 import { AccountMail, welcomeEmail } from '../jobs/account-mail';
-import type { Cache } from '../ports/cache.port';
 import type { Clock } from '../ports/clock.port';
 import type { IdGenerator } from '../ports/id-generator.port';
-import type { Logger } from '../ports/logger.port';
 import type { RoleRepository } from '../ports/role-repository.port';
 import type { PasswordHasher } from '../ports/security.port';
 import type { UserRepository } from '../ports/user-repository.port';
@@ -37,10 +34,9 @@ export class RegisterUser {
     @inject(TYPES.PasswordHasher) private readonly hasher: PasswordHasher,
     @inject(PasswordRules) private readonly rules: PasswordRules,
     @inject(AccountMail) private readonly mail: AccountMail,
-    @inject(TYPES.Cache) private readonly cache: Cache,
+    @inject(AccessCache) private readonly accessCache: AccessCache,
     @inject(TYPES.IdGenerator) private readonly ids: IdGenerator,
     @inject(TYPES.Clock) private readonly clock: Clock,
-    @inject(TYPES.Logger) private readonly logger: Logger,
   ) {}
 
   async execute(input: NewAccount, roleNames: readonly string[] = [USER_ROLE]): Promise<E.Either<ValidationFailed | UserError, User>> {
@@ -64,7 +60,7 @@ export class RegisterUser {
       await this.mail.cancel(welcome);
       return E.left(emailAlreadyInUse(user.email));
     }
-    await invalidate(this.cache, this.logger, STATS_KEY);
+    await this.accessCache.forgetUser(user.id);
     await this.mail.dispatch(welcome);
     return E.right(user);
   }

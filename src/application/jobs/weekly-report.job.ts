@@ -4,7 +4,8 @@ import { ADMIN_ROLE } from '../../domain/roles/role';
 import type { Clock } from '../ports/clock.port';
 import type { JobQueue, RunningJob } from '../ports/job-queue.port';
 import { TYPES } from '../symbols';
-import type { ManageUsers } from '../users/manage-users';
+import { UserStatsByRole } from '../users/user-stats-by-role';
+import { systemActor } from '../../domain/auth/actor';
 import { emailJob } from './email.job';
 import type { JobDefinition } from './job-definition';
 
@@ -21,13 +22,13 @@ const MINUTE = 60_000;
 @injectable()
 export class WeeklyReport {
   constructor(
-    @inject(TYPES.ManageUsers) private readonly users: ManageUsers,
+    @inject(UserStatsByRole) private readonly stats: UserStatsByRole,
     @inject(TYPES.JobQueue) private readonly queue: JobQueue,
     @inject(TYPES.Clock) private readonly clock: Clock,
   ) {}
 
   async execute(job: RunningJob): Promise<{ recipients: number; roles: number }> {
-    const stats = await this.users.statsByRole();
+    const stats = await this.stats.execute(systemActor('weekly-report', [{ resource: 'users', action: 'read' }]));
     if (stats._tag === 'Left') throw new Error('statistics unavailable');
     const admins = stats.right.find((s) => s.role === ADMIN_ROLE)?.users ?? [];
     const lines = stats.right.map((s) => `${s.role}: ${s.totalUsers} user(s), average age ${s.averageAge ?? 'n/a'}`);

@@ -9,7 +9,7 @@ import { authorize, refuseEscalation } from '../authorization';
 import type { RoleRepository } from '../ports/role-repository.port';
 import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';
-import { PermissionResolver } from './permission-resolver';
+import { AccessCache } from '../cache/access-cache';
 import { roleSnapshot } from './role-snapshot';
 import { SuperuserGuard } from './superuser-guard';
 
@@ -24,7 +24,7 @@ export class DeleteRole {
   constructor(
     @inject(TYPES.RoleRepository) private readonly roles: RoleRepository,
     @inject(TYPES.UserRepository) private readonly users: UserRepository,
-    @inject(PermissionResolver) private readonly permissions: PermissionResolver,
+    @inject(AccessCache) private readonly accessCache: AccessCache,
     @inject(AuditRecorder) private readonly audit: AuditRecorder,
     @inject(SuperuserGuard) private readonly guard: SuperuserGuard,
   ) {}
@@ -46,7 +46,7 @@ export class DeleteRole {
     const keeps = await this.guard.roleMayChange(id, false);
     if (E.isLeft(keeps)) return keeps;
     await this.roles.delete(id);
-    await this.permissions.forgetAll();
+    await this.accessCache.forgetAllPermissions();
     await this.audit.record({ actorId: actor.userId, action: 'role.deleted', target: { type: 'role', id }, before: roleSnapshot(role) });
     return E.right(undefined);
   }

@@ -11,7 +11,7 @@ import { authorize, refuseEscalation } from '../authorization';
 import type { Clock } from '../ports/clock.port';
 import type { RoleRepository } from '../ports/role-repository.port';
 import { TYPES } from '../symbols';
-import { PermissionResolver } from './permission-resolver';
+import { AccessCache } from '../cache/access-cache';
 import { roleSnapshot } from './role-snapshot';
 import { SuperuserGuard } from './superuser-guard';
 
@@ -26,7 +26,7 @@ type UpdateRoleResult = Promise<E.Either<ValidationFailed | AuthError | RoleErro
 export class UpdateRole {
   constructor(
     @inject(TYPES.RoleRepository) private readonly roles: RoleRepository,
-    @inject(PermissionResolver) private readonly permissions: PermissionResolver,
+    @inject(AccessCache) private readonly accessCache: AccessCache,
     @inject(AuditRecorder) private readonly audit: AuditRecorder,
     @inject(TYPES.Clock) private readonly clock: Clock,
     @inject(SuperuserGuard) private readonly guard: SuperuserGuard,
@@ -54,7 +54,7 @@ export class UpdateRole {
     if (saved === 'name-taken') return E.left(roleNameTaken(changed.right.name));
     if (saved === 'not-found') return E.left(roleNotFound(id));
     if (saved === 'version-conflict') return E.left({ _tag: 'RoleChanged', roleId: id });
-    await this.permissions.forgetAll();
+    await this.accessCache.forgetAllPermissions();
     const builtIn = current.system ? { builtIn: true } : {};
     await this.audit.record({ actorId: actor.userId, action: 'role.updated', target: { type: 'role', id }, before: { ...roleSnapshot(current), ...builtIn }, after: { ...roleSnapshot(changed.right), ...builtIn } });
     return E.right(changed.right);

@@ -2,24 +2,18 @@ import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
 import type { User } from '../../domain/users/user';
 import { concurrentModification, type UserError, userNotFound } from '../../domain/users/user.errors';
-import { invalidate } from '../cache-aside';
-import type { Cache } from '../ports/cache.port';
+import { AccessCache } from '../cache/access-cache';
 import type { Clock } from '../ports/clock.port';
-import type { Logger } from '../ports/logger.port';
 import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';
-import { userCacheKey } from '../users/user-cache';
-import { PermissionResolver } from './permission-resolver';
 
 /** Writes a user's new list of roles and forgets what was cached about that user. */
 @injectable()
 export class UserRolesWriter {
   constructor(
     @inject(TYPES.UserRepository) private readonly users: UserRepository,
-    @inject(PermissionResolver) private readonly permissions: PermissionResolver,
-    @inject(TYPES.Cache) private readonly cache: Cache,
+    @inject(AccessCache) private readonly accessCache: AccessCache,
     @inject(TYPES.Clock) private readonly clock: Clock,
-    @inject(TYPES.Logger) private readonly logger: Logger,
   ) {}
 
   /** `user` with `roleIds`, stamped as its next version. */
@@ -39,7 +33,6 @@ export class UserRolesWriter {
 
   /** The user's permissions and cached document are stale once its roles changed. */
   async forget(userId: string): Promise<void> {
-    await this.permissions.forgetUser(userId);
-    await invalidate(this.cache, this.logger, userCacheKey(userId));
+    await this.accessCache.forgetUser(userId);
   }
 }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { authRoutes } from '../../adapters/http/auth/auth.routes';
 import { Authenticate } from '../../application/auth/authenticate';
 import { ChangePassword } from '../../application/auth/change-password';
+import { DescribeCaller } from '../../application/auth/describe-caller';
 import { LiveSessions } from '../../application/auth/live-sessions';
 import { Login } from '../../application/auth/login';
 import { PasswordRules } from '../../application/auth/passwords';
@@ -10,10 +11,8 @@ import { Logout, RefreshSession } from '../../application/auth/refresh-session';
 import { RegisterUser } from '../../application/auth/register-user';
 import { SeedAccess } from '../../application/auth/seed-access';
 import { type AuthSettings, SessionIssuer } from '../../application/auth/sessions';
-import type { RoleRepository } from '../../application/ports/role-repository.port';
 import type { SecretTokens } from '../../application/ports/security.port';
 import { TYPES } from '../../application/symbols';
-import { GetUser } from '../../application/users/get-user';
 import type { Config } from '../config/load-config';
 import type { NexusModule } from './module';
 
@@ -21,7 +20,7 @@ export const authModule: NexusModule = {
   name: 'auth',
   bindings: new ContainerModule(({ bind }) => {
     bind<AuthSettings>(TYPES.AuthSettings).toResolvedValue((config: Config) => ({ refreshTtlSeconds: config.auth.refreshTtlSeconds }), [TYPES.Config]);
-    for (const useCase of <const>[PasswordRules, LiveSessions, SessionIssuer, Login, RefreshSession, Logout, ChangePassword, Authenticate, SeedAccess]) bind<unknown>(useCase).toSelf();
+    for (const useCase of <const>[PasswordRules, LiveSessions, SessionIssuer, Login, RefreshSession, Logout, ChangePassword, DescribeCaller, Authenticate, SeedAccess]) bind<unknown>(useCase).toSelf();
     bind(TYPES.RegisterUser).to(RegisterUser);
   }),
   routes: (resolve, config) =>
@@ -31,8 +30,7 @@ export const authModule: NexusModule = {
       refresh: resolve(RefreshSession),
       logout: resolve(Logout),
       changePassword: resolve(ChangePassword),
-      getUser: resolve(GetUser),
-      roles: resolve<RoleRepository>(TYPES.RoleRepository),
+      describeCaller: resolve(DescribeCaller),
       secrets: resolve<SecretTokens>(TYPES.SecretTokens),
       secureCookies: config.env === 'production',
       // Without JWT_SECRET (never in production) CSRF tokens, like access tokens, die with the process.

@@ -9,7 +9,8 @@ import { Argon2PasswordHasher } from '../../../src/adapters/security/argon2-pass
 import { IssueApiKey } from '../../../src/application/api-keys/issue-api-key';
 import { Authenticate } from '../../../src/application/auth/authenticate';
 import { ChangePassword } from '../../../src/application/auth/change-password';
-import { LIVE_SESSION_TTL_SECONDS, liveSessionKey, LiveSessions } from '../../../src/application/auth/live-sessions';
+import { LiveSessions } from '../../../src/application/auth/live-sessions';
+import { CACHE_KEYS, CACHE_TTL_SECONDS } from '../../../src/application/cache/cache-keys';
 import { Login } from '../../../src/application/auth/login';
 import { Logout, RefreshSession } from '../../../src/application/auth/refresh-session';
 import type { RegisterUser } from '../../../src/application/auth/register-user';
@@ -182,11 +183,11 @@ describe('Auth :: access tokens and their sessions', () => {
   it('keeps a session revoked when a reader that loaded it just before writes a stale live entry after', async () => {
     const s = await signIn('race@x.io');
     expect(await auth.bearer(s.accessToken)).to.not.equal(null);
-    const key = liveSessionKey(sessionIdOf(s.accessToken));
+    const key = CACHE_KEYS.liveSession(sessionIdOf(s.accessToken));
     const stale = await cache.get(key);
     expect(stale).to.not.equal(undefined);
     await c.get(Logout).execute(s.refreshToken);
-    await cache.set(key, stale, LIVE_SESSION_TTL_SECONDS);
+    await cache.set(key, stale, CACHE_TTL_SECONDS.liveSession);
     expect(await auth.bearer(s.accessToken)).to.equal(null);
   });
 

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import * as E from 'fp-ts/Either';
 import { AssignRole } from '../../../../src/application/roles/assign-role';
-import { permissionsKey } from '../../../../src/application/roles/permission-resolver';
-import { userCacheKey } from '../../../../src/application/users/user-cache';
+import { CACHE_KEYS } from '../../../../src/application/cache/cache-keys';
 import { type InMemoryRoles, inMemoryRoles, tagOf, tokenActor } from '../../../support/in-memory-roles';
 
 const assignRole = (k: InMemoryRoles) => new AssignRole(k.lookup, k.writer, k.audit);
@@ -39,12 +38,12 @@ describe('Roles :: AssignRole', () => {
     const k = await inMemoryRoles();
     const ops = await k.aRole('ops');
     const target = await k.anAccount();
-    await k.cache.set(permissionsKey(target.id), [], 60);
-    await k.cache.set(userCacheKey(target.id), {}, 60);
+    await k.cache.set(CACHE_KEYS.permissions(target.id), [], 60);
+    await k.cache.set(CACHE_KEYS.user(target.id), {}, 60);
     const assigned = await assignRole(k).execute(tokenActor(await k.anAccount(), ASSIGN), target.id, ops.id);
     expect(E.isRight(assigned) && assigned.right.roleIds).to.deep.equal([ops.id]);
     expect((await k.users.findById(target.id))?.roleIds).to.deep.equal([ops.id]);
-    expect([await k.cache.get(permissionsKey(target.id)), await k.cache.get(userCacheKey(target.id))]).to.deep.equal([undefined, undefined]);
+    expect([await k.cache.get(CACHE_KEYS.permissions(target.id)), await k.cache.get(CACHE_KEYS.user(target.id))]).to.deep.equal([undefined, undefined]);
     const { items } = await k.auditLog.list({ action: 'user.role.assigned', page: 1, limit: 10 });
     expect(items.map((e) => e.after)).to.deep.equal([{ roleId: ops.id, role: 'ops' }]);
   });

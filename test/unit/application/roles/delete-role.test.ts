@@ -3,7 +3,7 @@ import * as E from 'fp-ts/Either';
 import { DeleteRole } from '../../../../src/application/roles/delete-role';
 import { type InMemoryRoles, inMemoryRoles, tagOf, tokenActor } from '../../../support/in-memory-roles';
 
-const deleteRole = (k: InMemoryRoles) => new DeleteRole(k.roles, k.users, k.permissions, k.audit, k.guard);
+const deleteRole = (k: InMemoryRoles) => new DeleteRole(k.roles, k.users, k.accessCache, k.audit, k.guard);
 
 describe('Roles :: DeleteRole', () => {
   it('refuses an actor without roles:delete', async () => {

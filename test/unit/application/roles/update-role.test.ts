@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import * as E from 'fp-ts/Either';
-import { permissionsKey } from '../../../../src/application/roles/permission-resolver';
+import { CACHE_KEYS } from '../../../../src/application/cache/cache-keys';
 import { UpdateRole } from '../../../../src/application/roles/update-role';
 import type { Actor } from '../../../../src/domain/auth/actor';
 import { EVERYTHING, type InMemoryRoles, inMemoryRoles, tagOf, tokenActor } from '../../../support/in-memory-roles';
 
-const updateRole = (k: InMemoryRoles) => new UpdateRole(k.roles, k.permissions, k.audit, k.clock, k.guard);
+const updateRole = (k: InMemoryRoles) => new UpdateRole(k.roles, k.accessCache, k.audit, k.clock, k.guard);
 
 describe('Roles :: UpdateRole', () => {
   it('refuses an actor without roles:update', async () => {
@@ -44,10 +44,10 @@ describe('Roles :: UpdateRole', () => {
     const k = await inMemoryRoles();
     const ops = await k.aRole('ops');
     const root = await k.anAccount([k.builtIn.admin.id]);
-    await k.cache.set(permissionsKey(root.id), [], 60);
+    await k.cache.set(CACHE_KEYS.permissions(root.id), [], 60);
     const updated = await updateRole(k).execute(tokenActor(root), ops.id, { permissions: [{ resource: 'users', action: 'read' }] });
     expect(E.isRight(updated) && updated.right.permissions).to.deep.equal([{ resource: 'users', action: 'read' }]);
-    expect(await k.cache.get(permissionsKey(root.id))).to.equal(undefined);
+    expect(await k.cache.get(CACHE_KEYS.permissions(root.id))).to.equal(undefined);
     const { items } = await k.auditLog.list({ action: 'role.updated', page: 1, limit: 10 });
     expect(items.map((e) => [e.before, e.after])).to.deep.equal([[{ name: 'ops', permissions: [] }, { name: 'ops', permissions: ['users:read'] }]]);
   });

@@ -1,0 +1,38 @@
+import * as E from 'fp-ts/Either';
+import { inject, injectable } from 'inversify';
+import type { Actor } from '../../domain/auth/actor';
+import type { Permission } from '../../domain/roles/permission';
+import type { Role } from '../../domain/roles/role';
+import type { User, UserId } from '../../domain/users/user';
+import type { UserError } from '../../domain/users/user.errors';
+import type { RoleRepository } from '../ports/role-repository.port';
+import { TYPES } from '../symbols';
+import { CachedUserLookup } from '../users/cached-user-lookup';
+
+export interface CallerDescription {
+  readonly user: User;
+  readonly roles: readonly Role[];
+  /** What the caller may do now: its roles' union, cut to the API key's scope when it came with one. */
+  readonly permissions: readonly Permission[];
+  readonly via: Actor['via'];
+}
+
+/**
+ * The caller as it sees itself: its account, its roles and its effective permissions. Anyone
+ * authenticated may describe themselves, and only themselves; the account authentication
+ * already loaded is not loaded again.
+ */
+@injectable()
+export class DescribeCaller {
+  constructor(
+    @inject(CachedUserLookup) private readonly lookup: CachedUserLookup,
+    @inject(TYPES.RoleRepository) private readonly roles: RoleRepository,
+  ) {}
+
+  async execute(actor: Actor): Promise<E.Either<UserError, CallerDescription>> {
+    const user = actor.user?.id === actor.userId ? E.right(actor.user) : await this.lookup.find(actor.userId as UserId);
+    if (E.isLeft(user)) return user;
+    const roles = await this.roles.findByIds(user.right.roleIds);
+    return E.right({ user: user.right, roles, permissions: actor.permissions, via: actor.via });
+  }
+}
