@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
 import * as t from 'io-ts';
+import { CACHE_KEYS, CACHE_TTL_SECONDS } from '../cache/cache-keys';
 import type { Cache } from '../ports/cache.port';
 import { type RunningJob, PermanentJobFailure } from '../ports/job-queue.port';
 import type { Logger } from '../ports/logger.port';
@@ -11,7 +12,6 @@ import type { JobDefinition } from './job-definition';
 export const EmailPayload = t.readonly(t.type({ to: t.string, subject: t.string, body: t.string }), 'EmailPayload');
 export type EmailPayload = t.TypeOf<typeof EmailPayload>;
 
-const SENT_TTL_SECONDS = 7 * 86_400;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
@@ -30,7 +30,7 @@ export class SendEmail {
   ) {}
 
   async execute(job: RunningJob, data: EmailPayload): Promise<{ messageId: string; resent: boolean }> {
-    const key = `sent:${job.queue}:${job.id}`;
+    const key = CACHE_KEYS.sentEmail(job.queue, job.id);
     const already = await this.cache.get<{ messageId: string }>(key).catch(() => undefined);
     if (already) {
       this.logger.info('email already sent for this job; not sending again', { jobId: job.id, messageId: already.messageId });
@@ -42,7 +42,7 @@ export class SendEmail {
         // A refusal for good goes to the dead-letter queue now, not after hours of retries.
         throw err instanceof MailRejected ? new PermanentJobFailure(err.message) : err;
       });
-    await this.cache.set(key, sent, SENT_TTL_SECONDS).catch((err: unknown) => this.logger.warn('could not record the send', { jobId: job.id, error: String(err) }));
+    await this.cache.set(key, sent, CACHE_TTL_SECONDS.sentEmail).catch((err: unknown) => this.logger.warn('could not record the send', { jobId: job.id, error: String(err) }));
     this.logger.info('email sent', { jobId: job.id, attempt: job.attemptsMade + 1, messageId: sent.messageId });
     return { ...sent, resent: false };
   }
