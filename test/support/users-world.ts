@@ -1,3 +1,4 @@
+import { PermissionResolver } from '../../src/application/roles/permission-resolver';
 import * as E from 'fp-ts/Either';
 import { InMemoryApiKeyRepository } from '../../src/adapters/memory/in-memory-api-key-repository';
 import { InMemoryAuditLog } from '../../src/adapters/memory/in-memory-audit-log';
@@ -89,6 +90,8 @@ export const usersWorld = () => {
     return user;
   };
 
+  const permissions = new PermissionResolver(roles, cache, logger);
+
   return {
     adapters: { users, roles, apiKeys, refreshTokens, auditLog, cache, queue, hasher },
     accessCache,
@@ -98,9 +101,9 @@ export const usersWorld = () => {
     listUsers: new ListUsers(users),
     readUser: new ReadUser(lookup),
     createUser: new CreateUser(register),
-    updateUserProfile: new UpdateUserProfile(users, guard, accessCache, fixedClock),
-    deleteUser: new DeleteUser(users, credentials, guard, accessCache, audit, fixedClock),
-    restoreUser: new RestoreUser(users, credentials, accessCache, audit, fixedClock),
+    updateUserProfile: new UpdateUserProfile(users, guard, accessCache, permissions, credentials, audit, fixedClock),
+    deleteUser: new DeleteUser(users, credentials, guard, accessCache, audit, permissions, fixedClock),
+    restoreUser: new RestoreUser(users, credentials, accessCache, audit, permissions, fixedClock),
     userStatsByRole: new UserStatsByRole(users, roles, cache, logger),
     exportUsers: new ExportUsers(users),
     describeCaller: new DescribeCaller(lookup, roles),

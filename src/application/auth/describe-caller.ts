@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
-import type { Actor } from '../../domain/auth/actor';
+import { type Actor, can } from '../../domain/auth/actor';
+import { type AuthError, permissionDenied } from '../../domain/auth/auth.errors';
 import type { Permission } from '../../domain/roles/permission';
 import type { Role } from '../../domain/roles/role';
 import type { User, UserId } from '../../domain/users/user';
@@ -19,8 +20,9 @@ export interface CallerDescription {
 
 /**
  * The caller as it sees itself: its account, its roles and its effective permissions. Anyone
- * authenticated may describe themselves, and only themselves; the account authentication
- * already loaded is not loaded again.
+ * signed in may describe themselves, and only themselves; an API key needs `users:read` in its
+ * scope, as for any read of its owner. The account authentication already loaded is not loaded
+ * again.
  */
 @injectable()
 export class DescribeCaller {
@@ -29,7 +31,8 @@ export class DescribeCaller {
     @inject(TYPES.RoleRepository) private readonly roles: RoleRepository,
   ) {}
 
-  async execute(actor: Actor): Promise<E.Either<UserError, CallerDescription>> {
+  async execute(actor: Actor): Promise<E.Either<UserError | AuthError, CallerDescription>> {
+    if (actor.via === 'api-key' && !can(actor, 'users', 'read')) return E.left(permissionDenied('users:read'));
     const user = actor.user?.id === actor.userId ? E.right(actor.user) : await this.lookup.find(actor.userId as UserId);
     if (E.isLeft(user)) return user;
     const roles = await this.roles.findByIds(user.right.roleIds);

@@ -6,10 +6,11 @@ import type { RoleError } from '../../domain/roles/role.errors';
 import type { UserId } from '../../domain/users/user';
 import { concurrentModification, type UserError, userNotFound } from '../../domain/users/user.errors';
 import { AuditRecorder } from '../audit/audit-recorder';
-import { authorize } from '../authorization';
+import { authorize, refuseOutranked } from '../authorization';
 import { AccessCache } from '../cache/access-cache';
 import type { Clock } from '../ports/clock.port';
 import type { UserRepository } from '../ports/user-repository.port';
+import { PermissionResolver } from '../roles/permission-resolver';
 import { SuperuserGuard } from '../roles/superuser-guard';
 import { TYPES } from '../symbols';
 import { UserCredentials } from './user-credentials';
@@ -18,8 +19,9 @@ type Deleted = Promise<E.Either<AuthError | UserError | RoleError, void>>;
 
 /**
  * Soft delete, with `users:delete`: the user vanishes from reads, cannot log in, and loses every
- * session and API key for good (revoked, so a restore does not bring them back). Never the last
- * holder of `*:*`: checked and written under the superuser guard.
+ * session and API key for good (revoked, so a restore does not bring them back). Only by someone
+ * holding every permission the user holds, and never the last holder of `*:*`: checked and
+ * written under the superuser guard.
  */
 @injectable()
 export class DeleteUser {
@@ -29,6 +31,7 @@ export class DeleteUser {
     @inject(SuperuserGuard) private readonly guard: SuperuserGuard,
     @inject(AccessCache) private readonly accessCache: AccessCache,
     @inject(AuditRecorder) private readonly audit: AuditRecorder,
+    @inject(PermissionResolver) private readonly permissions: PermissionResolver,
     @inject(TYPES.Clock) private readonly clock: Clock,
   ) {}
 
@@ -41,6 +44,8 @@ export class DeleteUser {
   private async deleteNow(actor: Actor, id: UserId): Deleted {
     const user = await this.users.findById(id);
     if (!user || user.isDeleted) return E.left(userNotFound(id));
+    const reachable = refuseOutranked(actor, await this.permissions.of(user));
+    if (E.isLeft(reachable)) return reachable;
     const now = this.clock.now();
     const deleted = { ...user, isDeleted: true, deletedAt: now, updatedAt: now, version: user.version + 1 };
     const keeps = await this.guard.userMayChange(user, deleted);

@@ -5,10 +5,11 @@ import type { AuthError } from '../../domain/auth/auth.errors';
 import type { User, UserId } from '../../domain/users/user';
 import { concurrentModification, type UserError, userNotFound } from '../../domain/users/user.errors';
 import { AuditRecorder } from '../audit/audit-recorder';
-import { authorize } from '../authorization';
+import { authorize, refuseOutranked } from '../authorization';
 import { AccessCache } from '../cache/access-cache';
 import type { Clock } from '../ports/clock.port';
 import type { UserRepository } from '../ports/user-repository.port';
+import { PermissionResolver } from '../roles/permission-resolver';
 import { TYPES } from '../symbols';
 import { UserCredentials } from './user-credentials';
 
@@ -20,6 +21,7 @@ export class RestoreUser {
     @inject(UserCredentials) private readonly credentials: UserCredentials,
     @inject(AccessCache) private readonly accessCache: AccessCache,
     @inject(AuditRecorder) private readonly audit: AuditRecorder,
+    @inject(PermissionResolver) private readonly permissions: PermissionResolver,
     @inject(TYPES.Clock) private readonly clock: Clock,
   ) {}
 
@@ -28,6 +30,8 @@ export class RestoreUser {
     if (E.isLeft(allowed)) return allowed;
     const user = await this.users.findById(id);
     if (!user || !user.isDeleted) return E.left(userNotFound(id));
+    const reachable = refuseOutranked(actor, await this.permissions.of(user));
+    if (E.isLeft(reachable)) return reachable;
     // Revoked again before the account comes back, in case the deletion stopped before doing it:
     // a deleted user cannot make new credentials, so everything it has predates the deletion.
     await this.credentials.revokeAll(id, this.clock.now());
