@@ -5,6 +5,7 @@ import { InMemoryUserRepository } from '../../../src/adapters/memory/in-memory-u
 import type { RegisterUser } from '../../../src/application/auth/register-user';
 import type { Cache } from '../../../src/application/ports/cache.port';
 import type { JobQueue } from '../../../src/application/ports/job-queue.port';
+import type { PasswordHasher } from '../../../src/application/ports/security.port';
 import type { UserRepository } from '../../../src/application/ports/user-repository.port';
 import { TYPES } from '../../../src/application/symbols';
 import { CachedUserLookup } from '../../../src/application/users/cached-user-lookup';
@@ -45,7 +46,9 @@ describe('Users :: use cases', () => {
       const job = welcomes[0];
       expect(job?.id).to.match(/^outbox-[0-9a-f]{24}$/);
       expect(job?.data).to.deep.include({ to: 'grace@navy.mil', subject: 'Welcome to Nexus' });
-      expect((await users.findCredentials(result.right.email))?.passwordHash).to.match(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+      const stored = (await users.findCredentials(result.right.email))?.passwordHash ?? '';
+      expect(stored).to.not.include(STRONG_PASSWORD);
+      expect(await c.get<PasswordHasher>(TYPES.PasswordHasher).verify(stored, STRONG_PASSWORD)).to.equal(true);
     });
 
     it('reports every broken field and password rule together, and stores nothing', async () => {
