@@ -131,6 +131,22 @@ export const IntFromQuery = (min: number, max: number) =>
     String,
   );
 
+/**
+ * An entity id from the request, branded by its domain parser: the one way an id from outside
+ * gets its type (`IdOf(parseUserId)` decodes to a `UserId`). Named like `ObjectIdString`, since
+ * both accept the same strings.
+ */
+export const IdOf = <A extends string>(parse: (s: string) => E.Either<string, A>) =>
+  new t.Type<A, string, unknown>(
+    'ObjectId',
+    (u): u is A => typeof u === 'string' && E.isRight(parse(u)),
+    (u, c) => {
+      const parsed = typeof u === 'string' ? parse(u) : E.left('');
+      return E.isRight(parsed) ? t.success(parsed.right) : t.failure(u, c, 'must be a 24-character hex id');
+    },
+    t.identity,
+  );
+
 export const ObjectIdString = new t.Type<string, string, unknown>(
   'ObjectId',
   (u): u is string => typeof u === 'string' && isObjectIdString(u),

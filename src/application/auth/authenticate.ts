@@ -1,8 +1,9 @@
+import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
 import type { Actor } from '../../domain/auth/actor';
 import { API_KEY_PREFIX, isUsable } from '../../domain/api-keys/api-key';
 import { intersect } from '../../domain/roles/permission';
-import type { User, UserId } from '../../domain/users/user';
+import { parseUserId, type User } from '../../domain/users/user';
 import { PermissionResolver } from '../roles/permission-resolver';
 import type { ApiKeyRepository } from '../ports/api-key-repository.port';
 import type { Clock } from '../ports/clock.port';
@@ -56,7 +57,9 @@ export class Authenticate {
   }
 
   private async activeUser(id: string): Promise<User | null> {
-    const found = await this.lookup.find(id as UserId);
+    const userId = parseUserId(id);
+    if (E.isLeft(userId)) return null;
+    const found = await this.lookup.find(userId.right);
     return found._tag === 'Right' && found.right.status === 'active' ? found.right : null;
   }
 

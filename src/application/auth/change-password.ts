@@ -4,7 +4,7 @@ import type { Actor } from '../../domain/auth/actor';
 import { type AuthError } from '../../domain/auth/auth.errors';
 import { rememberedPasswords } from '../../domain/auth/password-policy';
 import { fieldError, type ValidationFailed, validationFailed } from '../../domain/shared/field-error';
-import type { UserId } from '../../domain/users/user';
+import { parseUserId } from '../../domain/users/user';
 import { type UserError, userNotFound } from '../../domain/users/user.errors';
 import { AuditRecorder } from '../audit/audit-recorder';
 import { refuseApiKey } from '../authorization';
@@ -34,7 +34,8 @@ export class ChangePassword {
   async execute(actor: Actor, currentPassword: string, newPassword: string): Promise<E.Either<ValidationFailed | AuthError | UserError, void>> {
     const signedIn = refuseApiKey(actor);
     if (E.isLeft(signedIn)) return signedIn;
-    const user = await this.users.findById(actor.userId as UserId);
+    const userId = parseUserId(actor.userId);
+    const user = E.isRight(userId) ? await this.users.findById(userId.right) : null;
     if (!user || user.isDeleted) return E.left(userNotFound(actor.userId));
     const history = await this.users.passwordHistory(user.id);
     const current = history[0];

@@ -4,8 +4,8 @@ import { type Actor, can } from '../../domain/auth/actor';
 import { type AuthError, permissionDenied } from '../../domain/auth/auth.errors';
 import type { Permission } from '../../domain/roles/permission';
 import type { Role } from '../../domain/roles/role';
-import type { User, UserId } from '../../domain/users/user';
-import type { UserError } from '../../domain/users/user.errors';
+import { parseUserId, type User } from '../../domain/users/user';
+import { type UserError, userNotFound } from '../../domain/users/user.errors';
 import type { RoleRepository } from '../ports/role-repository.port';
 import { TYPES } from '../symbols';
 import { CachedUserLookup } from '../users/cached-user-lookup';
@@ -33,7 +33,9 @@ export class DescribeCaller {
 
   async execute(actor: Actor): Promise<E.Either<UserError | AuthError, CallerDescription>> {
     if (actor.via === 'api-key' && !can(actor, 'users', 'read')) return E.left(permissionDenied('users:read'));
-    const user = actor.user?.id === actor.userId ? E.right(actor.user) : await this.lookup.find(actor.userId as UserId);
+    const userId = parseUserId(actor.userId);
+    if (E.isLeft(userId)) return E.left(userNotFound(actor.userId));
+    const user = actor.user?.id === userId.right ? E.right(actor.user) : await this.lookup.find(userId.right);
     if (E.isLeft(user)) return user;
     const roles = await this.roles.findByIds(user.right.roleIds);
     return E.right({ user: user.right, roles, permissions: actor.permissions, via: actor.via });

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
-import type { User, UserId } from '../../domain/users/user';
+import { parseUserId, type User } from '../../domain/users/user';
 import { AccessCache } from '../cache/access-cache';
 import { CACHE_KEYS, CACHE_TTL_SECONDS } from '../cache/cache-keys';
 import { fill, peek } from '../cache-aside';
@@ -42,7 +42,9 @@ export class LiveSessions {
   async activeUser(userId: string, sessionId: string): Promise<User | null> {
     const [cachedUser, live, revoked] = await peek(this.cache, this.logger, CACHE_KEYS.user(userId), CACHE_KEYS.liveSession(sessionId), CACHE_KEYS.revokedSession(sessionId));
     if (revoked !== undefined) return null;
-    const found = await this.lookup.resolve(userId as UserId, cachedUser as CachedUser | undefined);
+    const id = parseUserId(userId);
+    if (E.isLeft(id)) return null;
+    const found = await this.lookup.resolve(id.right, cachedUser as CachedUser | undefined);
     if (E.isLeft(found) || found.right.status !== 'active') return null;
     const user = found.right;
     if (isLiveFor(live as LiveSessionEntry | undefined, user)) return user;

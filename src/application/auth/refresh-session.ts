@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
 import { type AuthError, invalidRefreshToken } from '../../domain/auth/auth.errors';
 import { sessionState } from '../../domain/auth/session';
-import type { UserId } from '../../domain/users/user';
+import { parseUserId } from '../../domain/users/user';
 import { AuditRecorder } from '../audit/audit-recorder';
 import type { Clock } from '../ports/clock.port';
 import type { RefreshTokenStore } from '../ports/refresh-token-store.port';
@@ -39,7 +39,8 @@ export class RefreshSession {
     // Two requests racing with one token: the store lets exactly one spend it.
     if (!(await this.store.spend(session.id, now))) return this.reused(session.familyId, session.userId);
 
-    const [user, family] = await Promise.all([this.users.findById(session.userId as UserId), this.store.findSession(session.familyId)]);
+    const userId = parseUserId(session.userId);
+    const [user, family] = await Promise.all([E.isRight(userId) ? this.users.findById(userId.right) : null, this.store.findSession(session.familyId)]);
     // A token that a refresh racing the revocation slipped into an ended session is no way back in.
     if (!user || user.isDeleted || user.status !== 'active' || !family || family.revoked) {
       await this.live.revoke(session.familyId);

@@ -2,7 +2,8 @@ import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
 import { type ValidationFailed, validationFailed } from '../../domain/shared/field-error';
 import { USER_ROLE } from '../../domain/roles/role';
-import { newUser, type User, type UserId } from '../../domain/users/user';
+import { trustedId } from '../../domain/shared/id';
+import { newUser, parseUserId, type User } from '../../domain/users/user';
 import { emailAlreadyInUse, type UserError } from '../../domain/users/user.errors';
 import { AccessCache } from '../cache/access-cache';
 import { AccountMail, welcomeEmail } from '../jobs/account-mail';
@@ -44,7 +45,7 @@ export class RegisterUser {
     const roleIds = roles.flatMap((r) => (r ? [r.id] : []));
     if (roleIds.length !== roleNames.length) throw new Error(`roles missing: ${roleNames.join(', ')} (seed the access roles first)`);
 
-    const built = newUser(this.ids.next() as UserId, input, this.clock.now(), roleIds);
+    const built = newUser(trustedId(parseUserId, this.ids.next()), input, this.clock.now(), roleIds);
     const passwordErrors = this.rules.problems(input.password, input.name, input.email);
     if (E.isLeft(built) || passwordErrors.length > 0) {
       return E.left(validationFailed([...(E.isLeft(built) ? built.left : []), ...passwordErrors]));

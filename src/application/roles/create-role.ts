@@ -2,7 +2,8 @@ import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
 import type { Actor } from '../../domain/auth/actor';
 import type { AuthError } from '../../domain/auth/auth.errors';
-import { newRole, type Role, type RoleId, type RoleInput } from '../../domain/roles/role';
+import { newRole, parseRoleId, type Role, type RoleInput } from '../../domain/roles/role';
+import { trustedId } from '../../domain/shared/id';
 import { type RoleError, roleNameTaken } from '../../domain/roles/role.errors';
 import { type ValidationFailed, validationFailed } from '../../domain/shared/field-error';
 import { AuditRecorder } from '../audit/audit-recorder';
@@ -26,7 +27,7 @@ export class CreateRole {
   async execute(actor: Actor, input: RoleInput): Promise<E.Either<ValidationFailed | AuthError | RoleError, Role>> {
     const allowed = authorize(actor, 'roles', 'create');
     if (E.isLeft(allowed)) return allowed;
-    const built = newRole(this.ids.next() as RoleId, input, this.clock.now());
+    const built = newRole(trustedId(parseRoleId, this.ids.next()), input, this.clock.now());
     if (E.isLeft(built)) return E.left(validationFailed(built.left));
     const grantable = refuseEscalation(actor, built.right.permissions);
     if (E.isLeft(grantable)) return grantable;

@@ -6,8 +6,8 @@ import type { DeleteRole } from '../../../application/roles/delete-role';
 import type { GetRole } from '../../../application/roles/get-role';
 import type { ListRoles } from '../../../application/roles/list-roles';
 import type { UpdateRole } from '../../../application/roles/update-role';
-import type { RoleId } from '../../../domain/roles/role';
-import { decodeOrThrow, ObjectIdString, Str, strictObject } from '../decode';
+import { parseRoleId } from '../../../domain/roles/role';
+import { decodeOrThrow, IdOf, Str, strictObject } from '../decode';
 import { actorOf, requireActor } from '../middleware/authenticate';
 import { presentRole } from '../presenters';
 import { PermissionBody } from '../permission.codec';
@@ -15,7 +15,7 @@ import { respond } from '../respond';
 
 const CreateRoleBody = strictObject('CreateRoleBody', { name: Str(40), permissions: t.array(PermissionBody) }, { description: Str(500) });
 const UpdateRoleBody = strictObject('UpdateRoleBody', {}, { name: Str(40), permissions: t.array(PermissionBody), description: Str(500) });
-const RoleIdParams = t.type({ id: ObjectIdString });
+const RoleIdParams = t.type({ id: IdOf(parseRoleId) });
 
 export interface RolesRoutesDeps {
   readonly listRoles: ListRoles;
@@ -38,18 +38,18 @@ export const rolesRoutes = ({ listRoles, getRole, createRole, updateRole, delete
 
   router.get('/:id', async (ctx) => {
     const { id } = decodeOrThrow(RoleIdParams, ctx.params);
-    respond(ctx, await getRole.execute(actorOf(ctx), id as RoleId), 200, 'Role found', presentRole);
+    respond(ctx, await getRole.execute(actorOf(ctx), id), 200, 'Role found', presentRole);
   });
 
   router.patch('/:id', async (ctx) => {
     const { id } = decodeOrThrow(RoleIdParams, ctx.params);
     const body = decodeOrThrow(UpdateRoleBody, ctx.request.body ?? {});
-    respond(ctx, await updateRole.execute(actorOf(ctx), id as RoleId, body), 200, 'Role updated', presentRole);
+    respond(ctx, await updateRole.execute(actorOf(ctx), id, body), 200, 'Role updated', presentRole);
   });
 
   router.delete('/:id', async (ctx) => {
     const { id } = decodeOrThrow(RoleIdParams, ctx.params);
-    respond(ctx, await deleteRole.execute(actorOf(ctx), id as RoleId), 200, 'Role deleted', () => ({ id, deleted: true }));
+    respond(ctx, await deleteRole.execute(actorOf(ctx), id), 200, 'Role deleted', () => ({ id, deleted: true }));
   });
 
   return router;

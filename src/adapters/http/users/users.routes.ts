@@ -13,8 +13,7 @@ import type { ReadUser } from '../../../application/users/read-user';
 import type { RestoreUser } from '../../../application/users/restore-user';
 import type { UpdateUserProfile } from '../../../application/users/update-user-profile';
 import type { UserStatsByRole } from '../../../application/users/user-stats-by-role';
-import type { RoleId } from '../../../domain/roles/role';
-import type { User, UserId } from '../../../domain/users/user';
+import type { User } from '../../../domain/users/user';
 import { decodeOrThrow } from '../decode';
 import { actorOf, requireActor } from '../middleware/authenticate';
 import { paged, pageOf } from '../pagination.codecs';
@@ -80,43 +79,43 @@ export const usersRoutes = (deps: UsersRoutesDeps): Router => {
 
   router.get('/:id', async (ctx) => {
     const { id } = decodeOrThrow(UserIdParams, ctx.params);
-    respond(ctx, await deps.read.execute(actorOf(ctx), id as UserId), 200, 'User found', presentUser);
+    respond(ctx, await deps.read.execute(actorOf(ctx), id), 200, 'User found', presentUser);
   });
 
   router.patch('/:id', async (ctx) => {
     const { id } = decodeOrThrow(UserIdParams, ctx.params);
     const actor = actorOf(ctx);
     const body = decodeOrThrow(UpdateUserBody, ctx.request.body ?? {});
-    respond(ctx, await deps.update.execute(actor, id as UserId, body), 200, 'User updated', presentUser);
+    respond(ctx, await deps.update.execute(actor, id, body), 200, 'User updated', presentUser);
   });
 
   router.delete('/:id', async (ctx) => {
     const { id } = decodeOrThrow(UserIdParams, ctx.params);
-    respond(ctx, await deps.delete.execute(actorOf(ctx), id as UserId), 200, 'User deleted', () => ({ id, deleted: true }));
+    respond(ctx, await deps.delete.execute(actorOf(ctx), id), 200, 'User deleted', () => ({ id, deleted: true }));
   });
 
   router.post('/:id/restore', async (ctx) => {
     const { id } = decodeOrThrow(UserIdParams, ctx.params);
-    respond(ctx, await deps.restore.execute(actorOf(ctx), id as UserId), 200, 'User restored', presentUser);
+    respond(ctx, await deps.restore.execute(actorOf(ctx), id), 200, 'User restored', presentUser);
   });
 
   router.post('/:id/roles', async (ctx) => {
     const { id } = decodeOrThrow(UserIdParams, ctx.params);
     const actor = actorOf(ctx);
     const { roleId } = decodeOrThrow(AssignRoleBody, ctx.request.body);
-    respond(ctx, await assignRole.execute(actor, id as UserId, roleId as RoleId), 200, 'Role assigned', presentUser);
+    respond(ctx, await assignRole.execute(actor, id, roleId), 200, 'Role assigned', presentUser);
   });
 
   router.delete('/:id/roles/:roleId', async (ctx) => {
     const { id, roleId } = decodeOrThrow(UserRoleParams, ctx.params);
-    respond(ctx, await unassignRole.execute(actorOf(ctx), id as UserId, roleId as RoleId), 200, 'Role unassigned', presentUser);
+    respond(ctx, await unassignRole.execute(actorOf(ctx), id, roleId), 200, 'Role unassigned', presentUser);
   });
 
   router.post('/:id/roles/transfer', async (ctx) => {
     const { id } = decodeOrThrow(UserIdParams, ctx.params);
     const actor = actorOf(ctx);
     const body = decodeOrThrow(TransferRoleBody, ctx.request.body);
-    respond(ctx, await transferRole.execute(actor, id as UserId, body.fromRoleId as RoleId, body.toRoleId as RoleId), 200, 'Role transferred', presentUser);
+    respond(ctx, await transferRole.execute(actor, id, body.fromRoleId, body.toRoleId), 200, 'Role transferred', presentUser);
   });
 
   return router;
