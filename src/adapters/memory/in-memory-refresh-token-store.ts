@@ -1,13 +1,13 @@
 import type { RefreshTokenStore } from '../../application/ports/refresh-token-store.port';
-import type { RefreshSession, SessionStatus } from '../../domain/auth/session';
+import type { RefreshToken, SessionStatus } from '../../domain/auth/session';
 
 export class InMemoryRefreshTokenStore implements RefreshTokenStore {
-  private readonly sessions = new Map<string, RefreshSession>();
+  private readonly sessions = new Map<string, RefreshToken>();
 
-  async insert(session: RefreshSession): Promise<void> {
+  async insert(session: RefreshToken): Promise<void> {
     this.sessions.set(session.id, structuredClone(session));
   }
-  async findByHash(tokenHash: string): Promise<RefreshSession | null> {
+  async findByHash(tokenHash: string): Promise<RefreshToken | null> {
     const found = [...this.sessions.values()].find((s) => s.tokenHash === tokenHash);
     return found ? structuredClone(found) : null;
   }
@@ -28,8 +28,8 @@ export class InMemoryRefreshTokenStore implements RefreshTokenStore {
   async revokeForUser(userId: string, at: Date, exceptFamily?: string): Promise<string[]> {
     return [...new Set(this.revokeWhere((s) => s.userId === userId && s.familyId !== exceptFamily, at).map((s) => s.familyId))];
   }
-  private revokeWhere(match: (s: RefreshSession) => boolean, at: Date): RefreshSession[] {
-    const revoked: RefreshSession[] = [];
+  private revokeWhere(match: (s: RefreshToken) => boolean, at: Date): RefreshToken[] {
+    const revoked: RefreshToken[] = [];
     for (const s of this.sessions.values()) {
       if (match(s) && !s.revokedAt) {
         this.sessions.set(s.id, { ...s, revokedAt: at });

@@ -1,6 +1,6 @@
 import type { ApiKey } from '../../domain/api-keys/api-key';
 import type { AuditEntry } from '../../domain/audit/audit-entry';
-import type { RefreshSession } from '../../domain/auth/session';
+import type { RefreshToken } from '../../domain/auth/session';
 import type { Permission } from '../../domain/roles/permission';
 import type { Role } from '../../domain/roles/role';
 
@@ -8,7 +8,7 @@ import type { Role } from '../../domain/roles/role';
 // these collections are never joined in the database.
 export type RoleDocument = Omit<Role, 'id'> & { _id: string };
 
-export type SessionDocument = Omit<RefreshSession, 'id'> & { _id: string };
+export type SessionDocument = Omit<RefreshToken, 'id'> & { _id: string };
 
 export type ApiKeyDocument = Omit<ApiKey, 'id'> & { _id: string };
 

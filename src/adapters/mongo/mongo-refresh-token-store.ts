@@ -1,6 +1,6 @@
 import { type Collection } from 'mongodb';
 import type { RefreshTokenStore } from '../../application/ports/refresh-token-store.port';
-import type { RefreshSession, SessionStatus } from '../../domain/auth/session';
+import type { RefreshToken, SessionStatus } from '../../domain/auth/session';
 import { ensureIndexes, type MongoDatabase } from './mongo-database';
 import { isDuplicateKey } from './mongo-user-repository';
 import { type SessionDocument, withId } from './access.documents';
@@ -19,13 +19,13 @@ export class MongoRefreshTokenStore implements RefreshTokenStore {
       { key: { userId: 1 }, name: 'user' },
     ]);
   }
-  async insert(session: RefreshSession): Promise<void> {
+  async insert(session: RefreshToken): Promise<void> {
     const { id, ...rest } = session;
     await this.sessions.insertOne({ _id: id, ...rest });
   }
-  async findByHash(tokenHash: string): Promise<RefreshSession | null> {
+  async findByHash(tokenHash: string): Promise<RefreshToken | null> {
     const doc = await this.sessions.findOne({ tokenHash });
-    return doc ? (withId(doc) as RefreshSession) : null;
+    return doc ? (withId(doc) as RefreshToken) : null;
   }
   /**
    * Of two concurrent refreshes with one token, exactly one may win. A conditional update does
