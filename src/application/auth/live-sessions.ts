@@ -3,7 +3,7 @@ import { inject, injectable } from 'inversify';
 import { parseUserId, type User } from '../../domain/users/user';
 import { AccessCache } from '../cache/access-cache';
 import { CACHE_KEYS, CACHE_TTL_SECONDS } from '../cache/cache-keys';
-import { fill, peek } from '../cache-aside';
+import { fill, peek } from '../cache/cache-aside';
 import type { Cache } from '../ports/cache.port';
 import type { Clock } from '../ports/clock.port';
 import type { Logger } from '../ports/logger.port';

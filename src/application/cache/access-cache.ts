@@ -1,5 +1,5 @@
 import { inject, injectable } from 'inversify';
-import { invalidate } from '../cache-aside';
+import { invalidate } from './cache-aside';
 import type { Cache } from '../ports/cache.port';
 import type { Logger } from '../ports/logger.port';
 import type { AccessTokens } from '../ports/security.port';

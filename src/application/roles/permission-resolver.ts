@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { type Permission, unionOf } from '../../domain/roles/permission';
 import type { User } from '../../domain/users/user';
-import { cacheAside } from '../cache-aside';
+import { cacheAside } from '../cache/cache-aside';
 import { CACHE_KEYS, CACHE_TTL_SECONDS } from '../cache/cache-keys';
 import type { Cache } from '../ports/cache.port';
 import type { Logger } from '../ports/logger.port';

@@ -3,7 +3,7 @@ import { inject, injectable } from 'inversify';
 import type { User, UserId } from '../../domain/users/user';
 import { type UserError, userNotFound } from '../../domain/users/user.errors';
 import { CACHE_KEYS, CACHE_TTL_SECONDS } from '../cache/cache-keys';
-import { loadAndFill, peek } from '../cache-aside';
+import { loadAndFill, peek } from '../cache/cache-aside';
 import type { Cache } from '../ports/cache.port';
 import type { Logger } from '../ports/logger.port';
 import type { UserRepository } from '../ports/user-repository.port';

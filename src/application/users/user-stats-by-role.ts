@@ -4,7 +4,7 @@ import type { Actor } from '../../domain/auth/actor';
 import type { AuthError } from '../../domain/auth/auth.errors';
 import { authorize } from '../authorization';
 import { CACHE_KEYS, CACHE_TTL_SECONDS } from '../cache/cache-keys';
-import { cacheAside } from '../cache-aside';
+import { cacheAside } from '../cache/cache-aside';
 import type { Cache } from '../ports/cache.port';
 import type { Logger } from '../ports/logger.port';
 import type { RoleRepository } from '../ports/role-repository.port';

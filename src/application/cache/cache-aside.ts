@@ -1,5 +1,5 @@
-import type { Cache } from './ports/cache.port';
-import type { Logger } from './ports/logger.port';
+import type { Cache } from '../ports/cache.port';
+import type { Logger } from '../ports/logger.port';
 
 /**
  * Reads through the cache: a hit is returned, a miss (or any cache failure) loads from the
