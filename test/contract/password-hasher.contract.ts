@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { PasswordHasher } from '../../src/application/ports/security.port';
+import type { PasswordHasher } from '../../src/application/ports/password-hasher.port';
 
 /** What every PasswordHasher promises, so the fast test double cannot drift from argon2. */
 export const passwordHasherContract = (name: string, make: () => PasswordHasher): void => {

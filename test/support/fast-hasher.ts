@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { PasswordHasher } from '../../src/application/ports/security.port';
+import type { PasswordHasher } from '../../src/application/ports/password-hasher.port';
 
 /**
  * A PasswordHasher for unit tests: salted SHA-256, microseconds instead of argon2's tens of

@@ -18,7 +18,7 @@ import { AccessCache } from '../../src/application/cache/access-cache';
 import { AccountMail } from '../../src/application/jobs/account-mail';
 import { RelayOutbox } from '../../src/application/jobs/outbox-relay';
 import type { Clock } from '../../src/application/ports/clock.port';
-import type { AccessTokens } from '../../src/application/ports/security.port';
+import type { AccessTokens } from '../../src/application/ports/access-tokens.port';
 import { SuperuserGuard } from '../../src/application/roles/superuser-guard';
 import { CachedUserLookup } from '../../src/application/users/cached-user-lookup';
 import { CreateUser } from '../../src/application/users/create-user';

@@ -11,7 +11,7 @@ import { refuseApiKey, refuseEscalation } from '../authorization';
 import type { ApiKeyRepository } from '../ports/api-key-repository.port';
 import type { Clock } from '../ports/clock.port';
 import type { IdGenerator } from '../ports/id-generator.port';
-import type { SecretTokens } from '../ports/security.port';
+import type { SecretTokens } from '../ports/secret-tokens.port';
 import { TYPES } from '../symbols';
 
 export interface ApiKeySettings {

@@ -9,7 +9,7 @@ import { type UserError, userNotFound } from '../../domain/users/user.errors';
 import { AuditRecorder } from '../audit/audit-recorder';
 import { refuseApiKey } from '../authorization';
 import type { Clock } from '../ports/clock.port';
-import type { PasswordHasher } from '../ports/security.port';
+import type { PasswordHasher } from '../ports/password-hasher.port';
 import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';
 import { LiveSessions } from './live-sessions';

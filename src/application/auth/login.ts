@@ -4,7 +4,7 @@ import { type AuthError, invalidCredentials } from '../../domain/auth/auth.error
 import { parseEmail } from '../../domain/users/email';
 import type { User } from '../../domain/users/user';
 import { AuditRecorder } from '../audit/audit-recorder';
-import type { PasswordHasher } from '../ports/security.port';
+import type { PasswordHasher } from '../ports/password-hasher.port';
 import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';
 import { SessionIssuer, type TokenPair } from './sessions';

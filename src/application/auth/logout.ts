@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { RefreshTokenStore } from '../ports/refresh-token-store.port';
-import type { SecretTokens } from '../ports/security.port';
+import type { SecretTokens } from '../ports/secret-tokens.port';
 import { TYPES } from '../symbols';
 import { LiveSessions } from './live-sessions';
 

@@ -6,7 +6,7 @@ import { parseUserId } from '../../domain/users/user';
 import { AuditRecorder } from '../audit/audit-recorder';
 import type { Clock } from '../ports/clock.port';
 import type { RefreshTokenStore } from '../ports/refresh-token-store.port';
-import type { SecretTokens } from '../ports/security.port';
+import type { SecretTokens } from '../ports/secret-tokens.port';
 import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';
 import { LiveSessions } from './live-sessions';

@@ -10,7 +10,7 @@ import { AccountMail, welcomeEmail } from '../jobs/account-mail';
 import type { Clock } from '../ports/clock.port';
 import type { IdGenerator } from '../ports/id-generator.port';
 import type { RoleRepository } from '../ports/role-repository.port';
-import type { PasswordHasher } from '../ports/security.port';
+import type { PasswordHasher } from '../ports/password-hasher.port';
 import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';
 import { PasswordRules } from './passwords';

@@ -2,7 +2,7 @@ import { inject, injectable } from 'inversify';
 import { invalidate } from './cache-aside';
 import type { Cache } from '../ports/cache.port';
 import type { Logger } from '../ports/logger.port';
-import type { AccessTokens } from '../ports/security.port';
+import type { AccessTokens } from '../ports/access-tokens.port';
 import { TYPES } from '../symbols';
 import { CACHE_KEYS, CACHE_TTL_SECONDS } from './cache-keys';
 

@@ -12,7 +12,7 @@ import { RefreshSession } from '../../application/auth/refresh-session';
 import { RegisterUser } from '../../application/auth/register-user';
 import { SeedAccess } from '../../application/auth/seed-access';
 import { type AuthSettings, SessionIssuer } from '../../application/auth/sessions';
-import type { SecretTokens } from '../../application/ports/security.port';
+import type { SecretTokens } from '../../application/ports/secret-tokens.port';
 import { TYPES } from '../../application/symbols';
 import type { Config } from '../config/load-config';
 import type { NexusModule } from './module';

@@ -5,7 +5,7 @@ import { InMemoryUserRepository } from '../../../src/adapters/memory/in-memory-u
 import type { RegisterUser } from '../../../src/application/auth/register-user';
 import type { Cache } from '../../../src/application/ports/cache.port';
 import type { JobQueue } from '../../../src/application/ports/job-queue.port';
-import type { PasswordHasher } from '../../../src/application/ports/security.port';
+import type { PasswordHasher } from '../../../src/application/ports/password-hasher.port';
 import type { UserRepository } from '../../../src/application/ports/user-repository.port';
 import { TYPES } from '../../../src/application/symbols';
 import { CachedUserLookup } from '../../../src/application/users/cached-user-lookup';

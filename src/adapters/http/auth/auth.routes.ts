@@ -8,7 +8,7 @@ import type { Login } from '../../../application/auth/login';
 import type { Logout } from '../../../application/auth/logout';
 import type { RefreshSession } from '../../../application/auth/refresh-session';
 import type { RegisterUser } from '../../../application/auth/register-user';
-import type { SecretTokens } from '../../../application/ports/security.port';
+import type { SecretTokens } from '../../../application/ports/secret-tokens.port';
 import { decodeOrThrow } from '../decode';
 import { reply, replyError } from '../envelope';
 import { toHttpFailure } from '../error-mapping';

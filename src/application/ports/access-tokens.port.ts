@@ -1,13 +1,3 @@
-export interface PasswordHasher {
-  hash(password: string): Promise<string>;
-  verify(hash: string, password: string): Promise<boolean>;
-}
-
-/** zxcvbn's 0-4 scale; `userInputs` (name, e-mail) count as easy guesses. */
-export interface PasswordStrength {
-  score(password: string, userInputs: readonly string[]): number;
-}
-
 export interface AccessTokenClaims {
   readonly userId: string;
   /** The session (refresh-token family) the token was minted for: it dies with it. */
@@ -25,10 +15,4 @@ export interface AccessTokens {
    * Says nothing about the session: callers check that it is still live.
    */
   verify(token: string): Promise<AccessTokenClaims | null>;
-}
-
-/** Unguessable tokens and their one-way digests. */
-export interface SecretTokens {
-  generate(bytes: number): string;
-  digest(token: string): string;
 }
