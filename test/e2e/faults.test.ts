@@ -98,7 +98,7 @@ for (const profile of PROFILES) {
         expect(access['durationMs']).to.be.a('number');
         const sent = traced.find((l) => l['message'] === 'email sent')!;
         expect(sent['jobId']).to.be.a('string');
-        const authenticated = lines().find((l) => l['message'] === 'request' && l['route'] === '/api/auth/me');
+        const authenticated = lines().find((l) => l['message'] === 'request' && l['route'] === '/api/api-keys');
         expect(authenticated?.['userId']).to.equal(session.userId);
 
         const text = raw();
