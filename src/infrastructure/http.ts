@@ -33,7 +33,7 @@ export const createHttpApp = ({ container: c, config }: Runtime, lifecycle: { dr
     logger: c.get<Logger>(TYPES.Logger),
     options: {
       bodyLimit: config.http.bodyLimit,
-      trustProxy: config.http.trustProxy,
+      trustProxyHops: config.http.trustProxyHops,
       healthTimeoutMs: config.timeouts.healthMs,
       corsOrigins: config.http.corsOrigins,
       edge: config.http.edge,

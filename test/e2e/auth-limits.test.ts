@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import supertest from 'supertest';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, PROFILES, startTestApp, type TestApp, USER_PASSWORD } from '../support/test-app';
 
 /**
@@ -136,13 +137,22 @@ for (const profile of PROFILES) {
       });
     });
 
-    context('the general limit and X-Forwarded-For (RATE_LIMIT_API_MAX=3)', () => {
+    context('the general limit and X-Forwarded-For (RATE_LIMIT_API_MAX=3, one trusted proxy)', () => {
       let app: TestApp;
       before(async function () {
         this.timeout(120_000);
         app = await startTestApp(this, profile, { RATE_LIMIT_API_MAX: '3', RATE_LIMIT_WINDOW_SECONDS: '600', TRUST_PROXY: '1' });
       });
       after(async () => app?.close());
+
+      it('keys a client on the address the trusted proxy saw, whatever the client put leftmost in X-Forwarded-For', async () => {
+        const statuses: number[] = [];
+        for (let i = 0; i < 5; i++) statuses.push((await app.http.get('/api/users').set('X-Forwarded-For', `10.66.0.${i}, 203.0.113.77`)).status);
+
+        expect(statuses).to.deep.equal([401, 401, 401, 429, 429]);
+        // The proxy's own entry is the key: another real client is not affected.
+        await app.http.get('/api/users').set('X-Forwarded-For', '203.0.113.77, 203.0.113.78').expect(401);
+      });
 
       it('refuses a client over its general limit before reading its body', async () => {
         const client = '203.0.113.90';
@@ -156,3 +166,20 @@ for (const profile of PROFILES) {
     });
   });
 }
+
+describe('e2e :: TRUST_PROXY as a number of trusted proxy hops (embedded profile)', function () {
+  this.timeout(60_000);
+
+  it('with 2 hops, keys a client on the address the farther trusted proxy saw', async function () {
+    const app = await startTestApp(this, 'embedded', { RATE_LIMIT_API_MAX: '2', RATE_LIMIT_WINDOW_SECONDS: '600', TRUST_PROXY: '2' });
+    try {
+      const statuses: number[] = [];
+      // client -> proxy A (appends the client) -> proxy B (appends A, 10.0.0.5) -> us
+      for (let i = 0; i < 3; i++) statuses.push((await supertest(app.baseUrl).get('/api/users').set('X-Forwarded-For', `10.77.0.${i}, 192.0.2.44, 10.0.0.5`)).status);
+      expect(statuses).to.deep.equal([401, 401, 429]);
+      await supertest(app.baseUrl).get('/api/users').set('X-Forwarded-For', '192.0.2.45, 10.0.0.5').expect(401);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -32,7 +32,11 @@ import { type UsersRoutesDeps, usersRoutes } from './users/users.routes';
 
 export interface HttpOptions {
   readonly bodyLimit: string;
-  readonly trustProxy: boolean;
+  /**
+   * How many proxies in front of us append to X-Forwarded-For (0: none, the header is ignored).
+   * The client is the address the farthest of them saw; entries to its left are the client's own.
+   */
+  readonly trustProxyHops: number;
   readonly healthTimeoutMs: number;
   readonly corsOrigins: readonly string[];
   /** Security headers, CORS, compression and rate limits; off only to measure their cost. */
@@ -61,7 +65,11 @@ export interface HttpDeps {
 
 /** The Koa application: middleware in the order a request meets it, then the routes. */
 export const buildHttpApp = (deps: HttpDeps): Koa => {
-  const app = new Koa({ proxy: deps.options.trustProxy });
+  const hops = deps.options.trustProxyHops;
+  // Koa takes the leftmost X-Forwarded-For entry unless told how many to keep from the right: an
+  // appending proxy keeps whatever the client sent on the left, so that would let clients choose
+  // their own rate-limit key.
+  const app = new Koa({ proxy: hops > 0, ...(hops > 0 ? { maxIpsCount: hops } : {}) });
   // Koa's default handler prints every error to stderr; ours logs once, with the request id.
   app.silent = true;
 
