@@ -109,7 +109,7 @@ const apiOf = async (config: Config, adapters: Adapters, resolve: Resolve, logge
     logger,
     options: {
       bodyLimit: config.http.bodyLimit,
-      trustProxy: config.http.trustProxy,
+      trustProxyHops: config.http.trustProxyHops,
       healthTimeoutMs: config.timeouts.healthMs,
       corsOrigins: config.http.corsOrigins,
       edge: config.http.edge,

@@ -14,7 +14,7 @@ import { canonicalPath } from './middleware/canonical-path';
 import { unrouted } from './middleware/unrouted';
 import { RouteTable } from './routing';
 import { compression, corsFor, securityHeaders } from './middleware/edge';
-import { type RateLimits, rateLimit } from './middleware/rate-limit';
+import { accountRateLimit, type RateLimits, rateLimit } from './middleware/rate-limit';
 import { authenticate } from './middleware/authenticate';
 import { errorHandler } from './middleware/errors';
 import { refuseOperatorKeys } from './middleware/operator-keys';
@@ -22,7 +22,11 @@ import { requestContext } from './middleware/request-context';
 
 export interface HttpOptions {
   readonly bodyLimit: string;
-  readonly trustProxy: boolean;
+  /**
+   * How many proxies in front of us append to X-Forwarded-For (0: none, the header is ignored).
+   * The client is the address the farthest of them saw; entries to its left are the client's own.
+   */
+  readonly trustProxyHops: number;
   readonly healthTimeoutMs: number;
   readonly corsOrigins: readonly string[];
   /** Security headers, CORS, compression and rate limits; off only to measure their cost. */
@@ -47,7 +51,11 @@ export interface HttpDeps {
 
 /** The Koa application: middleware in the order a request meets it, then the routes. */
 export const buildHttpApp = (deps: HttpDeps): Koa => {
-  const app = new Koa({ proxy: deps.options.trustProxy });
+  const hops = deps.options.trustProxyHops;
+  // Koa takes the leftmost X-Forwarded-For entry unless told how many to keep from the right: an
+  // appending proxy keeps whatever the client sent on the left, so that would let clients choose
+  // their own rate-limit key.
+  const app = new Koa({ proxy: hops > 0, ...(hops > 0 ? { maxIpsCount: hops } : {}) });
   // Koa's default handler prints every error to stderr; ours logs once, with the request id.
   app.silent = true;
 
@@ -78,8 +86,11 @@ export const buildHttpApp = (deps: HttpDeps): Koa => {
   app.use(health.routes());
   // A scraper's metrics token is not a user's credential: it is checked before authentication.
   if (metricsOnMainPort && metricsToken) app.use(metrics.routes());
-  app.use(jsonBody(deps.options.bodyLimit));
+  // Limits before the body is read: a client over its limit costs no parsing. Only the
+  // per-account part needs the body.
   if (edge) app.use(rateLimit(deps.rateLimits, table));
+  app.use(jsonBody(deps.options.bodyLimit));
+  if (edge) app.use(accountRateLimit(deps.rateLimits));
   app.use(refuseOperatorKeys());
   app.use(authenticate(deps.authenticate));
   if (metricsOnMainPort && !metricsToken) app.use(metrics.routes());

@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 import type { FieldError } from '../../domain/shared/field-error';
+import { parseDateTime } from '../../domain/shared/date-time';
 import { isObjectIdString } from '../../domain/shared/id';
 
 /** An input that failed its codec: a 400 naming every bad field. */
@@ -93,6 +94,12 @@ export const parsedString = <B>(name: string, parse: (s: string) => E.Either<str
     },
     (b) => b as unknown as string,
   );
+
+/**
+ * An ISO 8601 date-time with a zone, as a `Date`; a date that does not exist (30 February) is a
+ * 400 naming the field, never rolled over into another day. Every date-time field uses this.
+ */
+export const DateTimeString = parsedString('DateTime', parseDateTime);
 
 /** Scalars with human messages (io-ts's own names them by type, which a client cannot act on). */
 export const Str = (max: number) =>

@@ -5,7 +5,7 @@ import type { Actor } from '../../domain/auth/actor';
 import type { AuthError } from '../../domain/auth/auth.errors';
 import { dedupe, type Permission } from '../../domain/roles/permission';
 import { fieldError, type ValidationFailed, validationFailed } from '../../domain/shared/field-error';
-import { cleanText } from '../../domain/shared/text';
+import { parseLabel } from '../../domain/shared/text';
 import { AuditRecorder } from '../audit/audit-recorder';
 import { refuseApiKey, refuseEscalation } from '../authorization';
 import type { ApiKeyRepository } from '../ports/api-key-repository.port';
@@ -20,6 +20,7 @@ export interface ApiKeySettings {
 }
 
 const DAY_MS = 86_400_000;
+const MAX_KEY_NAME_LENGTH = 100;
 
 export interface NewApiKey {
   readonly name: string;
@@ -47,11 +48,12 @@ export class IssueApiKey {
     const signedIn = refuseApiKey(actor);
     if (E.isLeft(signedIn)) return signedIn;
     const now = this.clock.now();
-    const name = cleanText(input.name);
+    const parsedName = parseLabel(input.name, MAX_KEY_NAME_LENGTH);
+    const name = E.isRight(parsedName) ? parsedName.right : '';
     const errors = [];
     const maxDays = this.settings.maxLifetimeDays;
     const latest = new Date(now.getTime() + maxDays * DAY_MS);
-    if (name.length === 0 || name.length > 100) errors.push(fieldError('name', 'must be 1 to 100 characters'));
+    if (E.isLeft(parsedName)) errors.push(fieldError('name', parsedName.left));
     if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) errors.push(fieldError('expiresAt', 'must be in the future'));
     else if (input.expiresAt && input.expiresAt.getTime() > latest.getTime()) errors.push(fieldError('expiresAt', `must be at most ${maxDays} days from now`));
     if (errors.length > 0) return E.left(validationFailed(errors));

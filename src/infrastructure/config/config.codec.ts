@@ -46,7 +46,17 @@ const int = (min: number, max: number) =>
     `a whole number from ${min} to ${max}`,
   );
 
-const bool = fromString<boolean>('boolean', (s) => ({ true: true, '1': true, false: false, '0': false })[s.toLowerCase()], 'true or false');
+/** `false` (no proxy), `true` (one proxy) or how many proxies in front of us append to X-Forwarded-For. */
+const MAX_PROXY_HOPS = 100;
+const proxyHops = fromString<number>(
+  'proxy-hops',
+  (s) => {
+    const named = ({ true: 1, false: 0 } as Record<string, number>)[s.toLowerCase()];
+    if (named !== undefined) return named;
+    return /^\d{1,3}$/.test(s) && Number(s) <= MAX_PROXY_HOPS ? Number(s) : undefined;
+  },
+  `false, true or a number of trusted proxy hops from 0 to ${MAX_PROXY_HOPS}`,
+);
 
 const oneOf = <L extends string>(values: readonly L[]) =>
   fromString<L>(values.join('|'), (s) => (values as readonly string[]).includes(s) ? (s as L) : undefined, `one of ${values.join(', ')}`);
@@ -112,7 +122,7 @@ export const EnvCodec = t.type({
   NEXUS_ADMIN_EMAIL: optional(email),
   NEXUS_ADMIN_PASSWORD: optional(text(1, true)),
   BODY_LIMIT: withDefault(byteSize, '100kb'),
-  TRUST_PROXY: withDefault(bool, false),
+  TRUST_PROXY: withDefault(proxyHops, 0),
   CORS_ORIGINS: withDefault(csv, []),
   CONNECT_TIMEOUT_MS: withDefault(int(100, 120_000), 5000),
   HEALTH_TIMEOUT_MS: withDefault(int(50, 60_000), 1000),

@@ -16,7 +16,8 @@ export interface Config {
     readonly port: number;
     readonly host: string;
     readonly bodyLimit: string;
-    readonly trustProxy: boolean;
+    /** How many proxies in front of us append to X-Forwarded-For and are believed (0: none). */
+    readonly trustProxyHops: number;
     readonly corsOrigins: readonly string[];
     /** `off` only to measure what the edge middleware costs (see bench). */
     readonly edge: boolean;
@@ -117,7 +118,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
   return {
     env: e.NODE_ENV,
     profile,
-    http: { port: e.PORT, host: e.HOST, bodyLimit: e.BODY_LIMIT, trustProxy: e.TRUST_PROXY, corsOrigins: e.CORS_ORIGINS, edge: e.EDGE_MIDDLEWARE === 'on' },
+    http: { port: e.PORT, host: e.HOST, bodyLimit: e.BODY_LIMIT, trustProxyHops: e.TRUST_PROXY, corsOrigins: e.CORS_ORIGINS, edge: e.EDGE_MIDDLEWARE === 'on' },
     rateLimit: { windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS, apiMax: e.RATE_LIMIT_API_MAX, authMax: e.RATE_LIMIT_AUTH_MAX },
     metrics: { ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}), ...(e.METRICS_PORT ? { port: e.METRICS_PORT } : {}) },
     workerHealthPort: e.WORKER_HEALTH_PORT,

@@ -4,14 +4,13 @@ import * as t from 'io-ts';
 import type { IssueApiKey } from '../../../application/api-keys/issue-api-key';
 import type { ListApiKeys } from '../../../application/api-keys/list-api-keys';
 import type { RevokeApiKey } from '../../../application/api-keys/revoke-api-key';
-import { fieldError } from '../../../domain/shared/field-error';
-import { BadInput, decodeOrThrow, ObjectIdString, Str, strictObject } from '../decode';
+import { DateTimeString, decodeOrThrow, ObjectIdString, Str, strictObject } from '../decode';
 import { actorOf, requireActor } from '../middleware/authenticate';
 import { presentApiKey } from '../presenters';
 import { PermissionBody } from '../permission.codec';
 import { respond } from '../respond';
 
-const CreateApiKeyBody = strictObject('CreateApiKeyBody', { name: Str(100), permissions: t.array(PermissionBody) }, { expiresAt: t.union([Str(40), t.null]) });
+const CreateApiKeyBody = strictObject('CreateApiKeyBody', { name: Str(100), permissions: t.array(PermissionBody) }, { expiresAt: t.union([DateTimeString, t.null]) });
 const KeyIdParams = t.type({ id: ObjectIdString });
 
 export interface ApiKeysRoutesDeps {
@@ -26,9 +25,7 @@ export const apiKeysRoutes = ({ issueApiKey, listApiKeys, revokeApiKey }: ApiKey
 
   router.post('/', async (ctx) => {
     const body = decodeOrThrow(CreateApiKeyBody, ctx.request.body);
-    const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
-    if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new BadInput([fieldError('expiresAt', 'must be an ISO 8601 date-time')]);
-    const result = await issueApiKey.execute(actorOf(ctx), { name: body.name, permissions: body.permissions, expiresAt });
+    const result = await issueApiKey.execute(actorOf(ctx), { name: body.name, permissions: body.permissions, expiresAt: body.expiresAt ?? null });
     // The key itself is in this response and nowhere else, ever.
     respond(ctx, result, 201, 'API key created; store the key now, it is not shown again', ({ key, apiKey }) => ({ key, apiKey: presentApiKey(apiKey) }));
   });

@@ -9,9 +9,8 @@ import type { ListSchedules } from '../../../application/jobs/list-schedules';
 import type { RetryDeadLetter } from '../../../application/jobs/retry-dead-letter';
 import type { JobView } from '../../../application/ports/job-queue.port';
 import { JOB_PRIORITIES } from '../../../domain/jobs/job';
-import { fieldError } from '../../../domain/shared/field-error';
 import { EmailString } from '../auth/auth.codecs';
-import { BadInput, decodeOrThrow, oneOf, Str, strictObject } from '../decode';
+import { DateTimeString, decodeOrThrow, oneOf, Str, strictObject } from '../decode';
 import { actorOf, requireActor } from '../middleware/authenticate';
 import { paged, PageQuery, pageOf } from '../pagination.codecs';
 import { respond } from '../respond';
@@ -19,7 +18,7 @@ import { respond } from '../respond';
 const EmailJobBody = strictObject(
   'EmailJobBody',
   { to: EmailString, subject: Str(200), body: Str(50_000) },
-  { priority: oneOf(JOB_PRIORITIES), sendAt: Str(40) },
+  { priority: oneOf(JOB_PRIORITIES), sendAt: DateTimeString },
 );
 const DataJobBody = strictObject('DataJobBody', { items: t.array(t.unknown) });
 const JobParams = t.type({ queue: Str(40), id: Str(200) });
@@ -38,13 +37,6 @@ export const presentJob = (j: JobView) => ({
   createdAt: j.createdAt.toISOString(),
 });
 
-const parseInstant = (s: string | undefined, path: string): Date | undefined => {
-  if (s === undefined) return undefined;
-  const date = new Date(s);
-  if (Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(s)) throw new BadInput([fieldError(path, 'must be an ISO 8601 date-time')]);
-  return date;
-};
-
 export interface JobsUseCases {
   readonly enqueueEmail: EnqueueEmail;
   readonly enqueueDataProcessing: EnqueueDataProcessing;
@@ -60,7 +52,7 @@ export const jobsRoutes = (jobs: JobsUseCases): Router => {
 
   router.post('/email', async (ctx) => {
     const body = decodeOrThrow(EmailJobBody, ctx.request.body);
-    const sendAt = parseInstant(body.sendAt, 'sendAt');
+    const sendAt = body.sendAt;
     const result = await jobs.enqueueEmail.execute(actorOf(ctx), { to: body.to, subject: body.subject, body: body.body, ...(body.priority ? { priority: body.priority } : {}), ...(sendAt ? { sendAt } : {}) });
     respond(ctx, result, 202, 'E-mail queued', (r) => r);
   });
