@@ -3,8 +3,9 @@ import type { Brand } from '../shared/brand';
 import { hasInvisibleCharacter, INVISIBLE_CHARACTERS } from '../shared/text';
 
 /**
- * A normalised e-mail address: trimmed, NFC, case-folded. Two spellings of one mailbox (any
- * case, composed or decomposed accents) are one key, so uniqueness and login agree.
+ * A normalised e-mail address: trimmed, NFKC, case-folded. Two spellings of one mailbox (any
+ * case, composed or decomposed accents, compatibility look-alikes) are one key, so uniqueness
+ * and login agree.
  */
 export type Email = Brand<string, 'Email'>;
 
@@ -15,11 +16,13 @@ const SHAPE = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{
 export const MAX_EMAIL_LENGTH = 254;
 
 /**
- * The key an address is stored and looked up under. Lower-casing the upper case is a close,
- * stable stand-in for Unicode case folding (`ß` -> `ss`, final `ς` -> `σ`, `ﬁ` -> `fi`), and NFC
- * both before and after makes composed and decomposed spellings meet.
+ * The key an address is stored and looked up under. NFKC makes composed and decomposed spellings
+ * meet, and folds compatibility look-alikes (fullwidth `ａ`, mathematical `𝐚`, ligatures) into
+ * their plain letters; lower-casing the upper case is a close, stable stand-in for Unicode case
+ * folding (`ß` -> `ss`, final `ς` -> `σ`, dotless `ı` -> `i`). Look-alikes from other scripts
+ * (Cyrillic `а`) stay distinct: telling those apart needs a confusables table.
  */
-export const emailKey = (s: string): string => s.normalize('NFC').toLowerCase().toUpperCase().toLowerCase().normalize('NFC');
+export const emailKey = (s: string): string => s.normalize('NFKC').toLowerCase().toUpperCase().toLowerCase().normalize('NFKC');
 
 export const parseEmail = (input: string): E.Either<string, Email> => {
   // Checked before trimming: trim() would quietly drop a leading BOM or line separator.

@@ -53,6 +53,16 @@ describe('Domain :: users', () => {
     });
   });
 
+  context('Email look-alikes', () => {
+    it('folds compatibility spellings (fullwidth, mathematical letters, ligatures, dotless i) into the one key', () => {
+      const plain = parseEmail('admin@example.com');
+      for (const twin of ['\uff41dmin@example.com', '\u{1d41a}dmin@example.com', 'ADM\u0131N@example.com', 'adm\u0131n@example.com', 'admin@ex\uff41mple.com']) {
+        expect(parseEmail(twin), JSON.stringify(twin)).to.deep.equal(plain);
+      }
+      expect(parseEmail('\ufb01le@example.com')).to.deep.equal(parseEmail('file@example.com'));
+    });
+  });
+
   context('names', () => {
     for (const [what, ch] of INVISIBLE) {
       it(`refuses ${what} in a name, naming the field`, () => {
