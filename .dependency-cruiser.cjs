@@ -16,9 +16,20 @@ module.exports = {
       name: 'application-depends-on-domain-only',
       comment: 'Use cases and ports know the domain, fp-ts and the DI annotations, nothing of adapters or infrastructure.',
       severity: 'error',
-      from: { path: '^src/application/' },
+      from: { path: '^src/application/', pathNot: '\\.job\\.ts$' },
       to: {
         pathNot: ['^src/domain/', '^src/application/', 'node_modules/(fp-ts|inversify|@inversifyjs)/'],
+        dependencyTypesNot: ['core'],
+      },
+    },
+    {
+      name: 'job-definitions-decode-their-payload',
+      comment:
+        'A job type (`<name>.job.ts`) holds its payload codec: a queued payload is input from outside the process, decoded again by the worker, so io-ts is allowed there and nowhere else in the application.',
+      severity: 'error',
+      from: { path: '^src/application/.+\\.job\\.ts$' },
+      to: {
+        pathNot: ['^src/domain/', '^src/application/', 'node_modules/(fp-ts|inversify|@inversifyjs|io-ts)/'],
         dependencyTypesNot: ['core'],
       },
     },

@@ -6,8 +6,10 @@ import { LogAlerts } from '../src/adapters/alerts/log-alerts';
 import { InProcessJobQueue } from '../src/adapters/memory/in-process-job-queue';
 import { connectRedis } from '../src/adapters/redis/redis-connection';
 import type { JobQueue, JobWorker } from '../src/application/ports/job-queue.port';
-import { DEFAULT_RETRY_POLICIES, QUEUE_NAMES } from '../src/domain/jobs/job';
+import { DEFAULT_RETRY_POLICIES } from '../src/application/jobs/job-types';
+import { QUEUE_NAMES } from '../src/domain/jobs/job';
 import { WinstonLogger } from '../src/infrastructure/logger';
+import { SystemClock } from '../src/adapters/system/system-clock';
 
 export interface JobFigure {
   readonly name: string;
@@ -99,7 +101,7 @@ export const measureJobs = async (redisUrl: string | undefined): Promise<JobFigu
       const queue = new BullmqJobQueue(producer, prefix);
       return {
         queue,
-        worker: async (concurrency) => new BullmqJobWorker(consumer, queue, logger, new LogAlerts(logger), { concurrency, retry: DEFAULT_RETRY_POLICIES }, prefix),
+        worker: async (concurrency) => new BullmqJobWorker(consumer, queue, logger, new LogAlerts(logger), { concurrency, retry: DEFAULT_RETRY_POLICIES, clock: new SystemClock() }, prefix),
         close: async () => {
           await Promise.all(QUEUE_NAMES.map((q) => queue.queue(q).obliterate({ force: true }).catch(() => undefined)));
           await queue.close();
@@ -112,7 +114,7 @@ export const measureJobs = async (redisUrl: string | undefined): Promise<JobFigu
   }
   const embedded = await ours(async () => {
     // The in-process queue is its own worker: the same object runs at each concurrency.
-    const queue = new InProcessJobQueue(logger, { concurrency: 1, retry: DEFAULT_RETRY_POLICIES, keepFinished: 100 });
+    const queue = new InProcessJobQueue(logger, { concurrency: 1, retry: DEFAULT_RETRY_POLICIES, keepFinished: 100, clock: new SystemClock() });
     return {
       queue,
       worker: async (concurrency) => {

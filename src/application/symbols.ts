@@ -26,7 +26,6 @@ export const TYPES = {
   SuperuserGuardSettings: Symbol.for('SuperuserGuardSettings'),
 
   RegisterUser: Symbol.for('RegisterUser'),
-  ManageUsers: Symbol.for('ManageUsers'),
   Metrics: Symbol.for('Metrics'),
   RateLimits: Symbol.for('RateLimits'),
 } as const;

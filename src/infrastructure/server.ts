@@ -1,15 +1,9 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { buildWorkerHttpApp } from '../adapters/http/worker-app';
-import type { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics';
-import type { HealthCheck } from '../application/ports/health-check.port';
-import type { JobWorker } from '../application/ports/job-queue.port';
-import { TYPES } from '../application/symbols';
-import { buildContainer } from './container/container';
-import { ConfigError, type Config, loadConfig } from './config/load-config';
-import { createHttpApp, createJobHandlers, registerSchedules, seedAccess } from './http';
-import { closeServer, EXIT_CONFIG, EXIT_UNAVAILABLE, failStartup, HttpDrain, onShutdown } from './lifecycle';
-import { WinstonLogger } from './logger';
+import type { Config } from './config/load-config';
+import { closeServer, EXIT_UNAVAILABLE, failStartup, HttpDrain, onShutdown } from './lifecycle';
+import { startProcess } from './start-process';
 
 const describeProfile = (config: Config): string =>
   config.profile === 'embedded'
@@ -17,33 +11,12 @@ const describeProfile = (config: Config): string =>
     : 'production profile: MongoDB, Redis cache, BullMQ jobs (run `npm run worker` to process them)';
 
 const main = async (): Promise<void> => {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) return failStartup(undefined, err.message, EXIT_CONFIG);
-    throw err;
-  }
-  const logger = new WinstonLogger({ level: config.log.level, format: config.log.format, service: 'nexus-api' });
-  logger.info(`Nexus API starting in the ${describeProfile(config)}`, { profile: config.profile });
-
-  const runtime = await buildContainer(config, { logger, role: 'api' }).catch((err: Error) =>
-    failStartup(logger, `start-up failed: ${err.message}`, EXIT_UNAVAILABLE),
-  );
-
-  await seedAccess(runtime).catch((err: Error) => failStartup(logger, `start-up failed: ${err.message}`, EXIT_CONFIG));
-
-  // The embedded profile has no separate worker: the API runs its own jobs.
-  const worker = config.profile === 'embedded' ? runtime.container.get<JobWorker>(TYPES.JobWorker) : undefined;
-  if (worker) {
-    await registerSchedules(runtime);
-    await worker.start(createJobHandlers(runtime));
-  }
-
   // On SIGTERM: readiness 503 and `Connection: close` first, then stop accepting and drain.
   const drain = new HttpDrain();
-  const app = createHttpApp(runtime, { draining: drain.isDraining });
-  const server = drain.track(app.listen(config.http.port, config.http.host));
+  const { config, logger, nexus } = await startProcess('api', drain.isDraining, (config, logger) =>
+    logger.info(`Nexus API starting in the ${describeProfile(config)}`, { profile: config.profile }),
+  );
+  const server = drain.track(nexus.http!.listen(config.http.port, config.http.host));
   server.on('error', (err) => failStartup(logger, `cannot listen on ${config.http.host}:${config.http.port}: ${err.message}`, EXIT_UNAVAILABLE));
   server.on('listening', () => {
     const { port } = server.address() as AddressInfo;
@@ -55,10 +28,10 @@ const main = async (): Promise<void> => {
     config.metrics.port === undefined
       ? undefined
       : buildWorkerHttpApp({
-          checks: runtime.container.get<HealthCheck[]>(TYPES.HealthChecks),
+          checks: nexus.adapters.healthChecks,
           timeoutMs: config.timeouts.healthMs,
           logger,
-          metrics: runtime.container.get<PrometheusMetrics>(TYPES.Metrics),
+          metrics: nexus.adapters.metrics,
           ...(config.metrics.token ? { metricsToken: config.metrics.token } : {}),
         }).listen(config.metrics.port, config.http.host);
 
@@ -66,8 +39,7 @@ const main = async (): Promise<void> => {
     { name: 'drain', run: () => startDraining(drain, config.timeouts.drainMs) },
     { name: 'http', run: () => drain.close() },
     { name: 'metrics', run: async () => (metricsServer ? closeServer(metricsServer) : undefined) },
-    { name: 'jobs', run: async () => worker?.stop() },
-    { name: 'connections', run: () => runtime.close() },
+    { name: 'jobs and connections', run: () => nexus.close() },
   ]);
 };
 

@@ -1,41 +1,21 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { buildWorkerHttpApp } from '../adapters/http/worker-app';
-import type { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics';
-import type { HealthCheck } from '../application/ports/health-check.port';
-import type { JobWorker } from '../application/ports/job-queue.port';
-import { TYPES } from '../application/symbols';
-import { buildContainer } from './container/container';
-import { ConfigError, type Config, loadConfig } from './config/load-config';
-import { createJobHandlers, registerSchedules } from './http';
-import { closeServer, EXIT_CONFIG, EXIT_UNAVAILABLE, failStartup, onShutdown } from './lifecycle';
-import { WinstonLogger } from './logger';
+import { closeServer, EXIT_CONFIG, failStartup, onShutdown } from './lifecycle';
+import { startProcess } from './start-process';
 
 const main = async (): Promise<void> => {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) return failStartup(undefined, err.message, EXIT_CONFIG);
-    throw err;
-  }
-  const logger = new WinstonLogger({ level: config.log.level, format: config.log.format, service: 'nexus-worker' });
-  if (config.profile === 'embedded') {
-    return failStartup(logger, 'the worker needs the production profile (MONGO_URL and REDIS_URL); in the embedded profile `npm start` runs jobs itself', EXIT_CONFIG);
-  }
-  logger.info('Nexus worker starting in the production profile', { concurrency: config.jobs.concurrency });
-
-  const runtime = await buildContainer(config, { logger, role: 'worker' }).catch((err: Error) =>
-    failStartup(logger, `start-up failed: ${err.message}`, EXIT_UNAVAILABLE),
-  );
-  const worker = runtime.container.get<JobWorker>(TYPES.JobWorker);
-  await registerSchedules(runtime);
-  await worker.start(createJobHandlers(runtime));
+  const { config, logger, nexus } = await startProcess('worker', undefined, (config, logger) => {
+    if (config.profile === 'embedded') {
+      failStartup(logger, 'the worker needs the production profile (MONGO_URL and REDIS_URL); in the embedded profile `npm start` runs jobs itself', EXIT_CONFIG);
+    }
+    logger.info('Nexus worker starting in the production profile', { concurrency: config.jobs.concurrency });
+  });
   const http = buildWorkerHttpApp({
-    checks: runtime.container.get<HealthCheck[]>(TYPES.HealthChecks),
+    checks: nexus.adapters.healthChecks,
     timeoutMs: config.timeouts.healthMs,
     logger,
-    metrics: runtime.container.get<PrometheusMetrics>(TYPES.Metrics),
+    metrics: nexus.adapters.metrics,
     ...(config.metrics.token ? { metricsToken: config.metrics.token } : {}),
   }).listen(config.workerHealthPort, config.http.host);
   http.on('listening', () => logger.info('worker ready', { healthPort: (http.address() as AddressInfo).port }));
@@ -43,8 +23,7 @@ const main = async (): Promise<void> => {
 
   onShutdown(logger, config.timeouts.shutdownMs, [
     { name: 'health', run: () => closeServer(http) },
-    { name: 'jobs', run: () => worker.stop() },
-    { name: 'connections', run: () => runtime.close() },
+    { name: 'jobs and connections', run: () => nexus.close() },
   ]);
 };
 

@@ -6,7 +6,7 @@ import type { RefreshTokenStore } from '../../src/application/ports/refresh-toke
 import type { RoleRepository } from '../../src/application/ports/role-repository.port';
 import type { ApiKey } from '../../src/domain/api-keys/api-key';
 import type { AuditEntry } from '../../src/domain/audit/audit-entry';
-import type { RefreshSession } from '../../src/domain/auth/session';
+import type { RefreshToken } from '../../src/domain/auth/session';
 import { newRole, type Role, type RoleId } from '../../src/domain/roles/role';
 import { newId } from '../support/builders/user.builder';
 
@@ -70,7 +70,7 @@ export const roleRepositoryContract = (name: string, make: () => Promise<RoleRep
   });
 };
 
-const aSession = (overrides: Partial<RefreshSession> = {}): RefreshSession => ({
+const aSession = (overrides: Partial<RefreshToken> = {}): RefreshToken => ({
   id: newId(),
   userId: newId(),
   familyId: newId(),

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import type { Alerts } from '../../src/application/ports/alerts.port';
 import { type JobHandlers, type JobQueue, type JobWorker, PermanentJobFailure, type RunningJob } from '../../src/application/ports/job-queue.port';
-import { DEFAULT_RETRY_POLICIES, deadLetterId, type DeadLetter, type QueueName, type RetryPolicy } from '../../src/domain/jobs/job';
+import { DEFAULT_RETRY_POLICIES } from '../../src/application/jobs/job-types';
+import { deadLetterId, type DeadLetter, type QueueName, type RetryPolicy } from '../../src/domain/jobs/job';
 import { eventually, sleep } from '../support/eventually';
 
 export interface JobSystem {

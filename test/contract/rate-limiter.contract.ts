@@ -80,6 +80,46 @@ export const rateLimiterContract = (name: string, make: MakeRateLimiter): void =
       expect(await limiter.consume(k)).to.deep.include({ allowed: true, remaining: 0 });
     });
 
+    it('gives back a counted event on refund, so the key may count it again', async () => {
+      const limiter = await limiterOf(2);
+      const k = key('refund');
+
+      await limiter.consume(k);
+      await limiter.consume(k);
+      expect(await limiter.peek(k)).to.deep.include({ allowed: false, remaining: 0 });
+      await limiter.refund(k);
+
+      expect(await limiter.peek(k)).to.deep.include({ allowed: true, remaining: 1 });
+      expect(await limiter.consume(k)).to.deep.include({ allowed: true, remaining: 0 });
+      expect((await limiter.consume(k)).allowed).to.equal(false);
+    });
+
+    it('never refunds below zero: a refund for a key with no count grants nothing extra', async () => {
+      const limiter = await limiterOf(1);
+      const k = key('refund-empty');
+
+      await limiter.refund(k);
+      await limiter.refund(k);
+
+      expect(await limiter.peek(k)).to.deep.include({ allowed: true, remaining: 1 });
+      expect((await limiter.consume(k)).allowed).to.equal(true);
+      expect((await limiter.consume(k)).allowed).to.equal(false);
+    });
+
+    it('holds exactly the limit while refused consumes are refunded, and frees it as the rest are', async () => {
+      const limiter = await limiterOf(3);
+      const k = key('reserve');
+
+      // What the auth limit does: reserve before a check, give back what was refused at once.
+      const decisions = await Promise.all(Array.from({ length: 10 }, () => limiter.consume(k)));
+      await Promise.all(decisions.filter((d) => !d.allowed).map(() => limiter.refund(k)));
+
+      expect(decisions.filter((d) => d.allowed)).to.have.length(3);
+      expect(await limiter.peek(k)).to.deep.include({ allowed: false, remaining: 0 });
+      await Promise.all(decisions.filter((d) => d.allowed).map(() => limiter.refund(k)));
+      expect(await limiter.peek(k)).to.deep.include({ allowed: true, remaining: 3 });
+    });
+
     it('allows exactly the limit out of many concurrent consumes', async () => {
       const limiter = await limiterOf(5);
       const k = key('race');

@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import supertest from 'supertest';
-import { createHttpApp } from '../../src/infrastructure/http';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, PROFILES, startTestApp, type TestApp } from '../support/test-app';
 
 type Response = { headers: Record<string, unknown> };
@@ -132,7 +131,7 @@ for (const profile of PROFILES) {
         const app = await startTestApp(this, profile);
         try {
           execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
-          const server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, createHttpApp(app.runtime).callback()).listen(0, '127.0.0.1');
+          const server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, app.runtime.http!.callback()).listen(0, '127.0.0.1');
           await new Promise((r) => server.once('listening', r));
           try {
             const body = JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD });

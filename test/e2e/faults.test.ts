@@ -86,7 +86,7 @@ for (const profile of PROFILES) {
         await eventually(() => (app.smtp.to(email).length > 0 ? true : undefined), 10_000, 'welcome mail');
         const session = await app.login(email, password);
         const key = (await app.http.post('/api/api-keys').set('Authorization', session.auth).send({ name: 'k', permissions: [] }).expect(201)).body.data.key as string;
-        await app.http.get('/api/auth/me').set('X-API-Key', key).expect(200);
+        await app.http.get('/api/api-keys').set('X-API-Key', key).expect(200);
         await app.http.post('/api/auth/refresh').send({ refreshToken: session.refreshToken }).expect(200);
 
         const traced = lines().filter((l) => l['requestId'] === 'trace-me-123');
@@ -98,7 +98,7 @@ for (const profile of PROFILES) {
         expect(access['durationMs']).to.be.a('number');
         const sent = traced.find((l) => l['message'] === 'email sent')!;
         expect(sent['jobId']).to.be.a('string');
-        const authenticated = lines().find((l) => l['message'] === 'request' && l['route'] === '/api/auth/me');
+        const authenticated = lines().find((l) => l['message'] === 'request' && l['route'] === '/api/api-keys');
         expect(authenticated?.['userId']).to.equal(session.userId);
 
         const text = raw();

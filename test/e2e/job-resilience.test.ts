@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { TYPES } from '../../src/application/symbols';
 import type { JobQueue } from '../../src/application/ports/job-queue.port';
 import { loadConfig } from '../../src/infrastructure/config/load-config';
-import { buildContainer, type Runtime } from '../../src/infrastructure/container/container';
+import { createNexus, type Nexus } from '../../src/infrastructure/nexus';
 import { eventually, sleep } from '../support/eventually';
 import { silentLogger } from '../support/logger';
 import { runEntrypoint, type RunningProcess } from '../support/process';
@@ -29,7 +29,7 @@ describe('e2e :: job resilience (production profile)', function () {
       LOG_FORMAT: 'json',
       NODE_ENV: 'test',
     };
-    const producer: Runtime = await buildContainer(loadConfig(env), { logger: silentLogger() });
+    const producer: Nexus = await createNexus(loadConfig(env), { logger: silentLogger(), role: 'api' });
     const workers: RunningProcess[] = [];
     try {
       smtp.holding = true;

@@ -8,7 +8,7 @@ import type * as t from 'io-ts';
  *
  * io-ts's own combinators are walked by their `_tag`. The project's hand-made codecs in
  * src/adapters/http/decode.ts are plain `t.Type`s without a tag; they are recognised by their
- * names (`string(<=N)`, `integer(a..b)`, `ObjectId`, `a|b|c`, `Email`), and `strictObject` is
+ * names (`string(<=N)`, `integer(a..b)`, `ObjectId`, `a|b|c`, `Email`, `DateTime`), and `strictObject` is
  * opened by decoding a probe: its failure context names the inner io-ts type. A codec this file
  * cannot read is an error, so a new kind of codec cannot silently go unfuzzed.
  */
@@ -76,6 +76,7 @@ const custom = (codec: AnyDecoder, key: string, options: CodecArbitraryOptions, 
   if (length) return stringUpTo(Number(length[1]), options.shortStrings ?? 40).map(encode);
   if (name === 'ObjectId') return options.objectIds ?? hex24;
   if (name === 'Email') return emailAddress;
+  if (name === 'DateTime') return fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
   if (ONE_OF.test(name)) {
     const values = name.split('|');
     if (values.every((v) => (codec as t.Mixed).is(v))) return fc.constantFrom(...values);

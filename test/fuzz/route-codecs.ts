@@ -68,8 +68,8 @@ export const FIELD_HINTS: Readonly<Record<string, fc.Arbitrary<unknown>>> = {
     fc.array(fc.record({ resource: fc.string({ maxLength: 41 }), action: fc.string({ maxLength: 41 }) }), { maxLength: 3 }),
   ),
   refreshToken: fc.oneof(fc.constant(ref('victimRefresh')), fc.constant(ref('spentRefresh')), fc.string({ maxLength: 200 }), fc.constant('x'.repeat(200))),
-  sendAt: fc.oneof(fc.constantFrom(60_000, 3_600_000, 5 * 86_400_000, 20 * 86_400_000).map((ms) => new Date(Date.now() + ms).toISOString()), fc.constantFrom(-86_400_000, 0).map(isoAt), fc.constantFrom('2026-13-40T99:99:99Z', '9999-12-31T23:59:59Z', '2026-01-01', 'tomorrow', '')),
-  expiresAt: fc.oneof(fc.constantFrom(86_400_000, 30 * 86_400_000).map((ms) => new Date(Date.now() + ms).toISOString()), fc.constant(null), fc.constantFrom('1999-01-01T00:00:00Z', '9999-12-31T23:59:59Z', 'never', '')),
+  sendAt: fc.oneof(fc.constantFrom(60_000, 3_600_000, 5 * 86_400_000, 20 * 86_400_000).map((ms) => new Date(Date.now() + ms).toISOString()), fc.constantFrom(-86_400_000, 0).map(isoAt), fc.constantFrom('2026-13-40T99:99:99Z', '2027-02-30T00:00:00Z', '9999-12-31T23:59:59Z', '2026-01-01', 'tomorrow', '')),
+  expiresAt: fc.oneof(fc.constantFrom(86_400_000, 30 * 86_400_000).map((ms) => new Date(Date.now() + ms).toISOString()), fc.constant(null), fc.constantFrom('1999-01-01T00:00:00Z', '2027-04-31T12:00:00Z', '9999-12-31T23:59:59Z', 'never', '')),
 };
 
 const jobIds = fc.oneof(fc.constant(ref('jobId')), fc.constantFrom('1', '0', '999999'), fc.string({ minLength: 1, maxLength: 12 }));

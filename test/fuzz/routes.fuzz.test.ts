@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import * as E from 'fp-ts/Either';
 import fc from 'fast-check';
-import { createHttpApp } from '../../src/infrastructure/http';
 import { arbitraryFromCodec } from './arbitraries-from-codec';
 import { contractViolations, errorLog, unexpectedChanges } from './contract';
 import { closeRawHttp, describeRequest, describeResponse, send } from './raw-http';
@@ -65,7 +64,7 @@ describe('Fuzz :: every route answers the envelope, never a 5xx, and a refusal c
   before(async function () {
     this.timeout(120_000);
     world = await buildWorld(this, log.logger);
-    routes = routesOf(createHttpApp(world.app.runtime));
+    routes = routesOf(world.app.runtime.http!);
     const replay = `FUZZ_SEED=${BASE_SEED} FUZZ_RUNS=${RUNS}`;
     if (LONG) console.log(`      fuzz: ${replay} (replay a failure with: ${replay} npm run fuzz -- --grep '<route>')`);
   });

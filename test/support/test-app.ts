@@ -1,11 +1,8 @@
 import type { Server } from 'node:http';
 import supertest from 'supertest';
 import type { Logger } from '../../src/application/ports/logger.port';
-import type { JobWorker } from '../../src/application/ports/job-queue.port';
-import { TYPES } from '../../src/application/symbols';
 import { loadConfig, type Profile } from '../../src/infrastructure/config/load-config';
-import { buildContainer, type Runtime } from '../../src/infrastructure/container/container';
-import { createHttpApp, createJobHandlers, registerSchedules, seedAccess } from '../../src/infrastructure/http';
+import { type Adapters, createNexus, type Nexus } from '../../src/infrastructure/nexus';
 import { silentLogger } from './logger';
 import { requireService, uniqueDbName } from './services';
 import { SmtpCapture } from './smtp-capture';
@@ -20,7 +17,7 @@ export interface Session {
 
 export interface TestApp {
   readonly profile: Profile;
-  readonly runtime: Runtime;
+  readonly runtime: Nexus;
   readonly http: supertest.Agent;
   readonly smtp: SmtpCapture;
   /** `http://127.0.0.1:<port>` of the running server. */
@@ -52,6 +49,7 @@ export const startTestApp = async (
   profile: Profile,
   env: Record<string, string> = {},
   logger: Logger = silentLogger(),
+  adapters: Partial<Adapters> = {},
 ): Promise<TestApp> => {
   const services: Record<string, string> = {};
   if (profile === 'production') {
@@ -73,12 +71,8 @@ export const startTestApp = async (
     ...services,
     ...env,
   });
-  const runtime = await buildContainer(config, { logger, role: 'worker' });
-  await seedAccess(runtime);
-  const worker = runtime.container.get<JobWorker>(TYPES.JobWorker);
-  await registerSchedules(runtime);
-  await worker.start(createJobHandlers(runtime));
-  const server: Server = createHttpApp(runtime).listen(0, '127.0.0.1');
+  const runtime = await createNexus(config, { logger, role: 'all', adapters });
+  const server: Server = runtime.http!.listen(0, '127.0.0.1');
   await new Promise<void>((r) => server.once('listening', () => r()));
   const http = supertest.agent(server);
   const login = async (email: string, password: string): Promise<Session> => {
@@ -108,7 +102,6 @@ export const startTestApp = async (
         server.close(() => r());
         server.closeAllConnections();
       });
-      await worker.stop();
       await runtime.close();
       await smtp.stop();
     },

@@ -4,6 +4,7 @@ import { runInContext } from '../../application/context';
 import { JobFailures, type RetryPolicies } from '../../application/jobs/job-failures';
 import type { JobHandler, JobHandlers, JobWorker, RunningJob } from '../../application/ports/job-queue.port';
 import type { Alerts } from '../../application/ports/alerts.port';
+import type { Clock } from '../../application/ports/clock.port';
 import type { Logger } from '../../application/ports/logger.port';
 import type { QueueName } from '../../domain/jobs/job';
 import { BACKOFF_TYPE, type BullmqJobQueue, type Envelope } from './bullmq-job-queue';
@@ -11,6 +12,8 @@ import { BACKOFF_TYPE, type BullmqJobQueue, type Envelope } from './bullmq-job-q
 export interface BullmqWorkerOptions {
   readonly concurrency: number;
   readonly retry: RetryPolicies;
+  /** Dates the dead letters. */
+  readonly clock: Clock;
   /** How long a job's lock lives without renewal; a crashed worker's job is retaken after it. */
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
@@ -33,7 +36,7 @@ export class BullmqJobWorker implements JobWorker {
     private readonly options: BullmqWorkerOptions,
     private readonly prefix = 'nexus',
   ) {
-    this.failures = new JobFailures(options.retry, queues, logger, alerts);
+    this.failures = new JobFailures({ policies: options.retry, deadLetters: queues, clock: options.clock, logger, alerts });
   }
 
   async start(handlers: JobHandlers): Promise<void> {

@@ -2,18 +2,10 @@ import type Router from '@koa/router';
 import Koa from 'koa';
 import { createServer, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ManageApiKeys } from '../../application/api-keys/api-keys';
-import type { ListAudit } from '../../application/audit/list-audit';
-import type { ManageJobs } from '../../application/jobs/manage-jobs';
 import type { Authenticate } from '../../application/auth/authenticate';
 import type { HealthCheck } from '../../application/ports/health-check.port';
 import type { Logger } from '../../application/ports/logger.port';
-import type { ManageRoles } from '../../application/roles/roles';
-import { apiKeysRoutes } from './api-keys/api-keys.routes';
-import { auditRoutes } from './audit/audit.routes';
-import { type AuthRoutesDeps, authRoutes } from './auth/auth.routes';
 import { healthRoutes } from './health/health.routes';
-import { jobsRoutes } from './jobs/jobs.routes';
 import type { Metrics } from '../../application/ports/metrics.port';
 import { type MetricsSource, metricsRoutes } from './metrics.routes';
 import { accessLog } from './middleware/access-log';
@@ -22,17 +14,19 @@ import { canonicalPath } from './middleware/canonical-path';
 import { unrouted } from './middleware/unrouted';
 import { RouteTable } from './routing';
 import { compression, corsFor, securityHeaders } from './middleware/edge';
-import { type RateLimits, rateLimit } from './middleware/rate-limit';
+import { accountRateLimit, type RateLimits, rateLimit } from './middleware/rate-limit';
 import { authenticate } from './middleware/authenticate';
 import { errorHandler } from './middleware/errors';
 import { refuseOperatorKeys } from './middleware/operator-keys';
 import { requestContext } from './middleware/request-context';
-import { rolesRoutes } from './roles/roles.routes';
-import { type UsersRoutesDeps, usersRoutes } from './users/users.routes';
 
 export interface HttpOptions {
   readonly bodyLimit: string;
-  readonly trustProxy: boolean;
+  /**
+   * How many proxies in front of us append to X-Forwarded-For (0: none, the header is ignored).
+   * The client is the address the farthest of them saw; entries to its left are the client's own.
+   */
+  readonly trustProxyHops: number;
   readonly healthTimeoutMs: number;
   readonly corsOrigins: readonly string[];
   /** Security headers, CORS, compression and rate limits; off only to measure their cost. */
@@ -48,12 +42,8 @@ export interface HttpDeps {
   readonly logger: Logger;
   readonly options: HttpOptions;
   readonly authenticate: Authenticate;
-  readonly auth: AuthRoutesDeps;
-  readonly users: UsersRoutesDeps;
-  readonly roles: ManageRoles;
-  readonly apiKeys: ManageApiKeys;
-  readonly audit: ListAudit;
-  readonly jobs: ManageJobs;
+  /** Every module's routes, mounted in order after authentication. */
+  readonly routers: readonly Router[];
   readonly healthChecks: readonly HealthCheck[];
   readonly metrics: Metrics & MetricsSource;
   readonly rateLimits: RateLimits;
@@ -61,7 +51,11 @@ export interface HttpDeps {
 
 /** The Koa application: middleware in the order a request meets it, then the routes. */
 export const buildHttpApp = (deps: HttpDeps): Koa => {
-  const app = new Koa({ proxy: deps.options.trustProxy });
+  const hops = deps.options.trustProxyHops;
+  // Koa takes the leftmost X-Forwarded-For entry unless told how many to keep from the right: an
+  // appending proxy keeps whatever the client sent on the left, so that would let clients choose
+  // their own rate-limit key.
+  const app = new Koa({ proxy: hops > 0, ...(hops > 0 ? { maxIpsCount: hops } : {}) });
   // Koa's default handler prints every error to stderr; ours logs once, with the request id.
   app.silent = true;
 
@@ -72,7 +66,7 @@ export const buildHttpApp = (deps: HttpDeps): Koa => {
     logger: deps.logger,
     ...(deps.options.draining ? { draining: deps.options.draining } : {}),
   });
-  const routers: Router[] = [authRoutes(deps.auth), usersRoutes(deps.users), rolesRoutes(deps.roles), apiKeysRoutes(deps.apiKeys), auditRoutes(deps.audit), jobsRoutes(deps.jobs)];
+  const { routers } = deps;
 
   const { edge, metricsOnMainPort, metricsToken } = deps.options;
   const metrics = metricsRoutes(deps.metrics, metricsToken ? { token: metricsToken } : {});
@@ -92,8 +86,11 @@ export const buildHttpApp = (deps: HttpDeps): Koa => {
   app.use(health.routes());
   // A scraper's metrics token is not a user's credential: it is checked before authentication.
   if (metricsOnMainPort && metricsToken) app.use(metrics.routes());
-  app.use(jsonBody(deps.options.bodyLimit));
+  // Limits before the body is read: a client over its limit costs no parsing. Only the
+  // per-account part needs the body.
   if (edge) app.use(rateLimit(deps.rateLimits, table));
+  app.use(jsonBody(deps.options.bodyLimit));
+  if (edge) app.use(accountRateLimit(deps.rateLimits));
   app.use(refuseOperatorKeys());
   app.use(authenticate(deps.authenticate));
   if (metricsOnMainPort && !metricsToken) app.use(metrics.routes());

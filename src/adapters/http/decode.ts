@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 import type { FieldError } from '../../domain/shared/field-error';
+import { parseDateTime } from '../../domain/shared/date-time';
 import { isObjectIdString } from '../../domain/shared/id';
 
 /** An input that failed its codec: a 400 naming every bad field. */
@@ -94,6 +95,12 @@ export const parsedString = <B>(name: string, parse: (s: string) => E.Either<str
     (b) => b as unknown as string,
   );
 
+/**
+ * An ISO 8601 date-time with a zone, as a `Date`; a date that does not exist (30 February) is a
+ * 400 naming the field, never rolled over into another day. Every date-time field uses this.
+ */
+export const DateTimeString = parsedString('DateTime', parseDateTime);
+
 /** Scalars with human messages (io-ts's own names them by type, which a client cannot act on). */
 export const Str = (max: number) =>
   new t.Type<string, string, unknown>(
@@ -129,6 +136,22 @@ export const IntFromQuery = (min: number, max: number) =>
       return Number.isInteger(n) && n >= min && n <= max ? t.success(n) : t.failure(u, c, `must be a whole number from ${min} to ${max}`);
     },
     String,
+  );
+
+/**
+ * An entity id from the request, branded by its domain parser: the one way an id from outside
+ * gets its type (`IdOf(parseUserId)` decodes to a `UserId`). Named like `ObjectIdString`, since
+ * both accept the same strings.
+ */
+export const IdOf = <A extends string>(parse: (s: string) => E.Either<string, A>) =>
+  new t.Type<A, string, unknown>(
+    'ObjectId',
+    (u): u is A => typeof u === 'string' && E.isRight(parse(u)),
+    (u, c) => {
+      const parsed = typeof u === 'string' ? parse(u) : E.left('');
+      return E.isRight(parsed) ? t.success(parsed.right) : t.failure(u, c, 'must be a 24-character hex id');
+    },
+    t.identity,
   );
 
 export const ObjectIdString = new t.Type<string, string, unknown>(

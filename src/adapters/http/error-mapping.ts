@@ -39,6 +39,11 @@ export const toHttpFailure = (error: AppError): HttpFailure => {
         message: 'You cannot grant permissions you do not hold',
         errors: error.permissions.map((p) => ({ path: 'permissions', message: `${permissionKey(p)} is beyond your own permissions` })),
       };
+    case 'CannotManageUser':
+      return {
+        status: 403,
+        message: `This user holds permissions you do not (${error.permissions.map(permissionKey).join(', ')}); only someone who holds them can change or delete this user`,
+      };
     case 'ApiKeyCannotManageCredentials':
       return { status: 403, message: 'An API key cannot manage credentials (API keys, password, sessions, MFA); sign in with your password to do that' };
     case 'CsrfMismatch':

@@ -6,7 +6,7 @@ import type { User, UserId } from '../../domain/users/user';
 /** Users in a Map: the embedded profile's store and the unit tests' fake, held to the same contract. */
 export class InMemoryUserRepository implements UserRepository {
   private readonly byId = new Map<string, User>();
-  private readonly idByEmail = new Map<string, string>();
+  private readonly idByEmail = new Map<string, UserId>();
   private readonly passwords = new Map<string, PasswordHistoryEntry[]>();
 
   async findById(id: UserId): Promise<User | null> {
@@ -16,7 +16,7 @@ export class InMemoryUserRepository implements UserRepository {
 
   async findByEmail(email: Email): Promise<User | null> {
     const id = this.idByEmail.get(emailKey(email));
-    return id === undefined ? null : this.findById(id as UserId);
+    return id === undefined ? null : this.findById(id);
   }
 
   async insert(given: User, passwordHash?: string): Promise<InsertUserResult> {

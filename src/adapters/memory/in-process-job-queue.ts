@@ -1,49 +1,29 @@
-import { CronExpressionParser } from 'cron-parser';
 import { injectable } from 'inversify';
-import { currentContext, runInContext } from '../../application/context';
-import {
-  type EnqueueOptions,
-  type JobClaim,
-  type JobHandlers,
-  type JobQueue,
-  type JobView,
-  type JobWorker,
-  type RunningJob,
-  type Schedule,
-  type ScheduleSpec,
-} from '../../application/ports/job-queue.port';
+import { runInContext } from '../../application/context';
+import { JobFailures, type RetryPolicies } from '../../application/jobs/job-failures';
 import type { Alerts } from '../../application/ports/alerts.port';
+import type { Clock } from '../../application/ports/clock.port';
+import type {
+  EnqueueOptions,
+  JobClaim,
+  JobHandlers,
+  JobQueue,
+  JobView,
+  JobWorker,
+  RunningJob,
+  Schedule,
+  ScheduleSpec,
+} from '../../application/ports/job-queue.port';
 import type { Logger } from '../../application/ports/logger.port';
-import { JobFailures } from '../../application/jobs/job-failures';
-import {
-  lifecycle,
-  PRIORITY_RANK,
-  type JobPriority,
-  type JobState,
-  type QueueName,
-  type RetryPolicy,
-} from '../../domain/jobs/job';
-
-interface JobRecord {
-  readonly id: string;
-  readonly queue: QueueName;
-  readonly name: string;
-  readonly data: unknown;
-  readonly priority: JobPriority;
-  readonly seq: number;
-  readonly createdAt: Date;
-  readonly requestId?: string;
-  state: JobState;
-  runAt: number;
-  attemptsMade: number;
-  progress: number;
-  result?: unknown;
-  failedReason?: string;
-}
+import { PRIORITY_RANK, type JobState, type QueueName } from '../../domain/jobs/job';
+import { InProcessJobStore, type JobRecord } from './in-process-job-store';
+import { InProcessSchedules, MAX_TIMER_MS } from './in-process-schedules';
 
 export interface InProcessJobQueueOptions {
-  readonly retry: Readonly<Record<QueueName, RetryPolicy>>;
+  readonly retry: RetryPolicies;
   readonly concurrency: number;
+  /** The queue's only source of time: due dates, claims, schedules, dead letters. */
+  readonly clock: Clock;
   /** Finished jobs kept per queue for inspection; older ones are forgotten. */
   readonly keepFinished?: number;
 }
@@ -51,55 +31,39 @@ export interface InProcessJobQueueOptions {
 /**
  * The embedded profile's job system: one process enqueues and runs jobs with the semantics of
  * the BullMQ adapter (priority, delay, retries with a backoff schedule, progress, a dead-letter
- * queue). Jobs live in memory, so they do not survive a restart; that is what the production
- * profile is for.
+ * queue). Jobs live in memory (InProcessJobStore), so they do not survive a restart; that is
+ * what the production profile is for. Recurring jobs are InProcessSchedules'; what follows a
+ * failed attempt is JobFailures', as for the BullMQ worker. This class runs the jobs.
  */
 @injectable()
 export class InProcessJobQueue implements JobQueue, JobWorker {
-  private readonly jobs = new Map<string, JobRecord>();
-  /** Claimed jobs and when their claim runs out. */
-  private readonly claims = new Map<string, number>();
+  private readonly store: InProcessJobStore;
+  private readonly schedules: InProcessSchedules;
+  private readonly failures: JobFailures;
+  private readonly clock: Clock;
   private handlers: JobHandlers = {};
   private running = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private started = false;
-  private seq = 0;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private concurrency: number;
-  private readonly failures: JobFailures;
-  private readonly schedules = new Map<string, { spec: ScheduleSpec; timer?: NodeJS.Timeout; next: Date | null }>();
 
   constructor(
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly options: InProcessJobQueueOptions,
-    private readonly alerts?: Alerts,
+    alerts?: Alerts,
   ) {
+    this.clock = options.clock;
     this.concurrency = options.concurrency;
-    this.failures = new JobFailures(options.retry, this, logger, alerts);
+    this.store = new InProcessJobStore(options.clock);
+    this.schedules = new InProcessSchedules(options.clock, (spec, dueAt) => void this.enqueue(spec.queue, spec.name, spec.data, { jobId: `${spec.id}-${dueAt}` }));
+    this.failures = new JobFailures({ policies: options.retry, deadLetters: this, clock: options.clock, logger, alerts });
   }
 
   async enqueue(queue: QueueName, name: string, data: unknown, options: EnqueueOptions = {}): Promise<{ id: string }> {
-    const seq = ++this.seq;
-    const id = options.jobId ?? String(seq);
-    if (this.jobs.has(key(queue, id))) return { id };
-    const delay = Math.max(0, options.delayMs ?? 0);
-    const requestId = options.requestId ?? currentContext()?.requestId;
-    this.jobs.set(key(queue, id), {
-      id,
-      queue,
-      name,
-      data: structuredClone(data),
-      priority: options.priority ?? 'normal',
-      seq,
-      createdAt: new Date(),
-      ...(requestId === undefined ? {} : { requestId }),
-      state: delay > 0 ? 'scheduled' : 'pending',
-      runAt: Date.now() + delay,
-      attemptsMade: 0,
-      progress: 0,
-    });
-    this.pump();
+    const { id, added } = this.store.add(queue, name, data, options);
+    if (added) this.pump();
     return { id };
   }
 
@@ -110,62 +74,35 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
   }
 
   async get(queue: QueueName, id: string): Promise<JobView | null> {
-    const job = this.jobs.get(key(queue, id));
-    return job ? view(job) : null;
+    return this.store.get(queue, id);
   }
 
-  /** Jobs of one queue in the order they were added (used to list the dead-letter queue). */
   async list(queue: QueueName, offset: number, limit: number): Promise<{ items: JobView[]; total: number }> {
-    const all = [...this.jobs.values()].filter((j) => j.queue === queue).sort((a, b) => a.seq - b.seq);
-    return { items: all.slice(offset, offset + limit).map(view), total: all.length };
+    return this.store.list(queue, offset, limit);
   }
 
   async remove(queue: QueueName, id: string): Promise<boolean> {
-    return this.jobs.delete(key(queue, id));
+    return this.store.remove(queue, id);
   }
 
   async claim(queue: QueueName, id: string, leaseMs: number): Promise<JobClaim> {
-    const job = this.jobs.get(key(queue, id));
-    if (!job) return { status: 'not-found' };
-    if ((this.claims.get(key(queue, id)) ?? 0) > Date.now()) return { status: 'busy' };
-    this.claims.set(key(queue, id), Date.now() + leaseMs);
-    return { status: 'claimed', job: view(job) };
+    return this.store.claim(queue, id, leaseMs);
   }
 
   async release(queue: QueueName, id: string): Promise<void> {
-    this.claims.delete(key(queue, id));
+    this.store.release(queue, id);
   }
 
   async upsertSchedule(spec: ScheduleSpec): Promise<Schedule> {
-    const existing = this.schedules.get(spec.id);
-    if (existing?.timer) clearTimeout(existing.timer);
-    const entry: { spec: ScheduleSpec; timer?: NodeJS.Timeout; next: Date | null } = { spec, next: null };
-    this.schedules.set(spec.id, entry);
-    this.arm(entry);
-    return toSchedule(entry.spec, entry.next);
+    return this.schedules.upsert(spec);
   }
 
   async listSchedules(): Promise<Schedule[]> {
-    return [...this.schedules.values()].map((e) => toSchedule(e.spec, e.next));
-  }
-
-  /** Sets a timer for the schedule's next time; each firing enqueues one job, keyed by that time. */
-  private arm(entry: { spec: ScheduleSpec; timer?: NodeJS.Timeout; next: Date | null }): void {
-    entry.next = nextRun(entry.spec.pattern, entry.spec.timeZone, new Date());
-    if (!entry.next) return;
-    const at = entry.next.getTime();
-    // setTimeout holds at most ~24.8 days; a longer wait re-arms on the way.
-    entry.timer = setTimeout(() => {
-      if (Date.now() >= at) void this.enqueue(entry.spec.queue, entry.spec.name, entry.spec.data, { jobId: `${entry.spec.id}-${at}` });
-      this.arm(entry);
-    }, Math.min(at - Date.now(), MAX_TIMER_MS));
-    entry.timer.unref();
+    return this.schedules.list();
   }
 
   async counts(queue: QueueName): Promise<Partial<Record<JobState, number>>> {
-    const counts: Partial<Record<JobState, number>> = {};
-    for (const job of this.jobs.values()) if (job.queue === queue) counts[job.state] = (counts[job.state] ?? 0) + 1;
-    return counts;
+    return this.store.counts(queue);
   }
 
   async ping(): Promise<void> {}
@@ -184,7 +121,7 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
 
   async stop(): Promise<void> {
     this.started = false;
-    for (const entry of this.schedules.values()) if (entry.timer) clearTimeout(entry.timer);
+    this.schedules.stop();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = Infinity;
@@ -193,7 +130,7 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
 
   private pump(): void {
     if (!this.started) return;
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     while (this.running < this.concurrency) {
       const next = this.nextDue(now);
       if (!next) break;
@@ -204,7 +141,7 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
 
   private nextDue(now: number): JobRecord | undefined {
     let best: JobRecord | undefined;
-    for (const job of this.jobs.values()) {
+    for (const job of this.store.records()) {
       if (!isWaiting(job) || job.runAt > now || !this.handlers[job.queue]) continue;
       if (!best || before(job, best)) best = job;
     }
@@ -213,13 +150,13 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
 
   private armTimer(now: number): void {
     let earliest = Infinity;
-    for (const job of this.jobs.values()) {
+    for (const job of this.store.records()) {
       if (isWaiting(job) && job.runAt > now && this.handlers[job.queue]) earliest = Math.min(earliest, job.runAt);
     }
     if (earliest === Infinity || earliest >= this.timerAt) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = earliest;
-    // setTimeout holds at most ~24.8 days (a longer delay fires after 1 ms); pump() re-arms.
+    // A wait beyond what setTimeout holds fires early; pump() re-arms.
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.timerAt = Infinity;
@@ -253,7 +190,7 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
       .finally(() => {
         this.running -= 1;
         this.inFlight.delete(done);
-        this.forgetOldFinished(job.queue);
+        this.store.forgetOldFinished(job.queue, this.options.keepFinished ?? 1000);
         this.pump();
       });
     this.inFlight.add(done);
@@ -272,20 +209,10 @@ export class InProcessJobQueue implements JobQueue, JobWorker {
     const after = await this.failures.afterFailure({ ...job, attempts: job.attemptsMade }, err);
     if (after.retry) {
       job.state = 'failed';
-      job.runAt = Date.now() + after.delayMs;
+      job.runAt = this.clock.now().getTime() + after.delayMs;
     } else job.state = 'dead';
   }
-
-  private forgetOldFinished(queue: QueueName): void {
-    const keep = this.options.keepFinished ?? 1000;
-    const finished = [...this.jobs.values()].filter((j) => j.queue === queue && (j.state === 'completed' || j.state === 'dead'));
-    for (const job of finished.slice(0, Math.max(0, finished.length - keep))) this.jobs.delete(key(job.queue, job.id));
-  }
 }
-
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-const key = (queue: QueueName, id: string): string => `${queue}\u0000${id}`;
 
 const isWaiting = (job: JobRecord): boolean => job.state === 'pending' || job.state === 'scheduled' || job.state === 'failed';
 
@@ -295,30 +222,3 @@ const before = (a: JobRecord, b: JobRecord): boolean => {
 };
 
 const clampPercent = (n: number): number => Math.min(100, Math.max(0, Math.round(n)));
-
-const view = (job: JobRecord): JobView => ({
-  id: job.id,
-  queue: job.queue,
-  name: job.name,
-  progress: job.progress,
-  attemptsMade: job.attemptsMade,
-  data: structuredClone(job.data),
-  ...(job.requestId === undefined ? {} : { requestId: job.requestId }),
-  createdAt: job.createdAt,
-  ...lifecycle(job.state, job.result, job.failedReason),
-});
-
-/** The next time `pattern` fires after `from`, in `timeZone`; null if it never does. */
-export const nextRun = (pattern: string, timeZone: string, from: Date): Date | null => {
-  const expression = CronExpressionParser.parse(pattern, { currentDate: from, tz: timeZone });
-  return expression.hasNext() ? expression.next().toDate() : null;
-};
-
-const toSchedule = (spec: ScheduleSpec, next: Date | null): Schedule => ({
-  id: spec.id,
-  queue: spec.queue,
-  name: spec.name,
-  pattern: spec.pattern,
-  timeZone: spec.timeZone,
-  next,
-});

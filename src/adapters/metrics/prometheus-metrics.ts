@@ -88,7 +88,7 @@ export class PrometheusMetrics implements Metrics {
 export class MeteredCache implements Cache {
   constructor(
     private readonly inner: Cache,
-    private readonly metrics: PrometheusMetrics,
+    private readonly metrics: Metrics,
   ) {}
 
   async get<T>(key: string): Promise<T | undefined> {

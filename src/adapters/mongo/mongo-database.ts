@@ -1,4 +1,17 @@
-import { type ClientSession, type Collection, type Db, type Document, type IndexDescription, MongoClient, type TopologyDescriptionChangedEvent } from 'mongodb';
+import {
+  type ClientSession,
+  type Collection,
+  type Db,
+  type Document,
+  type IndexDescription,
+  MongoClient,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+  type TopologyDescriptionChangedEvent,
+} from 'mongodb';
+import { DependencyUnavailable, outagesAsUnavailable } from '../../application/ports/dependency-unavailable';
 
 export interface MongoOptions {
   readonly url: string;
@@ -6,16 +19,9 @@ export interface MongoOptions {
   readonly connectTimeoutMs?: number;
 }
 
-/**
- * The driver knows no MongoDB server is reachable: the call was not sent. The HTTP edge answers
- * 503 with `Retry-After`, as for any dependency that is down.
- */
-export class DatabaseUnavailable extends Error {
-  override readonly name = 'DatabaseUnavailable';
-  constructor() {
-    super('no MongoDB server is reachable (the driver says so); not waiting for server selection');
-  }
-}
+/** The driver's errors that mean "no server answers", as opposed to a refused or failed command. */
+export const isMongoOutage = (err: unknown): boolean =>
+  err instanceof MongoNetworkError || err instanceof MongoServerSelectionError || err instanceof MongoNotConnectedError || err instanceof MongoTopologyClosedError;
 
 /**
  * How often the driver checks a server. While the database is down this also bounds how long
@@ -31,8 +37,9 @@ export const HEARTBEAT_MS = 2000;
 export class MongoDatabase {
   /**
    * Every call goes through this: while the driver's monitoring (SDAM) knows of no server that
-   * holds data, calls fail at once with `DatabaseUnavailable` instead of each waiting out
-   * `serverSelectionTimeoutMS` before the same failure. A successful heartbeat ends that.
+   * holds data, calls fail at once with `DependencyUnavailable` instead of each waiting out
+   * `serverSelectionTimeoutMS` before the same failure. A successful heartbeat ends that. The
+   * driver's own connection errors become `DependencyUnavailable` too, cursors included.
    */
   readonly db: Db;
   private reachable = true;
@@ -65,7 +72,7 @@ export class MongoDatabase {
   }
 
   private ensureReachable(): void {
-    if (!this.reachable) throw new DatabaseUnavailable();
+    if (!this.reachable) throw new DependencyUnavailable('database', 'no MongoDB server is reachable (the driver says so); not waiting for server selection');
   }
 
   static async connect(options: MongoOptions): Promise<MongoDatabase> {
@@ -103,6 +110,9 @@ export class MongoDatabase {
     const session = this.client.startSession();
     try {
       return await session.withTransaction(() => work(session));
+    } catch (err) {
+      if (isMongoOutage(err)) throw new DependencyUnavailable('database', (err as Error).message, { cause: err });
+      throw err;
     } finally {
       await session.endSession();
     }
@@ -131,7 +141,7 @@ const failFast = <T extends object>(target: T, ready: () => void, results: Recor
           ? (...args: unknown[]) => wrap(method.apply(obj, args))
           : (...args: unknown[]) => {
               ready();
-              return method.apply(obj, args);
+              return asUnavailable(method.apply(obj, args));
             };
         wrapped.set(prop, fn);
       }
@@ -139,6 +149,18 @@ const failFast = <T extends object>(target: T, ready: () => void, results: Recor
     },
   });
 };
+
+/** A call's result with the driver's outage errors translated: promises, and cursors' methods. */
+const asUnavailable = (result: unknown): unknown => {
+  if (result instanceof Promise) return result.catch((err: unknown) => {
+    throw isMongoOutage(err) ? new DependencyUnavailable('database', (err as Error).message, { cause: err }) : err;
+  });
+  if (typeof result === 'object' && result !== null && typeof (result as { toArray?: unknown }).toArray === 'function') return outagesAsUnavailable(result, 'database', isMongoOutage);
+  return result;
+};
+
+/** The driver options that put a call in the unit of work's transaction, if there is one. */
+export const inTransaction = (tx: unknown): { session?: ClientSession } => (tx ? { session: tx as ClientSession } : {});
 
 /** `mongodb://user:secret@host` -> `mongodb://***@host`: credentials never reach a log. */
 export const redactUrl = (url: string): string => url.replace(/\/\/[^@/]*@/, '//***@');

@@ -1,7 +1,7 @@
-import type { ClientSession, Collection } from 'mongodb';
+import type { Collection } from 'mongodb';
 import type { ClaimedMessage, OutboxMessage, OutboxStore } from '../../application/ports/outbox.port';
 import type { Tx } from '../../application/ports/unit-of-work.port';
-import { ensureIndexes, type MongoDatabase } from './mongo-database';
+import { ensureIndexes, inTransaction, type MongoDatabase } from './mongo-database';
 import { isDuplicateKey } from './mongo-user-repository';
 
 export const OUTBOX_COLLECTION = 'outbox';
@@ -47,7 +47,7 @@ export class MongoOutboxStore implements OutboxStore {
 
   async add(message: OutboxMessage, tx?: Tx): Promise<void> {
     const { id, ...rest } = message;
-    await this.messages.insertOne({ _id: id, ...rest, status: 'pending', dueAt: message.createdAt, attempts: 0 }, { session: tx as ClientSession | undefined });
+    await this.messages.insertOne({ _id: id, ...rest, status: 'pending', dueAt: message.createdAt, attempts: 0 }, inTransaction(tx));
   }
 
   async claim(now: Date, leaseMs: number, id?: string): Promise<ClaimedMessage | null> {

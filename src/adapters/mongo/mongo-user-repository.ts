@@ -1,10 +1,10 @@
-import { type ClientSession, type Collection, type Filter, MongoServerError, ObjectId, type Sort } from 'mongodb';
+import { type Collection, type Filter, MongoServerError, ObjectId, type Sort } from 'mongodb';
 import type { Tx } from '../../application/ports/unit-of-work.port';
 import type { InsertUserResult, RoleMembers, UpdateUserResult, UserListQuery, UserRepository } from '../../application/ports/user-repository.port';
 import type { PasswordHistoryEntry } from '../../domain/auth/password-policy';
 import { type Email, emailKey } from '../../domain/users/email';
 import type { User, UserId } from '../../domain/users/user';
-import { ensureIndexes, type MongoDatabase } from './mongo-database';
+import { ensureIndexes, inTransaction, type MongoDatabase } from './mongo-database';
 import { fromUserDocument, PUBLIC_USER_FIELDS, toUserDocument, type UserDocument, USERS_COLLECTION } from './user.document';
 
 const DUPLICATE_KEY = 11000;
@@ -55,16 +55,16 @@ export class MongoUserRepository implements UserRepository {
 
   async update(user: User, tx?: Tx): Promise<UpdateUserResult> {
     const { _id, createdAt: _createdAt, ...fields } = toUserDocument(user);
-    const session = tx as ClientSession | undefined;
+    const session = inTransaction(tx);
     try {
-      const result = await this.users.updateOne({ _id, version: user.version - 1 }, { $set: fields }, { session });
+      const result = await this.users.updateOne({ _id, version: user.version - 1 }, { $set: fields }, session);
       if (result.matchedCount === 1) return 'updated';
     } catch (err) {
       if (isDuplicateKey(err)) return 'email-taken';
       throw err;
     }
     // Nothing matched: either the user is gone or someone else wrote first.
-    const exists = await this.users.countDocuments({ _id }, { limit: 1, session });
+    const exists = await this.users.countDocuments({ _id }, { limit: 1, ...session });
     return exists === 0 ? 'not-found' : 'version-conflict';
   }
 

@@ -1,6 +1,7 @@
 import { ObjectId } from 'mongodb';
 import { type Email, emailKey } from '../../domain/users/email';
-import type { User, UserId, UserStatus } from '../../domain/users/user';
+import { trustedId } from '../../domain/shared/id';
+import { parseUserId, type User, type UserStatus } from '../../domain/users/user';
 
 /**
  * A user as stored. `email` is the normalised key (NFC, case-folded), so the unique index holds
@@ -46,7 +47,7 @@ export const toUserDocument = (u: User): UserDocument => ({
 });
 
 export const fromUserDocument = (d: UserDocument): User => ({
-  id: d._id.toHexString() as UserId,
+  id: trustedId(parseUserId, d._id.toHexString()),
   name: d.name,
   email: d.email as Email,
   age: d.age ?? null,

@@ -18,6 +18,16 @@ export const consumeWith = async (limiter: { consume(key: string): Promise<RateL
   }
 };
 
+/**
+ * Gives one point back through any rate-limiter-flexible limiter, only while the key holds a
+ * count: `reward` on a key that has none (its window passed) would start a window below zero
+ * and allow more than the limit in it.
+ */
+export const refundWith = async (limiter: RateLimiterMemory, key: string): Promise<void> => {
+  const res = await limiter.get(key);
+  if (res && res.consumedPoints > 0) await limiter.reward(key, 1);
+};
+
 /** Per-process limits: the embedded profile's limiter and the Redis limiter's insurance. */
 export class MemoryRateLimiter implements RateLimiter {
   readonly limiter: RateLimiterMemory;
@@ -37,5 +47,9 @@ export class MemoryRateLimiter implements RateLimiter {
   async peek(key: string): Promise<RateDecision> {
     const res = await this.limiter.get(key);
     return decision(this.limit, res, !res || res.consumedPoints < this.limit);
+  }
+
+  refund(key: string): Promise<void> {
+    return refundWith(this.limiter, key);
   }
 }

@@ -2,10 +2,15 @@ import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Logger } from '../../application/ports/logger.port';
 import type { RateDecision, RateLimiter } from '../../application/ports/rate-limiter.port';
-import { consumeWith, decision } from './memory-rate-limiter';
+import { consumeWith, decision, refundWith } from './memory-rate-limiter';
 
 /** Whether the limiters on one Redis client answer from memory: shared, so an outage is logged once, not once per limiter. */
 const fallingBack = new WeakMap<Redis, boolean>();
+
+/** One point back, in one step, and only from a count above zero (an expired window is left alone). */
+const REFUND_SCRIPT = `local n = tonumber(redis.call('GET', KEYS[1]))
+if n and n > 0 then return redis.call('DECR', KEYS[1]) end
+return 0`;
 
 /**
  * Limits shared by every API process, in Redis. When Redis is not ready the limiter does not
@@ -43,6 +48,17 @@ export class RedisRateLimiter implements RateLimiter {
     this.noteFallback();
     const res = this.redis.status === 'ready' ? await this.limiter.get(key).catch(() => this.insurance.get(key)) : await this.insurance.get(key);
     return decision(this.limit, res, !res || res.consumedPoints < this.limit);
+  }
+
+  async refund(key: string): Promise<void> {
+    this.noteFallback();
+    if (this.redis.status !== 'ready') return refundWith(this.insurance, key);
+    try {
+      await this.redis.eval(REFUND_SCRIPT, 1, this.limiter.getKey(key));
+    } catch {
+      // Redis went away between the consume and now: the consume may have landed in the insurance.
+      await refundWith(this.insurance, key);
+    }
   }
 
   private noteFallback(): void {

@@ -77,3 +77,19 @@ const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
       },
     );
   });
+
+/**
+ * ioredis' errors that mean "Redis does not answer" (closed or refused connection, retries used
+ * up, offline queue off), as opposed to a command Redis refused.
+ */
+export const isRedisOutage = (err: unknown): boolean => {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  return (
+    err.name === 'MaxRetriesPerRequestError' ||
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    code === 'ETIMEDOUT' ||
+    /Connection is closed|Stream isn't writeable|enableOfflineQueue options is false/i.test(err.message)
+  );
+};

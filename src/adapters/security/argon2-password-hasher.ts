@@ -1,5 +1,5 @@
 import argon2 from 'argon2';
-import type { PasswordHasher } from '../../application/ports/security.port';
+import type { PasswordHasher } from '../../application/ports/password-hasher.port';
 
 /**
  * argon2id with OWASP's recommended minimum: 19 MiB of memory, 2 iterations, 1 lane

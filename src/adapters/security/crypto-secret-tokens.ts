@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { SecretTokens } from '../../application/ports/security.port';
+import type { SecretTokens } from '../../application/ports/secret-tokens.port';
 
 /**
  * Tokens from the OS's CSPRNG, base64url; digests are SHA-256. A plain hash is right here (not

@@ -1,6 +1,6 @@
 import { webcrypto } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
-import type { AccessTokenClaims, AccessTokens } from '../../application/ports/security.port';
+import type { AccessTokenClaims, AccessTokens } from '../../application/ports/access-tokens.port';
 
 const ISSUER = 'nexus';
 const AUDIENCE = 'nexus-api';

@@ -1,6 +1,6 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
-import type { PasswordStrength } from '../../application/ports/security.port';
+import type { PasswordStrength } from '../../application/ports/password-strength.port';
 
 /** zxcvbn with the language-independent dictionaries (common passwords, keyboard patterns). */
 export class ZxcvbnPasswordStrength implements PasswordStrength {

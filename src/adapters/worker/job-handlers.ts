@@ -1,31 +1,24 @@
 import * as E from 'fp-ts/Either';
-import * as t from 'io-ts';
-import type { EmailJobData } from '../../application/jobs/email-job';
-import type { ProcessData, SendEmail, WeeklyReport } from '../../application/jobs/processors';
-import { type JobHandlers, PermanentJobFailure } from '../../application/ports/job-queue.port';
+import type { JobDefinition, JobRunner } from '../../application/jobs/job-definition';
+import { type JobHandlers, PermanentJobFailure, type RunningJob } from '../../application/ports/job-queue.port';
 
-// Payloads are decoded again here: a job may have been queued by an older (or newer) deploy.
-const EmailJobPayload = t.type({ to: t.string, subject: t.string, body: t.string });
-const DataJobPayload = t.type({ items: t.array(t.unknown) });
+/**
+ * The handler of every queue, as the worker (or the embedded server) runs them: the job's name
+ * checked and its payload decoded with its type's codec (a job may have been queued by an
+ * older or newer deploy; one that does not fit will never fit, so it fails for good), then
+ * handed to the type's use case.
+ */
+export const buildJobHandlers = (types: readonly JobDefinition<unknown>[], runnerOf: (type: JobDefinition<unknown>) => JobRunner<unknown>): JobHandlers =>
+  Object.fromEntries(
+    types.map((type) => {
+      const runner = runnerOf(type);
+      return [type.queue, async (job: RunningJob) => runner.execute(job, payloadOf(type, job))];
+    }),
+  );
 
-const decodePayload = <A>(codec: t.Type<A, unknown, unknown>, data: unknown, what: string): A => {
-  const result = codec.decode(data);
-  if (E.isLeft(result)) throw new PermanentJobFailure(`${what} payload does not decode`);
-  return result.right;
+const payloadOf = (type: JobDefinition<unknown>, job: RunningJob): unknown => {
+  if (type.names && !type.names.includes(job.name)) throw new PermanentJobFailure(`no ${type.queue} job called ${job.name}`);
+  const payload = type.payload.decode(job.data);
+  if (E.isLeft(payload)) throw new PermanentJobFailure(`${type.queue} payload does not decode`);
+  return payload.right;
 };
-
-export interface JobHandlerDeps {
-  readonly sendEmail: SendEmail;
-  readonly processData: ProcessData;
-  readonly weeklyReport: WeeklyReport;
-}
-
-/** The processors of every queue, as the worker (or the embedded server) runs them. */
-export const buildJobHandlers = ({ sendEmail, processData, weeklyReport }: JobHandlerDeps): JobHandlers => ({
-  email: async (job) => sendEmail.execute(job, decodePayload<EmailJobData>(EmailJobPayload, job.data, 'email')),
-  'data-processing': async (job) => processData.execute(job, decodePayload(DataJobPayload, job.data, 'data-processing').items),
-  reports: async (job) => {
-    if (job.name !== 'weekly-report') throw new PermanentJobFailure(`no report called ${job.name}`);
-    return weeklyReport.execute(job);
-  },
-});

@@ -3,7 +3,7 @@ import { inject, injectable } from 'inversify';
 import type { AuditEntry } from '../../domain/audit/audit-entry';
 import type { Actor } from '../../domain/auth/actor';
 import type { AuthError } from '../../domain/auth/auth.errors';
-import { authorize } from '../access';
+import { authorize } from '../authorization';
 import type { AuditLog, AuditQuery } from '../ports/audit-log.port';
 import { TYPES } from '../symbols';
 

@@ -1,14 +1,16 @@
+import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
 import type { Actor } from '../../domain/auth/actor';
 import { API_KEY_PREFIX, isUsable } from '../../domain/api-keys/api-key';
 import { intersect } from '../../domain/roles/permission';
-import type { User, UserId } from '../../domain/users/user';
-import { PermissionResolver } from '../access';
+import { parseUserId, type User } from '../../domain/users/user';
+import { PermissionResolver } from '../roles/permission-resolver';
 import type { ApiKeyRepository } from '../ports/api-key-repository.port';
 import type { Clock } from '../ports/clock.port';
 import type { Logger } from '../ports/logger.port';
-import type { AccessTokens, SecretTokens } from '../ports/security.port';
-import { GetUser } from '../users/get-user';
+import type { AccessTokens } from '../ports/access-tokens.port';
+import type { SecretTokens } from '../ports/secret-tokens.port';
+import { CachedUserLookup } from '../users/cached-user-lookup';
 import { TYPES } from '../symbols';
 import { LiveSessions } from './live-sessions';
 
@@ -17,7 +19,8 @@ const TOUCH_EVERY_MS = 60_000;
 /**
  * Turns a bearer token or an API key into an Actor, or null. A deleted or suspended owner makes
  * both stop working at once, and so does the end of the session an access token belongs to; an
- * API key acts with its own permissions cut to its owner's.
+ * API key acts with its own permissions cut to its owner's. The Actor carries the user it loaded,
+ * so use cases about the caller do not load it again.
  */
 @injectable()
 export class Authenticate {
@@ -28,7 +31,7 @@ export class Authenticate {
     @inject(TYPES.AccessTokens) private readonly tokens: AccessTokens,
     @inject(TYPES.ApiKeyRepository) private readonly keys: ApiKeyRepository,
     @inject(TYPES.SecretTokens) private readonly secrets: SecretTokens,
-    @inject(GetUser) private readonly getUser: GetUser,
+    @inject(CachedUserLookup) private readonly lookup: CachedUserLookup,
     @inject(LiveSessions) private readonly sessions: LiveSessions,
     @inject(PermissionResolver) private readonly permissions: PermissionResolver,
     @inject(TYPES.Clock) private readonly clock: Clock,
@@ -40,7 +43,7 @@ export class Authenticate {
     if (!claims) return null;
     const user = await this.sessions.activeUser(claims.userId, claims.sessionId);
     if (!user) return null;
-    return { userId: user.id, permissions: await this.permissions.of(user), via: 'token', sessionId: claims.sessionId };
+    return { userId: user.id, permissions: await this.permissions.of(user), via: 'token', sessionId: claims.sessionId, user };
   }
 
   async apiKey(key: string): Promise<Actor | null> {
@@ -51,11 +54,13 @@ export class Authenticate {
     const owner = await this.activeUser(stored.ownerId);
     if (!owner) return null;
     this.touch(stored.id, now);
-    return { userId: owner.id, permissions: intersect(await this.permissions.of(owner), stored.permissions), via: 'api-key', apiKeyId: stored.id };
+    return { userId: owner.id, permissions: intersect(await this.permissions.of(owner), stored.permissions), via: 'api-key', apiKeyId: stored.id, user: owner };
   }
 
   private async activeUser(id: string): Promise<User | null> {
-    const found = await this.getUser.execute(id as UserId);
+    const userId = parseUserId(id);
+    if (E.isLeft(userId)) return null;
+    const found = await this.lookup.find(userId.right);
     return found._tag === 'Right' && found.right.status === 'active' ? found.right : null;
   }
 

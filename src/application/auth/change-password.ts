@@ -4,11 +4,12 @@ import type { Actor } from '../../domain/auth/actor';
 import { type AuthError } from '../../domain/auth/auth.errors';
 import { rememberedPasswords } from '../../domain/auth/password-policy';
 import { fieldError, type ValidationFailed, validationFailed } from '../../domain/shared/field-error';
-import type { UserId } from '../../domain/users/user';
+import { parseUserId } from '../../domain/users/user';
 import { type UserError, userNotFound } from '../../domain/users/user.errors';
-import { AuditRecorder, refuseApiKey } from '../access';
+import { AuditRecorder } from '../audit/audit-recorder';
+import { refuseApiKey } from '../authorization';
 import type { Clock } from '../ports/clock.port';
-import type { PasswordHasher } from '../ports/security.port';
+import type { PasswordHasher } from '../ports/password-hasher.port';
 import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';
 import { LiveSessions } from './live-sessions';
@@ -33,7 +34,8 @@ export class ChangePassword {
   async execute(actor: Actor, currentPassword: string, newPassword: string): Promise<E.Either<ValidationFailed | AuthError | UserError, void>> {
     const signedIn = refuseApiKey(actor);
     if (E.isLeft(signedIn)) return signedIn;
-    const user = await this.users.findById(actor.userId as UserId);
+    const userId = parseUserId(actor.userId);
+    const user = E.isRight(userId) ? await this.users.findById(userId.right) : null;
     if (!user || user.isDeleted) return E.left(userNotFound(actor.userId));
     const history = await this.users.passwordHistory(user.id);
     const current = history[0];

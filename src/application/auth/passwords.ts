@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { passwordProblems } from '../../domain/auth/password-policy';
 import type { FieldError } from '../../domain/shared/field-error';
-import type { PasswordStrength } from '../ports/security.port';
+import type { PasswordStrength } from '../ports/password-strength.port';
 import { TYPES } from '../symbols';
 
 /** The words a guesser would try first for this person: the name, its parts, the e-mail and its local part. */

@@ -2,11 +2,11 @@ import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
 import { type AuthError, invalidRefreshToken } from '../../domain/auth/auth.errors';
 import { sessionState } from '../../domain/auth/session';
-import type { UserId } from '../../domain/users/user';
-import { AuditRecorder } from '../access';
+import { parseUserId } from '../../domain/users/user';
+import { AuditRecorder } from '../audit/audit-recorder';
 import type { Clock } from '../ports/clock.port';
 import type { RefreshTokenStore } from '../ports/refresh-token-store.port';
-import type { SecretTokens } from '../ports/security.port';
+import type { SecretTokens } from '../ports/secret-tokens.port';
 import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';
 import { LiveSessions } from './live-sessions';
@@ -39,7 +39,8 @@ export class RefreshSession {
     // Two requests racing with one token: the store lets exactly one spend it.
     if (!(await this.store.spend(session.id, now))) return this.reused(session.familyId, session.userId);
 
-    const [user, family] = await Promise.all([this.users.findById(session.userId as UserId), this.store.findSession(session.familyId)]);
+    const userId = parseUserId(session.userId);
+    const [user, family] = await Promise.all([E.isRight(userId) ? this.users.findById(userId.right) : null, this.store.findSession(session.familyId)]);
     // A token that a refresh racing the revocation slipped into an ended session is no way back in.
     if (!user || user.isDeleted || user.status !== 'active' || !family || family.revoked) {
       await this.live.revoke(session.familyId);
@@ -53,23 +54,5 @@ export class RefreshSession {
     const revoked = await this.live.revoke(familyId);
     await this.audit.record({ actorId: null, action: 'auth.refresh.reused', target: { type: 'user', id: userId }, after: { familyId, revoked } });
     return E.left({ _tag: 'RefreshTokenReused' });
-  }
-}
-
-/**
- * Ends the session a refresh token belongs to, with its access tokens. Unknown tokens are not an
- * error: the outcome is the same.
- */
-@injectable()
-export class Logout {
-  constructor(
-    @inject(TYPES.RefreshTokenStore) private readonly store: RefreshTokenStore,
-    @inject(TYPES.SecretTokens) private readonly secrets: SecretTokens,
-    @inject(LiveSessions) private readonly live: LiveSessions,
-  ) {}
-
-  async execute(refreshToken: string): Promise<void> {
-    const session = await this.store.findByHash(this.secrets.digest(refreshToken));
-    if (session) await this.live.revoke(session.familyId);
   }
 }

@@ -2,18 +2,15 @@ import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
 import { type ValidationFailed, validationFailed } from '../../domain/shared/field-error';
 import { USER_ROLE } from '../../domain/roles/role';
-import { newUser, type User, type UserId } from '../../domain/users/user';
+import { trustedId } from '../../domain/shared/id';
+import { newUser, parseUserId, type User } from '../../domain/users/user';
 import { emailAlreadyInUse, type UserError } from '../../domain/users/user.errors';
-import { invalidate } from '../cache-aside';
-import { STATS_KEY } from '../access';
-import { AccountMail } from '../jobs/account-mail';
-import { welcomeEmail } from '../jobs/email-job';
-import type { Cache } from '../ports/cache.port';
+import { AccessCache } from '../cache/access-cache';
+import { AccountMail, welcomeEmail } from '../jobs/account-mail';
 import type { Clock } from '../ports/clock.port';
 import type { IdGenerator } from '../ports/id-generator.port';
-import type { Logger } from '../ports/logger.port';
 import type { RoleRepository } from '../ports/role-repository.port';
-import type { PasswordHasher } from '../ports/security.port';
+import type { PasswordHasher } from '../ports/password-hasher.port';
 import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';
 import { PasswordRules } from './passwords';
@@ -38,10 +35,9 @@ export class RegisterUser {
     @inject(TYPES.PasswordHasher) private readonly hasher: PasswordHasher,
     @inject(PasswordRules) private readonly rules: PasswordRules,
     @inject(AccountMail) private readonly mail: AccountMail,
-    @inject(TYPES.Cache) private readonly cache: Cache,
+    @inject(AccessCache) private readonly accessCache: AccessCache,
     @inject(TYPES.IdGenerator) private readonly ids: IdGenerator,
     @inject(TYPES.Clock) private readonly clock: Clock,
-    @inject(TYPES.Logger) private readonly logger: Logger,
   ) {}
 
   async execute(input: NewAccount, roleNames: readonly string[] = [USER_ROLE]): Promise<E.Either<ValidationFailed | UserError, User>> {
@@ -49,7 +45,7 @@ export class RegisterUser {
     const roleIds = roles.flatMap((r) => (r ? [r.id] : []));
     if (roleIds.length !== roleNames.length) throw new Error(`roles missing: ${roleNames.join(', ')} (seed the access roles first)`);
 
-    const built = newUser(this.ids.next() as UserId, input, this.clock.now(), roleIds);
+    const built = newUser(trustedId(parseUserId, this.ids.next()), input, this.clock.now(), roleIds);
     const passwordErrors = this.rules.problems(input.password, input.name, input.email);
     if (E.isLeft(built) || passwordErrors.length > 0) {
       return E.left(validationFailed([...(E.isLeft(built) ? built.left : []), ...passwordErrors]));
@@ -65,7 +61,7 @@ export class RegisterUser {
       await this.mail.cancel(welcome);
       return E.left(emailAlreadyInUse(user.email));
     }
-    await invalidate(this.cache, this.logger, STATS_KEY);
+    await this.accessCache.forgetUser(user.id);
     await this.mail.dispatch(welcome);
     return E.right(user);
   }

@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
-import { ADMIN_ROLE, newRole, type RoleId, USER_ROLE } from '../../domain/roles/role';
+import { ADMIN_ROLE, newRole, parseRoleId, USER_ROLE } from '../../domain/roles/role';
+import { trustedId } from '../../domain/shared/id';
 import type { Clock } from '../ports/clock.port';
 import type { IdGenerator } from '../ports/id-generator.port';
 import type { Logger } from '../ports/logger.port';
@@ -40,7 +41,7 @@ export class SeedAccess {
 
   private async ensureRole(name: string, description: string, permissions: { resource: string; action: string }[]): Promise<void> {
     if (await this.roles.findByName(name)) return;
-    const role = newRole(this.ids.next() as RoleId, { name, description, permissions }, this.clock.now(), true);
+    const role = newRole(trustedId(parseRoleId, this.ids.next()), { name, description, permissions }, this.clock.now(), true);
     if (E.isLeft(role)) throw new Error(`seed role ${name} is invalid`);
     const saved = await this.roles.insert(role.right);
     // Two instances starting together: one inserts, the other finds the name taken. Both fine.

@@ -3,7 +3,8 @@ import type { User } from '../../domain/users/user';
 import type { Clock } from '../ports/clock.port';
 import type { IdGenerator } from '../ports/id-generator.port';
 import type { RefreshTokenStore } from '../ports/refresh-token-store.port';
-import type { AccessTokens, SecretTokens } from '../ports/security.port';
+import type { AccessTokens } from '../ports/access-tokens.port';
+import type { SecretTokens } from '../ports/secret-tokens.port';
 import { TYPES } from '../symbols';
 import { LiveSessions } from './live-sessions';
 

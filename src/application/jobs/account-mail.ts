@@ -1,3 +1,4 @@
+import type { User } from '../../domain/users/user';
 import { inject, injectable } from 'inversify';
 import { currentContext } from '../context';
 import type { Clock } from '../ports/clock.port';
@@ -5,8 +6,14 @@ import type { IdGenerator } from '../ports/id-generator.port';
 import type { OutboxStore } from '../ports/outbox.port';
 import type { Tx } from '../ports/unit-of-work.port';
 import { TYPES } from '../symbols';
-import type { EmailJobData } from './email-job';
+import { type EmailPayload, emailJob } from './email.job';
 import { RelayOutbox } from './outbox-relay';
+
+export const welcomeEmail = (user: User): EmailPayload => ({
+  to: user.email,
+  subject: 'Welcome to Nexus',
+  body: `Hello ${user.name},\n\nyour account is ready.\n`,
+});
 
 export interface RecordOptions {
   /** Set when the mail is recorded before this user is written (see `OutboxMessage.forUserId`). */
@@ -30,13 +37,13 @@ export class AccountMail {
   ) {}
 
   /** Records `mail` as a job called `name` on the `email` queue; returns the outbox message id. */
-  async record(name: string, mail: EmailJobData, options: RecordOptions = {}): Promise<string> {
+  async record(name: string, mail: EmailPayload, options: RecordOptions = {}): Promise<string> {
     const id = this.ids.next();
     const requestId = currentContext()?.requestId;
     await this.outbox.add(
       {
         id,
-        queue: 'email',
+        queue: emailJob.queue,
         name,
         data: mail,
         createdAt: this.clock.now(),

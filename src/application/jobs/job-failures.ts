@@ -1,5 +1,6 @@
 import { backoffDelay, type DeadLetter, deadLetterId, hasAttemptsLeft, type QueueName, type RetryPolicy } from '../../domain/jobs/job';
 import type { Alerts } from '../ports/alerts.port';
+import type { Clock } from '../ports/clock.port';
 import { type JobQueue, PermanentJobFailure } from '../ports/job-queue.port';
 import type { Logger } from '../ports/logger.port';
 
@@ -30,13 +31,25 @@ export type AfterFailure = { readonly retry: true; readonly delayMs: number } | 
  * another try after the queue's backoff, or (after the last attempt, or a permanent failure)
  * the dead-letter queue, under an id derived from the job's so the move happens once.
  */
+export interface JobFailuresDeps {
+  readonly policies: RetryPolicies;
+  /** Where dead letters go: the queue the worker runs. */
+  readonly deadLetters: Pick<JobQueue, 'enqueue'>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly alerts?: Alerts | undefined;
+}
+
 export class JobFailures {
-  constructor(
-    private readonly policies: RetryPolicies,
-    private readonly deadLetters: Pick<JobQueue, 'enqueue'>,
-    private readonly logger: Logger,
-    private readonly alerts?: Alerts,
-  ) {}
+  private readonly policies: RetryPolicies;
+  private readonly deadLetters: Pick<JobQueue, 'enqueue'>;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly alerts: Alerts | undefined;
+
+  constructor(deps: JobFailuresDeps) {
+    ({ policies: this.policies, deadLetters: this.deadLetters, clock: this.clock, logger: this.logger, alerts: this.alerts } = deps);
+  }
 
   /** The wait before the next try of a job that has failed `attemptsMade` times. */
   backoff(queue: QueueName, attemptsMade: number): number {
@@ -59,7 +72,7 @@ export class JobFailures {
       attemptsMade: attempt.attempts,
       error: error.message,
       ...(error.stack === undefined ? {} : { stack: error.stack }),
-      failedAt: new Date().toISOString(),
+      failedAt: this.clock.now().toISOString(),
       ...(attempt.requestId === undefined ? {} : { requestId: attempt.requestId }),
     };
     await this.deadLetters.enqueue('dead-letter', attempt.name, letter, {

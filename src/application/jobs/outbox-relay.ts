@@ -1,5 +1,6 @@
+import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
-import type { UserId } from '../../domain/users/user';
+import { parseUserId } from '../../domain/users/user';
 import type { Clock } from '../ports/clock.port';
 import type { JobQueue } from '../ports/job-queue.port';
 import type { Logger } from '../ports/logger.port';
@@ -67,7 +68,7 @@ export class RelayOutbox {
 
   private async relayClaimed(message: ClaimedMessage): Promise<Outcome> {
     const now = this.clock.now().getTime();
-    if (message.forUserId !== undefined && !(await this.users.findById(message.forUserId as UserId))) {
+    if (message.forUserId !== undefined && !(await this.userExists(message.forUserId))) {
       if (now - message.createdAt.getTime() < ORPHAN_AFTER_MS) {
         await this.outbox.release(message.id, message.claim, new Date(now + WAIT_FOR_USER_MS));
         return 'waiting';
@@ -92,6 +93,11 @@ export class RelayOutbox {
     this.queueDown = false;
     await this.outbox.markRelayed(message.id, message.claim, this.clock.now());
     return 'relayed';
+  }
+
+  private async userExists(id: string): Promise<boolean> {
+    const userId = parseUserId(id);
+    return E.isRight(userId) && (await this.users.findById(userId.right)) !== null;
   }
 }
 

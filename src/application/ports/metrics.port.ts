@@ -4,6 +4,8 @@ import type { JobState, QueueName } from '../../domain/jobs/job';
 export interface Metrics {
   httpRequest(method: string, route: string, status: number, seconds: number): void;
   cacheLookup(hit: boolean): void;
+  /** A cache read that failed (the read then goes to the source). */
+  cacheError(): void;
   jobAttempt(queue: QueueName, outcome: 'completed' | 'failed', seconds: number): void;
   /** Where job counts by queue and state come from when the metrics are read. */
   watchQueues(counts: (queue: QueueName) => Promise<Partial<Record<JobState, number>>>): void;
@@ -12,6 +14,7 @@ export interface Metrics {
 export const noMetrics: Metrics = {
   httpRequest: () => undefined,
   cacheLookup: () => undefined,
+  cacheError: () => undefined,
   jobAttempt: () => undefined,
   watchQueues: () => undefined,
 };

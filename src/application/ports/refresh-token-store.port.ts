@@ -1,8 +1,8 @@
-import type { RefreshSession, SessionStatus } from '../../domain/auth/session';
+import type { RefreshToken, SessionStatus } from '../../domain/auth/session';
 
 export interface RefreshTokenStore {
-  insert(session: RefreshSession): Promise<void>;
-  findByHash(tokenHash: string): Promise<RefreshSession | null>;
+  insert(session: RefreshToken): Promise<void>;
+  findByHash(tokenHash: string): Promise<RefreshToken | null>;
   /** Marks an active token spent; false if it was already spent or revoked (someone else won). */
   spend(id: string, at: Date): Promise<boolean>;
   /** The session (family) `familyId`: revoked as soon as any of its tokens is; null if unknown. */

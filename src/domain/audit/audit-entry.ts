@@ -9,6 +9,7 @@ export const AUDIT_ACTIONS = [
   'user.role.assigned',
   'user.role.unassigned',
   'user.role.transferred',
+  'user.updated',
   'user.deleted',
   'user.restored',
   'apikey.created',

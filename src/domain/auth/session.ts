@@ -6,7 +6,7 @@
  * The family is the *session*: its id (`familyId`) is the session id that every access token
  * minted for it carries (`sid`), so ending the session ends its access tokens too.
  */
-export interface RefreshSession {
+export interface RefreshToken {
   readonly id: string;
   readonly userId: string;
   readonly familyId: string;
@@ -20,7 +20,7 @@ export interface RefreshSession {
 
 export type SessionState = 'active' | 'spent' | 'revoked' | 'expired';
 
-export const sessionState = (s: RefreshSession, now: Date): SessionState => {
+export const sessionState = (s: RefreshToken, now: Date): SessionState => {
   if (s.revokedAt) return 'revoked';
   if (s.spentAt) return 'spent';
   if (s.expiresAt.getTime() <= now.getTime()) return 'expired';

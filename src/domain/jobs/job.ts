@@ -52,16 +52,6 @@ export const backoffDelay = (policy: RetryPolicy, attemptsMade: number): number 
 
 export const hasAttemptsLeft = (policy: RetryPolicy, attemptsMade: number): boolean => attemptsMade < policy.attempts;
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-
-export const DEFAULT_RETRY_POLICIES: Readonly<Record<QueueName, RetryPolicy>> = {
-  email: { attempts: 6, backoffMs: [MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR, 6 * HOUR] },
-  'data-processing': { attempts: 3, backoffMs: [10_000, MINUTE] },
-  reports: { attempts: 3, backoffMs: [5 * MINUTE, 30 * MINUTE] },
-  'dead-letter': { attempts: 1, backoffMs: [] },
-};
-
 /** What the dead-letter queue keeps of a job that failed its last attempt. */
 export interface DeadLetter {
   readonly originalQueue: QueueName;

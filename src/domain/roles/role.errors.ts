@@ -16,4 +16,5 @@ export type RoleError =
   | { readonly _tag: 'BuiltInRoleNeedsSuperuser'; readonly name: string };
 
 export const roleNotFound = (roleId: string): RoleError => ({ _tag: 'RoleNotFound', roleId });
+export const roleNameTaken = (name: string): RoleError => ({ _tag: 'RoleNameTaken', name });
 export const lastSuperuser: RoleError = { _tag: 'LastSuperuser' };

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import { type EntityId, parseId } from '../shared/id';
 import { type FieldError, fieldError } from '../shared/field-error';
-import { cleanText } from '../shared/text';
+import { parseDescription } from '../shared/text';
 import { dedupe, parsePermission, type Permission } from './permission';
 
 export type RoleId = EntityId<'RoleId'>;
@@ -42,6 +42,15 @@ const checkPermissions = (raw: RoleInput['permissions'], errors: FieldError[]): 
   return dedupe(out);
 };
 
+const MAX_DESCRIPTION_LENGTH = 500;
+
+const checkDescription = (raw: string, errors: FieldError[]): string => {
+  const parsed = parseDescription(raw, MAX_DESCRIPTION_LENGTH);
+  if (E.isRight(parsed)) return parsed.right;
+  errors.push(fieldError('description', parsed.left));
+  return '';
+};
+
 const checkName = (name: string, errors: FieldError[]): string => {
   if (!NAME.test(name)) errors.push(fieldError('name', 'must be 2-40 lowercase letters, digits, - or _, starting with a letter'));
   return name;
@@ -50,9 +59,10 @@ const checkName = (name: string, errors: FieldError[]): string => {
 export const newRole = (id: RoleId, input: RoleInput, now: Date, system = false): E.Either<readonly FieldError[], Role> => {
   const errors: FieldError[] = [];
   const name = checkName(input.name, errors);
+  const description = checkDescription(input.description ?? '', errors);
   const permissions = checkPermissions(input.permissions, errors);
   if (errors.length > 0) return E.left(errors);
-  return E.right({ id, name, description: cleanText(input.description ?? '').slice(0, 500), permissions, system, createdAt: now, updatedAt: now, version: 1 });
+  return E.right({ id, name, description, permissions, system, createdAt: now, updatedAt: now, version: 1 });
 };
 
 export interface RoleChanges {
@@ -65,12 +75,13 @@ export const changeRole = (role: Role, changes: RoleChanges, now: Date): E.Eithe
   const errors: FieldError[] = [];
   if (role.system && changes.name !== undefined && changes.name !== role.name) errors.push(fieldError('name', 'a system role cannot be renamed'));
   const name = changes.name === undefined ? role.name : checkName(changes.name, errors);
+  const description = changes.description === undefined ? role.description : checkDescription(changes.description, errors);
   const permissions = changes.permissions === undefined ? role.permissions : checkPermissions(changes.permissions, errors);
   if (errors.length > 0) return E.left(errors);
   return E.right({
     ...role,
     name,
-    description: changes.description === undefined ? role.description : cleanText(changes.description).slice(0, 500),
+    description,
     permissions,
     updatedAt: now,
     version: role.version + 1,

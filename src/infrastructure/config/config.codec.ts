@@ -46,7 +46,17 @@ const int = (min: number, max: number) =>
     `a whole number from ${min} to ${max}`,
   );
 
-const bool = fromString<boolean>('boolean', (s) => ({ true: true, '1': true, false: false, '0': false })[s.toLowerCase()], 'true or false');
+/** `false` (no proxy), `true` (one proxy) or how many proxies in front of us append to X-Forwarded-For. */
+const MAX_PROXY_HOPS = 100;
+const proxyHops = fromString<number>(
+  'proxy-hops',
+  (s) => {
+    const named = ({ true: 1, false: 0 } as Record<string, number>)[s.toLowerCase()];
+    if (named !== undefined) return named;
+    return /^\d{1,3}$/.test(s) && Number(s) <= MAX_PROXY_HOPS ? Number(s) : undefined;
+  },
+  `false, true or a number of trusted proxy hops from 0 to ${MAX_PROXY_HOPS}`,
+);
 
 const oneOf = <L extends string>(values: readonly L[]) =>
   fromString<L>(values.join('|'), (s) => (values as readonly string[]).includes(s) ? (s as L) : undefined, `one of ${values.join(', ')}`);
@@ -112,19 +122,13 @@ export const EnvCodec = t.type({
   NEXUS_ADMIN_EMAIL: optional(email),
   NEXUS_ADMIN_PASSWORD: optional(text(1, true)),
   BODY_LIMIT: withDefault(byteSize, '100kb'),
-  TRUST_PROXY: withDefault(bool, false),
+  TRUST_PROXY: withDefault(proxyHops, 0),
   CORS_ORIGINS: withDefault(csv, []),
   CONNECT_TIMEOUT_MS: withDefault(int(100, 120_000), 5000),
   HEALTH_TIMEOUT_MS: withDefault(int(50, 60_000), 1000),
   SHUTDOWN_TIMEOUT_MS: withDefault(int(100, 600_000), 10_000),
   SHUTDOWN_DRAIN_MS: withDefault(int(0, 600_000), 0),
   WORKER_CONCURRENCY: withDefault(int(1, 1000), 5),
-  JOB_ATTEMPTS_EMAIL: optional(int(1, 100)),
-  JOB_BACKOFF_EMAIL: optional(msList),
-  JOB_ATTEMPTS_DATA_PROCESSING: optional(int(1, 100)),
-  JOB_BACKOFF_DATA_PROCESSING: optional(msList),
-  JOB_ATTEMPTS_REPORTS: optional(int(1, 100)),
-  JOB_BACKOFF_REPORTS: optional(msList),
   OUTBOX_RELAY_INTERVAL_MS: withDefault(int(50, 600_000), 1000),
   JOB_LOCK_DURATION_MS: withDefault(int(1000, 600_000), 30_000),
   REPORT_CRON: withDefault(text(), '0 9 * * 1'),
@@ -153,4 +157,31 @@ export const decodeEnv = (raw: Record<string, string | undefined>): { env: Parti
     else problems.push(...result.left.map((e) => `${name}: ${e.message ?? 'is not valid'}`));
   }
   return { env: env as Partial<Env>, problems };
+};
+
+const problemsOf = (errors: t.Errors): string[] => errors.map((e) => `${e.context.map((c) => c.key).filter(Boolean).join('.')}: ${e.message ?? 'is not valid'}`);
+
+/** A queue's retry settings as the environment gives them; unset ones keep the job type's default. */
+export interface RetryOverride {
+  readonly attempts?: number;
+  readonly backoffMs?: number[];
+}
+
+/** `data-processing` -> `DATA_PROCESSING`, for `JOB_ATTEMPTS_DATA_PROCESSING` and `JOB_BACKOFF_DATA_PROCESSING`. */
+const envSuffix = (queue: string): string => queue.toUpperCase().replace(/-/g, '_');
+
+/** Decodes `JOB_ATTEMPTS_<QUEUE>` and `JOB_BACKOFF_<QUEUE>` for each of `queues`, whatever queues there are. */
+export const decodeRetryOverrides = <Q extends string>(env: Record<string, string | undefined>, queues: readonly Q[]): E.Either<string[], Record<Q, RetryOverride>> => {
+  const codec = t.type(
+    Object.fromEntries(queues.flatMap((q) => [[`JOB_ATTEMPTS_${envSuffix(q)}`, optional(int(1, 100))], [`JOB_BACKOFF_${envSuffix(q)}`, optional(msList)]])) as t.Props,
+  );
+  const result = codec.decode(env);
+  if (E.isLeft(result)) return E.left(problemsOf(result.left));
+  const values = result.right as Record<string, number | number[] | undefined>;
+  const override = (q: Q): RetryOverride => {
+    const attempts = values[`JOB_ATTEMPTS_${envSuffix(q)}`] as number | undefined;
+    const backoffMs = values[`JOB_BACKOFF_${envSuffix(q)}`] as number[] | undefined;
+    return { ...(attempts === undefined ? {} : { attempts }), ...(backoffMs === undefined ? {} : { backoffMs }) };
+  };
+  return E.right(Object.fromEntries(queues.map((q) => [q, override(q)])) as Record<Q, RetryOverride>);
 };

@@ -1,6 +1,10 @@
 import { CronExpressionParser } from 'cron-parser';
-import { DEFAULT_RETRY_POLICIES, type QueueName, type RetryPolicy } from '../../domain/jobs/job';
-import { decodeEnv, type Env } from './config.codec';
+import * as E from 'fp-ts/Either';
+import type { RetryPolicies } from '../../application/jobs/job-failures';
+import type { WorkQueue } from '../../application/jobs/job-definition';
+import type { RetryPolicy } from '../../domain/jobs/job';
+import { DEFAULT_RETRY_POLICIES, JOB_TYPES } from '../../application/jobs/job-types';
+import { decodeEnv, decodeRetryOverrides, type Env } from './config.codec';
 import { secretWeakness } from './secret-strength';
 
 export type Profile = 'embedded' | 'production';
@@ -12,7 +16,8 @@ export interface Config {
     readonly port: number;
     readonly host: string;
     readonly bodyLimit: string;
-    readonly trustProxy: boolean;
+    /** How many proxies in front of us append to X-Forwarded-For and are believed (0: none). */
+    readonly trustProxyHops: number;
     readonly corsOrigins: readonly string[];
     /** `off` only to measure what the edge middleware costs (see bench). */
     readonly edge: boolean;
@@ -39,7 +44,7 @@ export interface Config {
     readonly outboxRelayMs: number;
     readonly reportCron: string;
     readonly reportTimeZone: string;
-    readonly retry: Readonly<Record<QueueName, RetryPolicy>>;
+    readonly retry: RetryPolicies;
   };
 }
 
@@ -74,7 +79,12 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
   const decoded = decodeEnv(env);
   const weakSecrets = secretProblems(env);
   // A weak secret gets one line, the one that says how to make a good one.
-  const problems = [...decoded.problems.filter((p) => !weakSecrets.has(p.slice(0, p.indexOf(':')))), ...weakSecrets.values()];
+  const overrides = decodeRetryOverrides(env, Object.keys(JOB_TYPES) as WorkQueue[]);
+  const problems = [
+    ...decoded.problems.filter((p) => !weakSecrets.has(p.slice(0, p.indexOf(':')))),
+    ...weakSecrets.values(),
+    ...(E.isLeft(overrides) ? overrides.left : []),
+  ];
   // Cross-variable rules run on what did decode; `e` is whole once `problems` is empty.
   const e = decoded.env as Env;
   const decodedAll = (...names: (keyof Env)[]): boolean => names.every((name) => name in decoded.env);
@@ -97,17 +107,18 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
   if (decodedAll('SHUTDOWN_DRAIN_MS', 'SHUTDOWN_TIMEOUT_MS') && e.SHUTDOWN_DRAIN_MS >= e.SHUTDOWN_TIMEOUT_MS) {
     problems.push('SHUTDOWN_DRAIN_MS: must be less than SHUTDOWN_TIMEOUT_MS (the drain happens within the shutdown limit)');
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0 || E.isLeft(overrides)) throw new ConfigError(problems);
 
-  const retry = (queue: QueueName, attempts: number | undefined, backoff: number[] | undefined): RetryPolicy => ({
-    attempts: attempts ?? DEFAULT_RETRY_POLICIES[queue].attempts,
-    backoffMs: backoff ?? DEFAULT_RETRY_POLICIES[queue].backoffMs,
-  });
+  // Each job type's own policy, with what the environment changes of it.
+  const retry: RetryPolicies = {
+    ...DEFAULT_RETRY_POLICIES,
+    ...(Object.fromEntries(Object.entries(overrides.right).map(([queue, o]) => [queue, { ...DEFAULT_RETRY_POLICIES[queue as WorkQueue], ...o }])) as Record<WorkQueue, RetryPolicy>),
+  };
 
   return {
     env: e.NODE_ENV,
     profile,
-    http: { port: e.PORT, host: e.HOST, bodyLimit: e.BODY_LIMIT, trustProxy: e.TRUST_PROXY, corsOrigins: e.CORS_ORIGINS, edge: e.EDGE_MIDDLEWARE === 'on' },
+    http: { port: e.PORT, host: e.HOST, bodyLimit: e.BODY_LIMIT, trustProxyHops: e.TRUST_PROXY, corsOrigins: e.CORS_ORIGINS, edge: e.EDGE_MIDDLEWARE === 'on' },
     rateLimit: { windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS, apiMax: e.RATE_LIMIT_API_MAX, authMax: e.RATE_LIMIT_AUTH_MAX },
     metrics: { ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}), ...(e.METRICS_PORT ? { port: e.METRICS_PORT } : {}) },
     workerHealthPort: e.WORKER_HEALTH_PORT,
@@ -133,12 +144,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       outboxRelayMs: e.OUTBOX_RELAY_INTERVAL_MS,
       reportCron: e.REPORT_CRON,
       reportTimeZone: e.REPORT_TIMEZONE,
-      retry: {
-        email: retry('email', e.JOB_ATTEMPTS_EMAIL, e.JOB_BACKOFF_EMAIL),
-        'data-processing': retry('data-processing', e.JOB_ATTEMPTS_DATA_PROCESSING, e.JOB_BACKOFF_DATA_PROCESSING),
-        reports: retry('reports', e.JOB_ATTEMPTS_REPORTS, e.JOB_BACKOFF_REPORTS),
-        'dead-letter': DEFAULT_RETRY_POLICIES['dead-letter'],
-      },
+      retry,
     },
   };
 };

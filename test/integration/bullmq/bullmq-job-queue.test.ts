@@ -9,6 +9,7 @@ import { jobQueueContract, RecordingAlerts, TEST_RETRY } from '../../contract/jo
 import { eventually } from '../../support/eventually';
 import { capturingLogger, silentLogger } from '../../support/logger';
 import { requireService } from '../../support/services';
+import { SystemClock } from '../../../src/adapters/system/system-clock';
 
 describe('BullMQ :: job queue', function () {
   let url: string;
@@ -30,7 +31,7 @@ describe('BullMQ :: job queue', function () {
     connections.push(producer, consumer);
     const queue = new BullmqJobQueue(producer, prefix);
     const alerts = new RecordingAlerts();
-    const worker = new BullmqJobWorker(consumer, queue, silentLogger(), alerts, { concurrency, retry }, prefix);
+    const worker = new BullmqJobWorker(consumer, queue, silentLogger(), alerts, { concurrency, retry, clock: new SystemClock() }, prefix);
     return {
       queue,
       worker,
@@ -51,7 +52,7 @@ describe('BullMQ :: job queue', function () {
     connections.push(producer, consumer);
     // The producer (an API process) takes no retry settings at all: it cannot disagree with the worker.
     const queue = new BullmqJobQueue(producer, prefix);
-    const worker = new BullmqJobWorker(consumer, queue, silentLogger(), new RecordingAlerts(), { concurrency: 1, retry: TEST_RETRY }, prefix);
+    const worker = new BullmqJobWorker(consumer, queue, silentLogger(), new RecordingAlerts(), { concurrency: 1, retry: TEST_RETRY, clock: new SystemClock() }, prefix);
     try {
       let runs = 0;
       await worker.start({
@@ -84,7 +85,7 @@ describe('BullMQ :: job queue', function () {
     connections.push(producer, consumer, doomed);
     const queue = new BullmqJobQueue(producer, prefix);
     const { logger, lines } = capturingLogger();
-    const worker = new BullmqJobWorker(consumer, queue, logger, new RecordingAlerts(), { concurrency: 1, retry: TEST_RETRY, lockDurationMs: 1000, stalledIntervalMs: 300 }, prefix);
+    const worker = new BullmqJobWorker(consumer, queue, logger, new RecordingAlerts(), { concurrency: 1, retry: TEST_RETRY, lockDurationMs: 1000, stalledIntervalMs: 300, clock: new SystemClock() }, prefix);
     // A worker that takes the job and then dies: it stops renewing the job's lock.
     const dying = new Worker('email', () => new Promise(() => undefined), { connection: doomed, prefix, lockDuration: 1000, skipStalledCheck: true });
     try {

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
-import { MongoApiKeyRepository, MongoAuditLog, MongoRefreshTokenStore, MongoRoleRepository } from '../../../src/adapters/mongo/mongo-access';
+import { MongoApiKeyRepository } from '../../../src/adapters/mongo/mongo-api-key-repository';
+import { MongoAuditLog } from '../../../src/adapters/mongo/mongo-audit-log';
+import { MongoRefreshTokenStore } from '../../../src/adapters/mongo/mongo-refresh-token-store';
+import { MongoRoleRepository } from '../../../src/adapters/mongo/mongo-role-repository';
 import { MongoDatabase } from '../../../src/adapters/mongo/mongo-database';
 import { MongoUserRepository } from '../../../src/adapters/mongo/mongo-user-repository';
 import { USERS_COLLECTION } from '../../../src/adapters/mongo/user.document';

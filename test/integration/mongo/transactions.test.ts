@@ -1,4 +1,5 @@
-import { MongoAuditLog, MongoUnitOfWork } from '../../../src/adapters/mongo/mongo-access';
+import { MongoAuditLog } from '../../../src/adapters/mongo/mongo-audit-log';
+import { MongoUnitOfWork } from '../../../src/adapters/mongo/mongo-unit-of-work';
 import { MongoDatabase } from '../../../src/adapters/mongo/mongo-database';
 import { unitOfWorkContract } from '../../contract/unit-of-work.contract';
 import { requireService, uniqueDbName } from '../../support/services';

@@ -1,19 +1,24 @@
 import { expect } from 'chai';
 import * as E from 'fp-ts/Either';
 import type { Container } from 'inversify';
-import { InMemoryApiKeyRepository, InMemoryRefreshTokenStore } from '../../../src/adapters/memory/in-memory-access';
+import { InMemoryApiKeyRepository } from '../../../src/adapters/memory/in-memory-api-key-repository';
+import { InMemoryRefreshTokenStore } from '../../../src/adapters/memory/in-memory-refresh-token-store';
 import { InMemoryCache } from '../../../src/adapters/memory/in-memory-cache';
 import { InMemoryUserRepository } from '../../../src/adapters/memory/in-memory-user-repository';
 import { Argon2PasswordHasher } from '../../../src/adapters/security/argon2-password-hasher';
-import { ManageApiKeys } from '../../../src/application/api-keys/api-keys';
+import { IssueApiKey } from '../../../src/application/api-keys/issue-api-key';
 import { Authenticate } from '../../../src/application/auth/authenticate';
 import { ChangePassword } from '../../../src/application/auth/change-password';
-import { LIVE_SESSION_TTL_SECONDS, liveSessionKey, LiveSessions } from '../../../src/application/auth/live-sessions';
+import { LiveSessions } from '../../../src/application/auth/live-sessions';
+import { CACHE_KEYS, CACHE_TTL_SECONDS } from '../../../src/application/cache/cache-keys';
 import { Login } from '../../../src/application/auth/login';
-import { Logout, RefreshSession } from '../../../src/application/auth/refresh-session';
+import { Logout } from '../../../src/application/auth/logout';
+import { RefreshSession } from '../../../src/application/auth/refresh-session';
 import type { RegisterUser } from '../../../src/application/auth/register-user';
 import type { Clock } from '../../../src/application/ports/clock.port';
-import type { AccessTokens, PasswordHasher, SecretTokens } from '../../../src/application/ports/security.port';
+import type { AccessTokens } from '../../../src/application/ports/access-tokens.port';
+import type { PasswordHasher } from '../../../src/application/ports/password-hasher.port';
+import type { SecretTokens } from '../../../src/application/ports/secret-tokens.port';
 import { TYPES } from '../../../src/application/symbols';
 import type { UserId } from '../../../src/domain/users/user';
 import { embeddedContainer, OTHER_STRONG_PASSWORD, STRONG_PASSWORD } from '../../support/embedded';
@@ -45,7 +50,7 @@ class ManualClock implements Clock {
 describe('Auth :: use cases', () => {
   it('does one argon2 verify per login whether the account exists, is deleted, or the password is wrong', async () => {
     const hasher = new CountingHasher();
-    const c = await embeddedContainer((container) => container.rebind(TYPES.PasswordHasher).toConstantValue(hasher));
+    const c = await embeddedContainer({ passwordHasher: hasher });
     await c.get<RegisterUser>(TYPES.RegisterUser).execute({ name: 'L', email: 'l@x.io', password: STRONG_PASSWORD });
     const login = c.get(Login);
     for (const [email, password, ok] of [
@@ -71,13 +76,10 @@ describe('Auth :: use cases', () => {
       touches += 1;
       return original(id, at);
     };
-    const c = await embeddedContainer((container) => {
-      container.rebind(TYPES.Clock).toConstantValue(clock);
-      container.rebind(TYPES.ApiKeyRepository).toConstantValue(keys);
-    });
+    const c = await embeddedContainer({ clock, apiKeys: keys });
     const user = await c.get<RegisterUser>(TYPES.RegisterUser).execute({ name: 'K', email: 'k@x.io', password: STRONG_PASSWORD });
     if (E.isLeft(user)) throw new Error('fixture');
-    const issued = await c.get(ManageApiKeys).issue({ userId: user.right.id, permissions: [], via: 'token' }, { name: 'k', permissions: [] });
+    const issued = await c.get(IssueApiKey).execute({ userId: user.right.id, permissions: [], via: 'token' }, { name: 'k', permissions: [] });
     if (E.isLeft(issued)) throw new Error('fixture');
     const auth = c.get(Authenticate);
     for (let i = 0; i < 20; i++) expect(await auth.apiKey(issued.right.key)).to.not.equal(null);
@@ -144,11 +146,7 @@ describe('Auth :: access tokens and their sessions', () => {
     store = new CountingStore();
     users = new CountingUsers();
     cache = new CountingCache();
-    c = await embeddedContainer((container) => {
-      container.rebind(TYPES.RefreshTokenStore).toConstantValue(store);
-      container.rebind(TYPES.UserRepository).toConstantValue(users);
-      container.rebind(TYPES.Cache).toConstantValue(cache);
-    });
+    c = await embeddedContainer({ refreshTokens: store, users, cache });
     auth = c.get(Authenticate);
   });
 
@@ -188,11 +186,11 @@ describe('Auth :: access tokens and their sessions', () => {
   it('keeps a session revoked when a reader that loaded it just before writes a stale live entry after', async () => {
     const s = await signIn('race@x.io');
     expect(await auth.bearer(s.accessToken)).to.not.equal(null);
-    const key = liveSessionKey(sessionIdOf(s.accessToken));
+    const key = CACHE_KEYS.liveSession(sessionIdOf(s.accessToken));
     const stale = await cache.get(key);
     expect(stale).to.not.equal(undefined);
     await c.get(Logout).execute(s.refreshToken);
-    await cache.set(key, stale, LIVE_SESSION_TTL_SECONDS);
+    await cache.set(key, stale, CACHE_TTL_SECONDS.liveSession);
     expect(await auth.bearer(s.accessToken)).to.equal(null);
   });
 

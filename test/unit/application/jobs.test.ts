@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { InMemoryCache } from '../../../src/adapters/memory/in-memory-cache';
-import { SendEmail } from '../../../src/application/jobs/processors';
+import { SendEmail } from '../../../src/application/jobs/email.job';
 import { PermanentJobFailure, type RunningJob } from '../../../src/application/ports/job-queue.port';
 import { MailRejected, type Mailer, type OutgoingMail } from '../../../src/application/ports/mailer.port';
 import { silentLogger } from '../../support/logger';
@@ -38,7 +38,12 @@ describe('Jobs :: SendEmail', () => {
     const mailer = new CountingMailer();
     mailer.failNext = true;
     const send = new SendEmail(mailer, new InMemoryCache(), silentLogger());
-    await send.execute(job('7'), data).catch(() => undefined);
+    const first = await send.execute(job('7'), data).then(
+      () => 'sent',
+      (err: Error) => err.message,
+    );
+    expect(first, 'the first attempt fails with the mailer').to.equal('smtp down');
+    expect(mailer.sent).to.have.length(0);
     await send.execute(job('7', 1), data);
     expect(mailer.sent).to.have.length(1);
   });

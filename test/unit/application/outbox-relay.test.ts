@@ -11,10 +11,12 @@ import type { Clock } from '../../../src/application/ports/clock.port';
 import type { EnqueueOptions, JobQueue } from '../../../src/application/ports/job-queue.port';
 import type { OutboxStore } from '../../../src/application/ports/outbox.port';
 import { TYPES } from '../../../src/application/symbols';
-import { DEFAULT_RETRY_POLICIES, type QueueName } from '../../../src/domain/jobs/job';
+import { DEFAULT_RETRY_POLICIES } from '../../../src/application/jobs/job-types';
+import type { QueueName } from '../../../src/domain/jobs/job';
 import { aUser } from '../../support/builders/user.builder';
 import { embeddedContainer, STRONG_PASSWORD } from '../../support/embedded';
 import { silentLogger } from '../../support/logger';
+import { SystemClock } from '../../../src/adapters/system/system-clock';
 
 class SteppingClock implements Clock {
   constructor(private at = Date.UTC(2030, 0, 1)) {}
@@ -40,7 +42,7 @@ const setup = () => {
   const clock = new SteppingClock();
   const outbox = new InMemoryOutboxStore();
   const users = new InMemoryUserRepository();
-  const jobs = new InProcessJobQueue(silentLogger(), { concurrency: 1, retry: DEFAULT_RETRY_POLICIES });
+  const jobs = new InProcessJobQueue(silentLogger(), { concurrency: 1, retry: DEFAULT_RETRY_POLICIES, clock: new SystemClock() });
   const queue = new SwitchableQueue(jobs);
   const relay = new RelayOutbox(outbox, queue as unknown as JobQueue, users, clock, silentLogger());
   const mail = new AccountMail(outbox, relay, new ObjectIdGenerator(), clock);

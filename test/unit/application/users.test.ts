@@ -5,10 +5,12 @@ import { InMemoryUserRepository } from '../../../src/adapters/memory/in-memory-u
 import type { RegisterUser } from '../../../src/application/auth/register-user';
 import type { Cache } from '../../../src/application/ports/cache.port';
 import type { JobQueue } from '../../../src/application/ports/job-queue.port';
+import type { PasswordHasher } from '../../../src/application/ports/password-hasher.port';
 import type { UserRepository } from '../../../src/application/ports/user-repository.port';
 import { TYPES } from '../../../src/application/symbols';
-import { GetUser } from '../../../src/application/users/get-user';
-import { UpdateUser } from '../../../src/application/users/update-user';
+import { CachedUserLookup } from '../../../src/application/users/cached-user-lookup';
+import { UpdateUserProfile } from '../../../src/application/users/update-user-profile';
+import type { Actor } from '../../../src/domain/auth/actor';
 import type { UserId } from '../../../src/domain/users/user';
 import { embeddedContainer, STRONG_PASSWORD } from '../../support/embedded';
 import { silentLogger } from '../../support/logger';
@@ -21,6 +23,8 @@ const brokenCache: Cache = {
   deleteByPrefix: async () => Promise.reject(new Error('cache down')),
   ping: async () => Promise.reject(new Error('cache down')),
 };
+
+const ADMIN: Actor = { userId: 'admin', permissions: [{ resource: '*', action: '*' }], via: 'token' };
 
 describe('Users :: use cases', () => {
   let c: Container;
@@ -42,7 +46,9 @@ describe('Users :: use cases', () => {
       const job = welcomes[0];
       expect(job?.id).to.match(/^outbox-[0-9a-f]{24}$/);
       expect(job?.data).to.deep.include({ to: 'grace@navy.mil', subject: 'Welcome to Nexus' });
-      expect((await users.findCredentials(result.right.email))?.passwordHash).to.match(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+      const stored = (await users.findCredentials(result.right.email))?.passwordHash ?? '';
+      expect(stored).to.not.include(STRONG_PASSWORD);
+      expect(await c.get<PasswordHasher>(TYPES.PasswordHasher).verify(stored, STRONG_PASSWORD)).to.equal(true);
     });
 
     it('reports every broken field and password rule together, and stores nothing', async () => {
@@ -72,18 +78,18 @@ describe('Users :: use cases', () => {
     });
   });
 
-  context('GetUser and UpdateUser', () => {
+  context('CachedUserLookup and UpdateUserProfile', () => {
     it('reads through a cache that is down', async () => {
       const users = new InMemoryUserRepository();
       const created = await register.execute({ name: 'C', email: 'c@x.io', password: STRONG_PASSWORD });
       if (E.isLeft(created)) throw new Error('expected a user');
       await users.insert(created.right);
-      const result = await new GetUser(users, brokenCache, silentLogger()).execute(created.right.id);
+      const result = await new CachedUserLookup(users, brokenCache, silentLogger()).find(created.right.id);
       expect(E.isRight(result) && result.right.email).to.equal('c@x.io');
     });
 
     it('returns UserNotFound for an unknown id', async () => {
-      const result = await c.get(GetUser).execute('0123456789abcdef01234567' as UserId);
+      const result = await c.get(CachedUserLookup).find('0123456789abcdef01234567' as UserId);
       expect(result).to.deep.equal(E.left({ _tag: 'UserNotFound', userId: '0123456789abcdef01234567' }));
     });
 
@@ -92,9 +98,9 @@ describe('Users :: use cases', () => {
       if (E.isLeft(created)) throw new Error('expected a user');
       const id = created.right.id;
       const cache = c.get<Cache>(TYPES.Cache);
-      await c.get(GetUser).execute(id);
+      await c.get(CachedUserLookup).find(id);
       expect(await cache.get(`user:${id}`)).to.not.equal(undefined);
-      await c.get(UpdateUser).execute(id, { name: 'Dee' });
+      await c.get(UpdateUserProfile).execute(ADMIN, id, { name: 'Dee' });
       expect(await cache.get(`user:${id}`)).to.equal(undefined);
     });
 
@@ -102,7 +108,7 @@ describe('Users :: use cases', () => {
       await register.execute({ name: 'E', email: 'e@x.io', password: STRONG_PASSWORD });
       const other = await register.execute({ name: 'F', email: 'f@x.io', password: STRONG_PASSWORD });
       if (E.isLeft(other)) throw new Error('expected a user');
-      const result = await c.get(UpdateUser).execute(other.right.id, { email: 'E@x.io' });
+      const result = await c.get(UpdateUserProfile).execute(ADMIN, other.right.id, { email: 'E@x.io' });
       expect(E.isLeft(result) && result.left._tag).to.equal('EmailAlreadyInUse');
       expect((await c.get<UserRepository>(TYPES.UserRepository).findById(other.right.id))?.email).to.equal('f@x.io');
     });

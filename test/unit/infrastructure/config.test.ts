@@ -31,6 +31,17 @@ describe('Infrastructure :: configuration', () => {
     expect(problems.join('\n')).to.include('PORT: must be a whole number from 0 to 65535').and.include('LOG_LEVEL').and.include('MONGO_URL').and.include('JOB_BACKOFF_EMAIL');
   });
 
+  it('reads TRUST_PROXY as a number of trusted proxy hops: false is none, true is one', () => {
+    const hops = (value?: string) => loadConfig(value === undefined ? {} : { TRUST_PROXY: value }).http.trustProxyHops;
+    expect([hops(), hops('false'), hops('0'), hops('true'), hops('TRUE'), hops('1'), hops('2'), hops(' 3 ')]).to.deep.equal([0, 0, 0, 1, 1, 1, 2, 3]);
+  });
+
+  it('refuses a TRUST_PROXY that is neither a boolean nor a number of hops, naming it', () => {
+    for (const bad of ['yes', '-1', '1.5', '101', 'loopback']) {
+      expect(problemsOf({ TRUST_PROXY: bad }), bad).to.deep.equal([`TRUST_PROXY: must be false, true or a number of trusted proxy hops from 0 to 100 (got "${bad}")`]);
+    }
+  });
+
   it('refuses half a production profile', () => {
     expect(problemsOf({ MONGO_URL: 'mongodb://db:27017' })).to.deep.equal(['MONGO_URL and REDIS_URL: set both (production profile) or neither (embedded profile)']);
   });
@@ -93,5 +104,12 @@ describe('Infrastructure :: configuration', () => {
   it('reads retry schedules from the environment', () => {
     const config = loadConfig({ JOB_ATTEMPTS_EMAIL: '2', JOB_BACKOFF_EMAIL: '10, 20' });
     expect(config.jobs.retry.email).to.deep.equal({ attempts: 2, backoffMs: [10, 20] });
+  });
+
+  it('keeps each job type’s own retry policy where the environment says nothing', () => {
+    const config = loadConfig({ JOB_ATTEMPTS_DATA_PROCESSING: '7' });
+    expect(config.jobs.retry['data-processing']).to.deep.equal({ attempts: 7, backoffMs: [10_000, 60_000] });
+    expect(config.jobs.retry.reports).to.deep.equal({ attempts: 3, backoffMs: [300_000, 1_800_000] });
+    expect(config.jobs.retry['dead-letter']).to.deep.equal({ attempts: 1, backoffMs: [] });
   });
 });

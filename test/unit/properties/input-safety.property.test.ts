@@ -1,15 +1,11 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import type { Container } from 'inversify';
 import supertest from 'supertest';
 import { InMemoryUserRepository } from '../../../src/adapters/memory/in-memory-user-repository';
 import type { UserRepository } from '../../../src/application/ports/user-repository.port';
-import { TYPES } from '../../../src/application/symbols';
 import { pagination } from '../../../src/domain/shared/pagination';
-import type { Runtime } from '../../../src/infrastructure/container/container';
-import { createHttpApp } from '../../../src/infrastructure/http';
 import { aUser } from '../../support/builders/user.builder';
-import { embeddedContainer, STRONG_PASSWORD } from '../../support/embedded';
+import { embeddedNexus, STRONG_PASSWORD } from '../../support/embedded';
 
 /** Every argument a repository method received, so we can look for operators in them. */
 const spyOn = (target: UserRepository, seen: unknown[]): UserRepository =>
@@ -41,18 +37,14 @@ const poisoned = fc.letrec((tie) => ({
 
 describe('Properties :: input safety and pagination', function () {
   this.timeout(120_000);
-  let c: Container;
   let http: supertest.Agent;
   let admin: string;
   let userId: string;
   const seen: unknown[] = [];
 
   before(async () => {
-    c = await embeddedContainer((container) => {
-      container.rebind(TYPES.UserRepository).toConstantValue(spyOn(new InMemoryUserRepository(), seen));
-    });
-    const runtime = { container: c, config: c.get(TYPES.Config), close: async () => undefined } as Runtime;
-    http = supertest.agent(createHttpApp(runtime).callback());
+    const nexus = await embeddedNexus({ users: spyOn(new InMemoryUserRepository(), seen) });
+    http = supertest.agent(nexus.http!.callback());
     await http.post('/api/auth/register').send({ name: 'Prop Admin', email: 'prop@example.com', password: STRONG_PASSWORD }).expect(201);
     const login = await http.post('/api/auth/login').send({ email: 'prop@example.com', password: STRONG_PASSWORD }).expect(200);
     userId = login.body.data.user.id;

@@ -1,38 +1,42 @@
 import type Router from '@koa/router';
 import { createRouter } from '../routing';
 import * as t from 'io-ts';
-import type { ManageApiKeys } from '../../../application/api-keys/api-keys';
-import { fieldError } from '../../../domain/shared/field-error';
-import { BadInput, decodeOrThrow, ObjectIdString, Str, strictObject } from '../decode';
+import type { IssueApiKey } from '../../../application/api-keys/issue-api-key';
+import type { ListApiKeys } from '../../../application/api-keys/list-api-keys';
+import type { RevokeApiKey } from '../../../application/api-keys/revoke-api-key';
+import { DateTimeString, decodeOrThrow, ObjectIdString, Str, strictObject } from '../decode';
 import { actorOf, requireActor } from '../middleware/authenticate';
 import { presentApiKey } from '../presenters';
 import { PermissionBody } from '../permission.codec';
 import { respond } from '../respond';
-import { reply } from '../envelope';
 
-const CreateApiKeyBody = strictObject('CreateApiKeyBody', { name: Str(100), permissions: t.array(PermissionBody) }, { expiresAt: t.union([Str(40), t.null]) });
+const CreateApiKeyBody = strictObject('CreateApiKeyBody', { name: Str(100), permissions: t.array(PermissionBody) }, { expiresAt: t.union([DateTimeString, t.null]) });
 const KeyIdParams = t.type({ id: ObjectIdString });
 
-export const apiKeysRoutes = (keys: ManageApiKeys): Router => {
+export interface ApiKeysRoutesDeps {
+  readonly issueApiKey: IssueApiKey;
+  readonly listApiKeys: ListApiKeys;
+  readonly revokeApiKey: RevokeApiKey;
+}
+
+export const apiKeysRoutes = ({ issueApiKey, listApiKeys, revokeApiKey }: ApiKeysRoutesDeps): Router => {
   const router = createRouter({ prefix: '/api/api-keys' });
   router.use(requireActor);
 
   router.post('/', async (ctx) => {
     const body = decodeOrThrow(CreateApiKeyBody, ctx.request.body);
-    const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
-    if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new BadInput([fieldError('expiresAt', 'must be an ISO 8601 date-time')]);
-    const result = await keys.issue(actorOf(ctx), { name: body.name, permissions: body.permissions, expiresAt });
+    const result = await issueApiKey.execute(actorOf(ctx), { name: body.name, permissions: body.permissions, expiresAt: body.expiresAt ?? null });
     // The key itself is in this response and nowhere else, ever.
     respond(ctx, result, 201, 'API key created; store the key now, it is not shown again', ({ key, apiKey }) => ({ key, apiKey: presentApiKey(apiKey) }));
   });
 
   router.get('/', async (ctx) => {
-    reply(ctx, 200, 'API keys', (await keys.list(actorOf(ctx))).map(presentApiKey));
+    respond(ctx, await listApiKeys.execute(actorOf(ctx)), 200, 'API keys', (keys) => keys.map(presentApiKey));
   });
 
   router.delete('/:id', async (ctx) => {
     const { id } = decodeOrThrow(KeyIdParams, ctx.params);
-    const result = await keys.revoke(actorOf(ctx), id);
+    const result = await revokeApiKey.execute(actorOf(ctx), id);
     respond(ctx, result, 200, 'API key revoked', () => ({ id, revoked: true }));
   });
 

@@ -3,13 +3,12 @@ import { timingSafeEqual } from 'node:crypto';
 import * as E from 'fp-ts/Either';
 import type { Context } from 'koa';
 import type { ChangePassword } from '../../../application/auth/change-password';
+import type { DescribeCaller } from '../../../application/auth/describe-caller';
 import type { Login } from '../../../application/auth/login';
-import type { Logout, RefreshSession } from '../../../application/auth/refresh-session';
+import type { Logout } from '../../../application/auth/logout';
+import type { RefreshSession } from '../../../application/auth/refresh-session';
 import type { RegisterUser } from '../../../application/auth/register-user';
-import type { RoleRepository } from '../../../application/ports/role-repository.port';
-import type { SecretTokens } from '../../../application/ports/security.port';
-import type { GetUser } from '../../../application/users/get-user';
-import type { UserId } from '../../../domain/users/user';
+import type { SecretTokens } from '../../../application/ports/secret-tokens.port';
 import { decodeOrThrow } from '../decode';
 import { reply, replyError } from '../envelope';
 import { toHttpFailure } from '../error-mapping';
@@ -27,8 +26,7 @@ export interface AuthRoutesDeps {
   readonly refresh: RefreshSession;
   readonly logout: Logout;
   readonly changePassword: ChangePassword;
-  readonly getUser: GetUser;
-  readonly roles: RoleRepository;
+  readonly describeCaller: DescribeCaller;
   readonly secrets: SecretTokens;
   /** Cookies are Secure always (production), or else whenever the request came over TLS. */
   readonly secureCookies: boolean;
@@ -133,16 +131,12 @@ export const authRoutes = (deps: AuthRoutesDeps): Router => {
   });
 
   router.get('/api/auth/me', requireActor, async (ctx) => {
-    const actor = actorOf(ctx);
-    const user = await deps.getUser.execute(actor.userId as UserId);
-    if (E.isLeft(user)) return respond(ctx, user, 200, '', () => null);
-    const roles = await deps.roles.findByIds(user.right.roleIds);
-    reply(ctx, 200, 'You', {
-      user: presentUser(user.right),
-      roles: roles.map(presentRole),
-      permissions: actor.permissions.map(presentPermission),
-      via: actor.via,
-    });
+    respond(ctx, await deps.describeCaller.execute(actorOf(ctx)), 200, 'You', (me) => ({
+      user: presentUser(me.user),
+      roles: me.roles.map(presentRole),
+      permissions: me.permissions.map(presentPermission),
+      via: me.via,
+    }));
   });
 
   return router;

@@ -1,12 +1,16 @@
 import type Router from '@koa/router';
 import { createRouter } from '../routing';
 import * as t from 'io-ts';
-import type { ManageJobs } from '../../../application/jobs/manage-jobs';
+import type { EnqueueDataProcessing } from '../../../application/jobs/enqueue-data-processing';
+import type { EnqueueEmail } from '../../../application/jobs/enqueue-email';
+import type { GetJob } from '../../../application/jobs/get-job';
+import type { ListDeadLetters } from '../../../application/jobs/list-dead-letters';
+import type { ListSchedules } from '../../../application/jobs/list-schedules';
+import type { RetryDeadLetter } from '../../../application/jobs/retry-dead-letter';
 import type { JobView } from '../../../application/ports/job-queue.port';
 import { JOB_PRIORITIES } from '../../../domain/jobs/job';
-import { fieldError } from '../../../domain/shared/field-error';
 import { EmailString } from '../auth/auth.codecs';
-import { BadInput, decodeOrThrow, oneOf, Str, strictObject } from '../decode';
+import { DateTimeString, decodeOrThrow, oneOf, Str, strictObject } from '../decode';
 import { actorOf, requireActor } from '../middleware/authenticate';
 import { paged, PageQuery, pageOf } from '../pagination.codecs';
 import { respond } from '../respond';
@@ -14,7 +18,7 @@ import { respond } from '../respond';
 const EmailJobBody = strictObject(
   'EmailJobBody',
   { to: EmailString, subject: Str(200), body: Str(50_000) },
-  { priority: oneOf(JOB_PRIORITIES), sendAt: Str(40) },
+  { priority: oneOf(JOB_PRIORITIES), sendAt: DateTimeString },
 );
 const DataJobBody = strictObject('DataJobBody', { items: t.array(t.unknown) });
 const JobParams = t.type({ queue: Str(40), id: Str(200) });
@@ -33,46 +37,48 @@ export const presentJob = (j: JobView) => ({
   createdAt: j.createdAt.toISOString(),
 });
 
-const parseInstant = (s: string | undefined, path: string): Date | undefined => {
-  if (s === undefined) return undefined;
-  const date = new Date(s);
-  if (Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(s)) throw new BadInput([fieldError(path, 'must be an ISO 8601 date-time')]);
-  return date;
-};
+export interface JobsUseCases {
+  readonly enqueueEmail: EnqueueEmail;
+  readonly enqueueDataProcessing: EnqueueDataProcessing;
+  readonly getJob: GetJob;
+  readonly listDeadLetters: ListDeadLetters;
+  readonly retryDeadLetter: RetryDeadLetter;
+  readonly listSchedules: ListSchedules;
+}
 
-export const jobsRoutes = (jobs: ManageJobs): Router => {
+export const jobsRoutes = (jobs: JobsUseCases): Router => {
   const router = createRouter({ prefix: '/api/jobs' });
   router.use(requireActor);
 
   router.post('/email', async (ctx) => {
     const body = decodeOrThrow(EmailJobBody, ctx.request.body);
-    const sendAt = parseInstant(body.sendAt, 'sendAt');
-    const result = await jobs.enqueueEmail(actorOf(ctx), { to: body.to, subject: body.subject, body: body.body, ...(body.priority ? { priority: body.priority } : {}), ...(sendAt ? { sendAt } : {}) });
+    const sendAt = body.sendAt;
+    const result = await jobs.enqueueEmail.execute(actorOf(ctx), { to: body.to, subject: body.subject, body: body.body, ...(body.priority ? { priority: body.priority } : {}), ...(sendAt ? { sendAt } : {}) });
     respond(ctx, result, 202, 'E-mail queued', (r) => r);
   });
 
   router.post('/data-processing', async (ctx) => {
     const body = decodeOrThrow(DataJobBody, ctx.request.body);
-    respond(ctx, await jobs.enqueueDataProcessing(actorOf(ctx), body.items), 202, 'Data processing queued', (r) => r);
+    respond(ctx, await jobs.enqueueDataProcessing.execute(actorOf(ctx), body.items), 202, 'Data processing queued', (r) => r);
   });
 
   router.get('/schedules', async (ctx) => {
-    respond(ctx, await jobs.schedules(actorOf(ctx)), 200, 'Schedules', (list) => list.map((s) => ({ ...s, next: s.next?.toISOString() ?? null })));
+    respond(ctx, await jobs.listSchedules.execute(actorOf(ctx)), 200, 'Schedules', (list) => list.map((s) => ({ ...s, next: s.next?.toISOString() ?? null })));
   });
 
   router.get('/dead-letter', async (ctx) => {
     const { page, limit } = pageOf(decodeOrThrow(strictObject('DeadLetterQuery', {}, PageQuery.props), ctx.query));
-    respond(ctx, await jobs.deadLetters(actorOf(ctx), page, limit), 200, 'Dead-letter queue', (r) => paged(r.items.map(presentJob), r.total, page, limit));
+    respond(ctx, await jobs.listDeadLetters.execute(actorOf(ctx), page, limit), 200, 'Dead-letter queue', (r) => paged(r.items.map(presentJob), r.total, page, limit));
   });
 
   router.post('/dead-letter/:id/retry', async (ctx) => {
     const { id } = decodeOrThrow(DeadLetterParams, ctx.params);
-    respond(ctx, await jobs.retryDeadLetter(actorOf(ctx), id), 202, 'Re-queued with high priority', (r) => r);
+    respond(ctx, await jobs.retryDeadLetter.execute(actorOf(ctx), id), 202, 'Re-queued with high priority', (r) => r);
   });
 
   router.get('/:queue/:id', async (ctx) => {
     const { queue, id } = decodeOrThrow(JobParams, ctx.params);
-    respond(ctx, await jobs.get(actorOf(ctx), queue, id), 200, 'Job', presentJob);
+    respond(ctx, await jobs.getJob.execute(actorOf(ctx), queue, id), 200, 'Job', presentJob);
   });
 
   return router;

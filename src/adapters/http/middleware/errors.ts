@@ -1,13 +1,9 @@
 import type { Middleware } from 'koa';
+import { DependencyUnavailable } from '../../../application/ports/dependency-unavailable';
 import type { Logger } from '../../../application/ports/logger.port';
 import { BadInput } from '../decode';
 import { Unauthenticated } from './authenticate';
 import { replyError } from '../envelope';
-
-/** A failure of infrastructure (a database away): the request may succeed later. */
-export class ServiceUnavailable extends Error {
-  override readonly name = 'ServiceUnavailable';
-}
 
 /**
  * The one place thrown errors become responses. Known client faults keep their status; anything
@@ -32,8 +28,8 @@ export const errorHandler =
         const parseFailure = (err as { type?: string }).type === 'entity.parse.failed' || err instanceof SyntaxError;
         return replyError(ctx, status, parseFailure ? 'The body is not valid JSON' : expose(err));
       }
-      if (err instanceof ServiceUnavailable || isConnectionFailure(err)) {
-        logger.error('dependency unavailable', { error: (err as Error).message });
+      if (err instanceof DependencyUnavailable) {
+        logger.error('dependency unavailable', { dependency: err.dependency, error: err.message });
         ctx.set('Retry-After', '5');
         return replyError(ctx, 503, 'A service Nexus depends on is unavailable; try again shortly');
       }
@@ -50,26 +46,4 @@ const httpStatusOf = (err: unknown): number | undefined => {
 const expose = (err: unknown): string => {
   const e = err as { expose?: boolean; message?: string };
   return e.expose && e.message ? e.message : 'Bad request';
-};
-
-// Driver errors that mean "the server is not there", by name, so this layer needs no driver import.
-const CONNECTION_ERRORS = new Set([
-  'MongoServerSelectionError',
-  'MongoNetworkError',
-  'MongoNetworkTimeoutError',
-  'MongoNotConnectedError',
-  'MongoTopologyClosedError',
-  'DatabaseUnavailable',
-  'MaxRetriesPerRequestError',
-]);
-
-export const isConnectionFailure = (err: unknown): boolean => {
-  if (!(err instanceof Error)) return false;
-  if (CONNECTION_ERRORS.has(err.name) || CONNECTION_ERRORS.has(err.constructor.name)) return true;
-  const code = (err as { code?: unknown }).code;
-  return (
-    code === 'ECONNREFUSED' ||
-    code === 'ECONNRESET' ||
-    /Stream isn't writeable|Connection is closed|enableOfflineQueue options is false/i.test(err.message)
-  );
 };

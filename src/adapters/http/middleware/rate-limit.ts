@@ -1,5 +1,7 @@
-import type { Context, Middleware } from 'koa';
+import * as E from 'fp-ts/Either';
+import type { Context, Middleware, Next } from 'koa';
 import type { RateDecision, RateLimiter } from '../../../application/ports/rate-limiter.port';
+import { emailKey, parseEmail } from '../../../domain/users/email';
 import { replyError } from '../envelope';
 import { CREDENTIAL_FAILED_STATE, type MatchedRoute, type RouteTable } from '../routing';
 
@@ -24,25 +26,50 @@ const tooMany = (ctx: Context, d: RateDecision, what: string): void => {
   replyError(ctx, 429, `Too many ${what}; try again in ${Math.max(1, Math.ceil(d.resetMs / 1000))} s`);
 };
 
-/** The account a credential check names: its e-mail, normalised as the users module stores it. */
+/**
+ * The account a credential check names: its e-mail under the very key the account lookup uses
+ * (the domain's parse and case fold), so no other spelling of an address (`ı`, `ſ`, `ß`, `ﬁ`)
+ * reaches the account with a lock of its own. An address that does not parse names no account.
+ */
 const accountOf = (ctx: Context): string | undefined => {
   const email = (ctx.request as { body?: { email?: unknown } }).body?.email;
-  return typeof email === 'string' ? email.normalize('NFC').trim().toLowerCase().slice(0, 320) : undefined;
+  if (typeof email !== 'string' || email.length > MAX_ACCOUNT_INPUT) return undefined;
+  const parsed = parseEmail(email);
+  return E.isRight(parsed) ? emailKey(parsed.right) : undefined;
 };
+// Longer than any address a login accepts (its codec refuses it): not worth folding.
+const MAX_ACCOUNT_INPUT = 320;
 
 /** Routes outside /api (health, metrics) are not limited; every other request is, matched or not. */
 const underApi = (route: MatchedRoute | undefined): boolean => route === undefined || route.template.startsWith('/api/');
 const AUTH_AREA = '/api/auth/';
+/** The route `rateLimit` resolved, for `accountRateLimit` after the body is parsed. */
+const CHECKED_ROUTE = 'rateLimitedCredentialCheck';
+
+/** Runs the rest of the request; gives the reserved point back unless a credential check failed. */
+const reserving = async (ctx: Context, next: Next, limiter: RateLimiter, key: string, reserved: RateDecision): Promise<void> => {
+  let failed = false;
+  try {
+    await next();
+    failed = ctx.state[CREDENTIAL_FAILED_STATE] === true;
+  } finally {
+    if (failed) headers(ctx, reserved);
+    else await limiter.refund(key);
+  }
+};
 
 /**
  * Rate limits keyed on the route a request will reach (resolved from the route table before
- * routing, on the canonical path), never on the raw path:
+ * routing, on the canonical path), never on the raw path, applied before the body is read so a
+ * client over its limit costs no parsing:
  * - every request under /api (and every request that matches no route) counts toward the
  *   general per-client limit;
  * - a client over its auth limit is refused on every /api/auth route;
  * - only failed credential checks (routes that declare `credentialCheck`) count toward the
- *   auth limits, per client and, when the body names an account, per account; a successful
- *   login, a malformed body or a bad bearer token costs nothing there.
+ *   auth limits; a successful login, a malformed body or a bad bearer token costs nothing there.
+ *   The count is taken before the check (an atomic reservation) and given back when the check
+ *   did not fail, so requests sent at once cannot all be checked: at most the limit are.
+ * The per-account part needs the body: see `accountRateLimit`, which runs after it is parsed.
  */
 export const rateLimit =
   (limits: RateLimits, routes: RouteTable): Middleware =>
@@ -55,15 +82,32 @@ export const rateLimit =
     if (!general.allowed) return tooMany(ctx, general, 'requests');
 
     if (!route || (!route.template.startsWith(AUTH_AREA) && !route.credentialCheck)) return next();
-    const account = route.credentialCheck ? accountOf(ctx) : undefined;
-    const [byClient, byAccount] = await Promise.all([limits.authClient.peek(client), account ? limits.authAccount.peek(account) : undefined]);
-    if (!byClient.allowed) return tooMany(ctx, byClient, 'failed attempts from this client');
-    if (byAccount && !byAccount.allowed) return tooMany(ctx, byAccount, 'failed attempts for this account');
-
-    await next();
-
-    if (ctx.state[CREDENTIAL_FAILED_STATE] === true) {
-      const [counted] = await Promise.all([limits.authClient.consume(client), account ? limits.authAccount.consume(account) : undefined]);
-      headers(ctx, counted);
+    if (!route.credentialCheck) {
+      const byClient = await limits.authClient.peek(client);
+      return byClient.allowed ? next() : tooMany(ctx, byClient, 'failed attempts from this client');
     }
+    const byClient = await limits.authClient.consume(client);
+    if (!byClient.allowed) {
+      await limits.authClient.refund(client);
+      return tooMany(ctx, byClient, 'failed attempts from this client');
+    }
+    ctx.state[CHECKED_ROUTE] = true;
+    return reserving(ctx, next, limits.authClient, client, byClient);
+  };
+
+/**
+ * The per-account part of the auth limit, once the body is parsed: a credential check that names
+ * an account (a login's e-mail) reserves a point for that account before the check, as above.
+ */
+export const accountRateLimit =
+  (limits: RateLimits): Middleware =>
+  async (ctx, next) => {
+    const account = ctx.state[CHECKED_ROUTE] === true ? accountOf(ctx) : undefined;
+    if (account === undefined) return next();
+    const byAccount = await limits.authAccount.consume(account);
+    if (!byAccount.allowed) {
+      await limits.authAccount.refund(account);
+      return tooMany(ctx, byAccount, 'failed attempts for this account');
+    }
+    return reserving(ctx, next, limits.authAccount, account, byAccount);
   };

@@ -1,8 +1,9 @@
 import * as t from 'io-ts';
 import { USER_SORT_FIELDS } from '../../../application/ports/user-repository.port';
-import { MAX_AGE, USER_STATUSES } from '../../../domain/users/user';
+import { parseRoleId } from '../../../domain/roles/role';
+import { MAX_AGE, parseUserId, USER_STATUSES } from '../../../domain/users/user';
 import { EmailString, NameString, RegisterBody } from '../auth/auth.codecs';
-import { Int, ObjectIdString, oneOf, Str, strictObject } from '../decode';
+import { IdOf, Int, oneOf, Str, strictObject } from '../decode';
 import { PageQuery } from '../pagination.codecs';
 
 // Codecs check shape and size and reuse the domain's parsers for names and e-mails; the domain's
@@ -16,10 +17,13 @@ export const UpdateUserBody = strictObject(
 );
 export type UpdateUserBody = t.TypeOf<typeof UpdateUserBody>;
 
-export const UserIdParams = t.type({ id: ObjectIdString });
-export const UserRoleParams = t.type({ id: ObjectIdString, roleId: ObjectIdString });
-export const AssignRoleBody = strictObject('AssignRoleBody', { roleId: ObjectIdString });
-export const TransferRoleBody = strictObject('TransferRoleBody', { fromRoleId: ObjectIdString, toRoleId: ObjectIdString });
+const UserIdString = IdOf(parseUserId);
+const RoleIdString = IdOf(parseRoleId);
+
+export const UserIdParams = t.type({ id: UserIdString });
+export const UserRoleParams = t.type({ id: UserIdString, roleId: RoleIdString });
+export const AssignRoleBody = strictObject('AssignRoleBody', { roleId: RoleIdString });
+export const TransferRoleBody = strictObject('TransferRoleBody', { fromRoleId: RoleIdString, toRoleId: RoleIdString });
 
 export const ListUsersQuery = strictObject('ListUsersQuery', {}, {
   ...PageQuery.props,

@@ -2,10 +2,18 @@ import type Router from '@koa/router';
 import { createRouter } from '../routing';
 import * as E from 'fp-ts/Either';
 import { Readable } from 'node:stream';
-import type { AssignRoles } from '../../../application/roles/assign-roles';
-import type { ManageUsers } from '../../../application/users/manage-users';
-import type { RoleId } from '../../../domain/roles/role';
-import type { User, UserId } from '../../../domain/users/user';
+import type { AssignRole } from '../../../application/roles/assign-role';
+import type { TransferRole } from '../../../application/roles/transfer-role';
+import type { UnassignRole } from '../../../application/roles/unassign-role';
+import type { CreateUser } from '../../../application/users/create-user';
+import type { DeleteUser } from '../../../application/users/delete-user';
+import type { ExportUsers } from '../../../application/users/export-users';
+import type { ListUsers } from '../../../application/users/list-users';
+import type { ReadUser } from '../../../application/users/read-user';
+import type { RestoreUser } from '../../../application/users/restore-user';
+import type { UpdateUserProfile } from '../../../application/users/update-user-profile';
+import type { UserStatsByRole } from '../../../application/users/user-stats-by-role';
+import type { User } from '../../../domain/users/user';
 import { decodeOrThrow } from '../decode';
 import { actorOf, requireActor } from '../middleware/authenticate';
 import { paged, pageOf } from '../pagination.codecs';
@@ -14,18 +22,28 @@ import { AssignRoleBody, CreateUserBody, ExportQuery, ListUsersQuery, TransferRo
 import { presentUser } from './users.presenter';
 
 export interface UsersRoutesDeps {
-  readonly users: ManageUsers;
-  readonly assignRoles: AssignRoles;
+  readonly list: ListUsers;
+  readonly read: ReadUser;
+  readonly create: CreateUser;
+  readonly update: UpdateUserProfile;
+  readonly delete: DeleteUser;
+  readonly restore: RestoreUser;
+  readonly statsByRole: UserStatsByRole;
+  readonly export: ExportUsers;
+  readonly assignRole: AssignRole;
+  readonly unassignRole: UnassignRole;
+  readonly transferRole: TransferRole;
 }
 
-export const usersRoutes = ({ users, assignRoles }: UsersRoutesDeps): Router => {
+export const usersRoutes = (deps: UsersRoutesDeps): Router => {
+  const { assignRole, unassignRole, transferRole } = deps;
   const router = createRouter({ prefix: '/api/users' });
   router.use(requireActor);
 
   router.get('/', async (ctx) => {
     const q = decodeOrThrow(ListUsersQuery, ctx.query);
     const { page, limit } = pageOf(q);
-    const result = await users.list(actorOf(ctx), {
+    const result = await deps.list.execute(actorOf(ctx), {
       page,
       limit,
       sortBy: q.sortBy ?? 'createdAt',
@@ -39,19 +57,19 @@ export const usersRoutes = ({ users, assignRoles }: UsersRoutesDeps): Router => 
   router.post('/', async (ctx) => {
     const actor = actorOf(ctx);
     const body = decodeOrThrow(CreateUserBody, ctx.request.body);
-    const result = await users.create(actor, body);
+    const result = await deps.create.execute(actor, body);
     if (E.isRight(result)) ctx.set('Location', `/api/users/${result.right.id}`);
     respond(ctx, result, 201, 'User created', presentUser);
   });
 
   // Literal paths before `/:id`, so `stats` and `export` are never taken for ids.
   router.get('/stats/by-role', async (ctx) => {
-    respond(ctx, await users.statsByRole(actorOf(ctx)), 200, 'Users by role', (stats) => stats);
+    respond(ctx, await deps.statsByRole.execute(actorOf(ctx)), 200, 'Users by role', (stats) => stats);
   });
 
   router.get('/export', async (ctx) => {
     const { format } = decodeOrThrow(ExportQuery, ctx.query);
-    const result = await users.export(actorOf(ctx));
+    const result = await deps.export.execute(actorOf(ctx));
     if (E.isLeft(result)) return respond(ctx, result, 200, '', () => null);
     ctx.status = 200;
     ctx.type = format === 'ndjson' ? 'application/x-ndjson' : 'application/json';
@@ -61,43 +79,43 @@ export const usersRoutes = ({ users, assignRoles }: UsersRoutesDeps): Router => 
 
   router.get('/:id', async (ctx) => {
     const { id } = decodeOrThrow(UserIdParams, ctx.params);
-    respond(ctx, await users.get(actorOf(ctx), id as UserId), 200, 'User found', presentUser);
+    respond(ctx, await deps.read.execute(actorOf(ctx), id), 200, 'User found', presentUser);
   });
 
   router.patch('/:id', async (ctx) => {
     const { id } = decodeOrThrow(UserIdParams, ctx.params);
     const actor = actorOf(ctx);
     const body = decodeOrThrow(UpdateUserBody, ctx.request.body ?? {});
-    respond(ctx, await users.update(actor, id as UserId, body), 200, 'User updated', presentUser);
+    respond(ctx, await deps.update.execute(actor, id, body), 200, 'User updated', presentUser);
   });
 
   router.delete('/:id', async (ctx) => {
     const { id } = decodeOrThrow(UserIdParams, ctx.params);
-    respond(ctx, await users.delete(actorOf(ctx), id as UserId), 200, 'User deleted', () => ({ id, deleted: true }));
+    respond(ctx, await deps.delete.execute(actorOf(ctx), id), 200, 'User deleted', () => ({ id, deleted: true }));
   });
 
   router.post('/:id/restore', async (ctx) => {
     const { id } = decodeOrThrow(UserIdParams, ctx.params);
-    respond(ctx, await users.restore(actorOf(ctx), id as UserId), 200, 'User restored', presentUser);
+    respond(ctx, await deps.restore.execute(actorOf(ctx), id), 200, 'User restored', presentUser);
   });
 
   router.post('/:id/roles', async (ctx) => {
     const { id } = decodeOrThrow(UserIdParams, ctx.params);
     const actor = actorOf(ctx);
     const { roleId } = decodeOrThrow(AssignRoleBody, ctx.request.body);
-    respond(ctx, await assignRoles.assign(actor, id as UserId, roleId as RoleId), 200, 'Role assigned', presentUser);
+    respond(ctx, await assignRole.execute(actor, id, roleId), 200, 'Role assigned', presentUser);
   });
 
   router.delete('/:id/roles/:roleId', async (ctx) => {
     const { id, roleId } = decodeOrThrow(UserRoleParams, ctx.params);
-    respond(ctx, await assignRoles.unassign(actorOf(ctx), id as UserId, roleId as RoleId), 200, 'Role unassigned', presentUser);
+    respond(ctx, await unassignRole.execute(actorOf(ctx), id, roleId), 200, 'Role unassigned', presentUser);
   });
 
   router.post('/:id/roles/transfer', async (ctx) => {
     const { id } = decodeOrThrow(UserIdParams, ctx.params);
     const actor = actorOf(ctx);
     const body = decodeOrThrow(TransferRoleBody, ctx.request.body);
-    respond(ctx, await assignRoles.transfer(actor, id as UserId, body.fromRoleId as RoleId, body.toRoleId as RoleId), 200, 'Role transferred', presentUser);
+    respond(ctx, await transferRole.execute(actor, id, body.fromRoleId, body.toRoleId), 200, 'Role transferred', presentUser);
   });
 
   return router;

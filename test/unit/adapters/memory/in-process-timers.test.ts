@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { InProcessJobQueue } from '../../../../src/adapters/memory/in-process-job-queue';
-import { DEFAULT_RETRY_POLICIES } from '../../../../src/domain/jobs/job';
+import { DEFAULT_RETRY_POLICIES } from '../../../../src/application/jobs/job-types';
 import { installFakeTimers } from '../../../support/fake-timers';
 import { silentLogger } from '../../../support/logger';
+import { SystemClock } from '../../../../src/adapters/system/system-clock';
 
 const DAY = 86_400_000;
 
@@ -10,7 +11,7 @@ describe('InProcessJobQueue :: timers beyond Node’s 24.8-day limit', () => {
   it('waits for a job a year out without a busy loop, and runs it when its time comes', async () => {
     const clock = installFakeTimers();
     try {
-      const queue = new InProcessJobQueue(silentLogger(), { concurrency: 1, retry: DEFAULT_RETRY_POLICIES });
+      const queue = new InProcessJobQueue(silentLogger(), { concurrency: 1, retry: DEFAULT_RETRY_POLICIES, clock: new SystemClock() });
       const ranAt: number[] = [];
       await queue.start({ email: async () => void ranAt.push(Date.now()) });
       const enqueuedAt = clock.now();
@@ -36,7 +37,7 @@ describe('InProcessJobQueue :: timers beyond Node’s 24.8-day limit', () => {
   it('keeps a far schedule’s timer within the limit too', async () => {
     const clock = installFakeTimers(Date.UTC(2030, 0, 1));
     try {
-      const queue = new InProcessJobQueue(silentLogger(), { concurrency: 1, retry: DEFAULT_RETRY_POLICIES });
+      const queue = new InProcessJobQueue(silentLogger(), { concurrency: 1, retry: DEFAULT_RETRY_POLICIES, clock: new SystemClock() });
       let runs = 0;
       await queue.start({ reports: async () => void (runs += 1) });
       // Once a year, on 1 July.

@@ -1,7 +1,11 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InMemoryApiKeyRepository, InMemoryAuditLog, InMemoryRefreshTokenStore, InMemoryRoleRepository, InMemoryUnitOfWork } from '../../../../src/adapters/memory/in-memory-access';
+import { InMemoryApiKeyRepository } from '../../../../src/adapters/memory/in-memory-api-key-repository';
+import { InMemoryAuditLog } from '../../../../src/adapters/memory/in-memory-audit-log';
+import { InMemoryRefreshTokenStore } from '../../../../src/adapters/memory/in-memory-refresh-token-store';
+import { InMemoryRoleRepository } from '../../../../src/adapters/memory/in-memory-role-repository';
+import { InMemoryUnitOfWork } from '../../../../src/adapters/memory/in-memory-unit-of-work';
 import { InMemoryCache } from '../../../../src/adapters/memory/in-memory-cache';
 import { InMemoryUserRepository } from '../../../../src/adapters/memory/in-memory-user-repository';
 import { InProcessJobQueue } from '../../../../src/adapters/memory/in-process-job-queue';
@@ -16,6 +20,7 @@ import { rateLimiterContract } from '../../../contract/rate-limiter.contract';
 import { unitOfWorkContract } from '../../../contract/unit-of-work.contract';
 import { userRepositoryContract } from '../../../contract/user-repository.contract';
 import { silentLogger } from '../../../support/logger';
+import { SystemClock } from '../../../../src/adapters/system/system-clock';
 
 userRepositoryContract('InMemoryUserRepository', async () => ({ repository: new InMemoryUserRepository() }));
 roleRepositoryContract('InMemoryRoleRepository', async () => new InMemoryRoleRepository());
@@ -33,7 +38,7 @@ meteredCacheContract(
 
 jobQueueContract('InProcessJobQueue', async ({ concurrency, retry }) => {
   const alerts = new RecordingAlerts();
-  const queue = new InProcessJobQueue(silentLogger(), { concurrency, retry }, alerts);
+  const queue = new InProcessJobQueue(silentLogger(), { concurrency, retry, clock: new SystemClock() }, alerts);
   return { queue, worker: queue, alerts, cleanup: () => queue.stop() };
 });
 

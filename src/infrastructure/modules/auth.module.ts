@@ -1,0 +1,40 @@
+import { ContainerModule } from 'inversify';
+import { randomBytes } from 'node:crypto';
+import { authRoutes } from '../../adapters/http/auth/auth.routes';
+import { Authenticate } from '../../application/auth/authenticate';
+import { ChangePassword } from '../../application/auth/change-password';
+import { DescribeCaller } from '../../application/auth/describe-caller';
+import { LiveSessions } from '../../application/auth/live-sessions';
+import { Login } from '../../application/auth/login';
+import { PasswordRules } from '../../application/auth/passwords';
+import { Logout } from '../../application/auth/logout';
+import { RefreshSession } from '../../application/auth/refresh-session';
+import { RegisterUser } from '../../application/auth/register-user';
+import { SeedAccess } from '../../application/auth/seed-access';
+import { type AuthSettings, SessionIssuer } from '../../application/auth/sessions';
+import type { SecretTokens } from '../../application/ports/secret-tokens.port';
+import { TYPES } from '../../application/symbols';
+import type { Config } from '../config/load-config';
+import type { NexusModule } from './module';
+
+export const authModule: NexusModule = {
+  name: 'auth',
+  bindings: new ContainerModule(({ bind }) => {
+    bind<AuthSettings>(TYPES.AuthSettings).toResolvedValue((config: Config) => ({ refreshTtlSeconds: config.auth.refreshTtlSeconds }), [TYPES.Config]);
+    for (const useCase of <const>[PasswordRules, LiveSessions, SessionIssuer, Login, RefreshSession, Logout, ChangePassword, DescribeCaller, Authenticate, SeedAccess]) bind<unknown>(useCase).toSelf();
+    bind(TYPES.RegisterUser).to(RegisterUser);
+  }),
+  routes: (resolve, config) =>
+    authRoutes({
+      register: resolve<RegisterUser>(TYPES.RegisterUser),
+      login: resolve(Login),
+      refresh: resolve(RefreshSession),
+      logout: resolve(Logout),
+      changePassword: resolve(ChangePassword),
+      describeCaller: resolve(DescribeCaller),
+      secrets: resolve<SecretTokens>(TYPES.SecretTokens),
+      secureCookies: config.env === 'production',
+      // Without JWT_SECRET (never in production) CSRF tokens, like access tokens, die with the process.
+      csrfSecret: config.auth.jwtSecret ?? randomBytes(32).toString('base64url'),
+    }),
+};
