@@ -21,6 +21,7 @@ export const TYPES = {
   AccessTokens: Symbol.for('AccessTokens'),
   SecretTokens: Symbol.for('SecretTokens'),
   AuthSettings: Symbol.for('AuthSettings'),
+  AccountSettings: Symbol.for('AccountSettings'),
   Leases: Symbol.for('Leases'),
   ApiKeySettings: Symbol.for('ApiKeySettings'),
   SuperuserGuardSettings: Symbol.for('SuperuserGuardSettings'),

@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
+import { type ClientInfo, UNKNOWN_CLIENT } from '../../domain/auth/session';
 import { type AuthError, invalidCredentials } from '../../domain/auth/auth.errors';
 import { parseEmail } from '../../domain/users/email';
 import type { User } from '../../domain/users/user';
@@ -25,7 +26,7 @@ export class Login {
     @inject(AuditRecorder) private readonly audit: AuditRecorder,
   ) {}
 
-  async execute(email: string, password: string): Promise<E.Either<AuthError, TokenPair & { user: User }>> {
+  async execute(email: string, password: string, client: ClientInfo = UNKNOWN_CLIENT): Promise<E.Either<AuthError, TokenPair & { user: User }>> {
     const parsed = parseEmail(email);
     const credentials = E.isRight(parsed) ? await this.users.findCredentials(parsed.right) : null;
     const usable = credentials !== null && !credentials.user.isDeleted && credentials.user.status === 'active';
@@ -43,7 +44,7 @@ export class Login {
       });
       return E.left(invalidCredentials);
     }
-    const { familyId: _familyId, ...pair } = await this.sessions.issue(credentials.user);
+    const { familyId: _familyId, ...pair } = await this.sessions.issue(credentials.user, { client });
     await this.audit.record({ actorId: credentials.user.id, action: 'auth.login.succeeded', target: { type: 'user', id: credentials.user.id } });
     return E.right({ ...pair, user: credentials.user });
   }

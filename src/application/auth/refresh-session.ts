@@ -46,7 +46,7 @@ export class RefreshSession {
       await this.live.revoke(session.familyId);
       return E.left(invalidRefreshToken);
     }
-    const { familyId: _familyId, ...pair } = await this.sessions.issue(user, session.familyId);
+    const { familyId: _familyId, ...pair } = await this.sessions.issue(user, { familyId: session.familyId });
     return E.right(pair);
   }
 

@@ -1,4 +1,5 @@
 import { inject, injectable } from 'inversify';
+import type { ClientInfo } from '../../domain/auth/session';
 import type { User } from '../../domain/users/user';
 import type { Clock } from '../ports/clock.port';
 import type { IdGenerator } from '../ports/id-generator.port';
@@ -36,7 +37,9 @@ export class SessionIssuer {
     @inject(LiveSessions) private readonly live: LiveSessions,
   ) {}
 
-  async issue(user: Pick<User, 'id' | 'version'>, familyId: string = this.ids.next()): Promise<TokenPair & { familyId: string }> {
+  /** A new session for `client` (login), or the next token of session `familyId` (refresh). */
+  async issue(user: Pick<User, 'id' | 'version'>, session: { readonly client?: ClientInfo; readonly familyId?: string } = {}): Promise<TokenPair & { familyId: string }> {
+    const familyId = session.familyId ?? this.ids.next();
     const userId = user.id;
     const now = this.clock.now();
     const refreshToken = this.secrets.generate(32);

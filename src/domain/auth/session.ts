@@ -36,3 +36,11 @@ export interface SessionStatus {
   readonly userId: string;
   readonly revoked: boolean;
 }
+
+/** Who is on the other end of a request, as the edge sees it (the IP honours TRUST_PROXY). */
+export interface ClientInfo {
+  readonly userAgent: string;
+  readonly ip: string;
+}
+
+export const UNKNOWN_CLIENT: ClientInfo = { userAgent: '', ip: '' };

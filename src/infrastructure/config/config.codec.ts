@@ -101,6 +101,8 @@ const email = new t.Type<string, string, unknown>(
   String,
 );
 
+const bool = fromString<boolean>('boolean', (s) => ({ true: true, false: false } as Record<string, boolean>)[s.toLowerCase()], 'true or false');
+
 const byteSize = fromString<string>('size', (s) => (/^\d+(b|kb|mb)?$/i.test(s) ? s.toLowerCase() : undefined), 'a size such as 100kb or 1mb');
 
 export const EnvCodec = t.type({
@@ -141,6 +143,12 @@ export const EnvCodec = t.type({
   EDGE_MIDDLEWARE: withDefault(oneOf(['on', 'off'] as const), 'on'),
   REPORT_TIMEZONE: withDefault(text(), 'UTC'),
   API_KEY_MAX_DAYS: withDefault(int(1, 3650), 365),
+  APP_URL: withDefault(url(['http', 'https']), 'http://localhost:3000'),
+  PASSWORD_RESET_TTL_MINUTES: withDefault(int(5, 1440), 60),
+  EMAIL_VERIFY_TTL_HOURS: withDefault(int(1, 720), 48),
+  REQUIRE_VERIFIED_EMAIL: withDefault(bool, false),
+  ACCOUNT_LOCK_THRESHOLD: withDefault(int(1, 1000), 10),
+  ACCOUNT_LOCK_MINUTES: withDefault(int(1, 1440), 15),
 });
 export type Env = t.TypeOf<typeof EnvCodec>;
 

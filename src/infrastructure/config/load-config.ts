@@ -3,6 +3,7 @@ import * as E from 'fp-ts/Either';
 import type { RetryPolicies } from '../../application/jobs/job-failures';
 import type { WorkQueue } from '../../application/jobs/job-definition';
 import type { RetryPolicy } from '../../domain/jobs/job';
+import type { AccountSettings } from '../../application/auth/account-settings';
 import { DEFAULT_RETRY_POLICIES, JOB_TYPES } from '../../application/jobs/job-types';
 import { decodeEnv, decodeRetryOverrides, type Env } from './config.codec';
 import { secretWeakness } from './secret-strength';
@@ -37,6 +38,8 @@ export interface Config {
   };
   readonly timeouts: { readonly connectMs: number; readonly healthMs: number; readonly shutdownMs: number; readonly drainMs: number };
   readonly apiKeys: { readonly maxLifetimeDays: number };
+  /** The account lifecycle: links in e-mails, token lifetimes, verified e-mail, lockout. */
+  readonly account: AccountSettings;
   readonly jobs: {
     readonly concurrency: number;
     readonly lockDurationMs: number;
@@ -138,6 +141,14 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     },
     timeouts: { connectMs: e.CONNECT_TIMEOUT_MS, healthMs: e.HEALTH_TIMEOUT_MS, shutdownMs: e.SHUTDOWN_TIMEOUT_MS, drainMs: e.SHUTDOWN_DRAIN_MS },
     apiKeys: { maxLifetimeDays: e.API_KEY_MAX_DAYS },
+    account: {
+      appUrl: e.APP_URL.replace(/\/+$/, ''),
+      resetTtlMinutes: e.PASSWORD_RESET_TTL_MINUTES,
+      verifyTtlHours: e.EMAIL_VERIFY_TTL_HOURS,
+      requireVerifiedEmail: e.REQUIRE_VERIFIED_EMAIL,
+      lockThreshold: e.ACCOUNT_LOCK_THRESHOLD,
+      lockMinutes: e.ACCOUNT_LOCK_MINUTES,
+    },
     jobs: {
       concurrency: e.WORKER_CONCURRENCY,
       lockDurationMs: e.JOB_LOCK_DURATION_MS,

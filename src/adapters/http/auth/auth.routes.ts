@@ -9,6 +9,7 @@ import type { Logout } from '../../../application/auth/logout';
 import type { RefreshSession } from '../../../application/auth/refresh-session';
 import type { RegisterUser } from '../../../application/auth/register-user';
 import type { SecretTokens } from '../../../application/ports/secret-tokens.port';
+import type { ClientInfo } from '../../../domain/auth/session';
 import { decodeOrThrow } from '../decode';
 import { reply, replyError } from '../envelope';
 import { toHttpFailure } from '../error-mapping';
@@ -100,7 +101,7 @@ export const authRoutes = (deps: AuthRoutesDeps): Router => {
 
   router.post('/api/auth/login', credentialCheck(), async (ctx) => {
     const body = decodeOrThrow(LoginBody, ctx.request.body);
-    const result = await deps.login.execute(body.email, body.password);
+    const result = await deps.login.execute(body.email, body.password, clientOf(ctx));
     if (E.isRight(result)) setSessionCookies(ctx, result.right.refreshToken, result.right.refreshExpiresIn);
     respond(ctx, result, 200, 'Logged in', ({ user, ...pair }) => ({ ...pair, user: presentUser(user) }));
   });
@@ -141,6 +142,9 @@ export const authRoutes = (deps: AuthRoutesDeps): Router => {
 
   return router;
 };
+
+/** The caller as the edge sees it: `ctx.ip` honours TRUST_PROXY's hop count. */
+export const clientOf = (ctx: Context): ClientInfo => ({ userAgent: ctx.get('user-agent').slice(0, 512), ip: ctx.ip });
 
 const fail = (ctx: Context, error: Parameters<typeof toHttpFailure>[0]): void => {
   const f = toHttpFailure(error);
