@@ -1,4 +1,3 @@
-import type { User } from '../../domain/users/user';
 import { inject, injectable } from 'inversify';
 import { currentContext } from '../context';
 import type { Clock } from '../ports/clock.port';
@@ -9,10 +8,39 @@ import { TYPES } from '../symbols';
 import { type EmailPayload, emailJob } from './email.job';
 import { RelayOutbox } from './outbox-relay';
 
-export const welcomeEmail = (user: User): EmailPayload => ({
-  to: user.email,
-  subject: 'Welcome to Nexus',
-  body: `Hello ${user.name},\n\nyour account is ready.\n`,
+/**
+ * Every e-mail an account flow sends, and what each one is told. `link` carries a one-time
+ * token: treat it as a secret (never log it, never store it in the clear).
+ */
+export interface AccountMailVars {
+  'welcome': { readonly link: string };
+  'email-verification': { readonly link: string };
+  'password-reset': { readonly link: string; readonly expiresInMinutes: number };
+  'password-changed': Record<string, never>;
+  'account-locked': { readonly lockedUntil: string };
+  'email-changed': { readonly newEmail: string };
+}
+export type AccountMailKind = keyof AccountMailVars;
+
+export interface Recipient {
+  readonly email: string;
+  readonly name: string;
+}
+
+/** Placeholder wording until the templates land; `compose` is the one place mails are worded. */
+const SUBJECTS: Record<AccountMailKind, string> = {
+  'welcome': 'Welcome to Nexus',
+  'email-verification': 'Confirm your e-mail address',
+  'password-reset': 'Reset your password',
+  'password-changed': 'Your password was changed',
+  'account-locked': 'Someone is trying to sign in to your account',
+  'email-changed': 'Your e-mail address was changed',
+};
+
+export const composeAccountMail = <K extends AccountMailKind>(kind: K, to: Recipient, vars: AccountMailVars[K]): EmailPayload => ({
+  to: to.email,
+  subject: SUBJECTS[kind],
+  body: `Hello ${to.name},\n\n${Object.entries(vars).map(([k, v]) => `${k}: ${String(v)}`).join('\n')}\n`,
 });
 
 export interface RecordOptions {
@@ -53,6 +81,11 @@ export class AccountMail {
       options.tx,
     );
     return id;
+  }
+
+  /** Records the account mail `kind` to `to` (see `record`); returns the outbox message id. */
+  send<K extends AccountMailKind>(kind: K, to: Recipient, vars: AccountMailVars[K], options: RecordOptions = {}): Promise<string> {
+    return this.record(kind, composeAccountMail(kind, to, vars), options);
   }
 
   /** Hands a recorded mail to the queue now; never throws (the relay loop retries). */
