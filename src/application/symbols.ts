@@ -22,6 +22,7 @@ export const TYPES = {
   SecretTokens: Symbol.for('SecretTokens'),
   AuthSettings: Symbol.for('AuthSettings'),
   AccountSettings: Symbol.for('AccountSettings'),
+  LoginAttempts: Symbol.for('LoginAttempts'),
   Leases: Symbol.for('Leases'),
   ApiKeySettings: Symbol.for('ApiKeySettings'),
   SuperuserGuardSettings: Symbol.for('SuperuserGuardSettings'),
