@@ -2,11 +2,9 @@ import { expect } from 'chai';
 import * as E from 'fp-ts/Either';
 import type { ApiKeyRepository } from '../../src/application/ports/api-key-repository.port';
 import type { AuditLog } from '../../src/application/ports/audit-log.port';
-import type { RefreshTokenStore } from '../../src/application/ports/refresh-token-store.port';
 import type { RoleRepository } from '../../src/application/ports/role-repository.port';
 import type { ApiKey } from '../../src/domain/api-keys/api-key';
 import type { AuditEntry } from '../../src/domain/audit/audit-entry';
-import type { RefreshToken } from '../../src/domain/auth/session';
 import { newRole, type Role, type RoleId } from '../../src/domain/roles/role';
 import { newId } from '../support/builders/user.builder';
 
@@ -66,95 +64,6 @@ export const roleRepositoryContract = (name: string, make: () => Promise<RoleRep
       const names = (await roles.list()).map((r) => r.name);
       expect(names).to.deep.equal([...names].sort());
       expect(names).to.include.members(['zeta', 'alpha']);
-    });
-  });
-};
-
-const aSession = (overrides: Partial<RefreshToken> = {}): RefreshToken => ({
-  id: newId(),
-  userId: newId(),
-  familyId: newId(),
-  tokenHash: `hash-${newId()}`,
-  createdAt: at('2026-01-01T00:00:00Z'),
-  expiresAt: at('2027-01-01T00:00:00Z'),
-  spentAt: null,
-  revokedAt: null,
-  ...overrides,
-});
-
-export const refreshTokenStoreContract = (name: string, make: () => Promise<RefreshTokenStore>): void => {
-  describe(`RefreshTokenStore contract :: ${name}`, () => {
-    let store: RefreshTokenStore;
-    beforeEach(async () => {
-      store = await make();
-    });
-
-    it('finds a session by its token hash only', async () => {
-      const s = aSession();
-      await store.insert(s);
-      expect(await store.findByHash(s.tokenHash)).to.deep.equal(s);
-      expect(await store.findByHash('other')).to.equal(null);
-    });
-
-    it('lets a token be spent exactly once, even when two try at once', async () => {
-      const s = aSession();
-      await store.insert(s);
-      const results = await Promise.all([store.spend(s.id, at('2026-02-01T00:00:00Z')), store.spend(s.id, at('2026-02-01T00:00:00Z'))]);
-      expect(results.filter(Boolean)).to.have.length(1);
-      expect((await store.findByHash(s.tokenHash))?.spentAt?.toISOString()).to.equal('2026-02-01T00:00:00.000Z');
-    });
-
-    it('revokes a whole family and nothing else', async () => {
-      const family = newId();
-      const a = aSession({ familyId: family });
-      const b = aSession({ familyId: family, userId: a.userId });
-      const other = aSession({ userId: a.userId });
-      for (const s of [a, b, other]) await store.insert(s);
-      expect(await store.revokeFamily(family, at('2026-03-01T00:00:00Z'))).to.equal(2);
-      expect((await store.findByHash(a.tokenHash))?.revokedAt).to.not.equal(null);
-      expect((await store.findByHash(other.tokenHash))?.revokedAt).to.equal(null);
-      expect(await store.spend(b.id, at('2026-03-02T00:00:00Z'))).to.equal(false);
-    });
-
-    it("revokes a user's sessions except the one family it is told to keep", async () => {
-      const userId = newId();
-      const keep = aSession({ userId });
-      const drop1 = aSession({ userId });
-      const drop2 = aSession({ userId });
-      const stranger = aSession();
-      for (const s of [keep, drop1, drop2, stranger]) await store.insert(s);
-      expect(await store.revokeForUser(userId, at('2026-03-01T00:00:00Z'), keep.familyId)).to.have.members([drop1.familyId, drop2.familyId]);
-      expect((await store.findByHash(keep.tokenHash))?.revokedAt).to.equal(null);
-      expect((await store.findByHash(stranger.tokenHash))?.revokedAt).to.equal(null);
-      expect(await store.revokeForUser(userId, at('2026-03-01T00:00:00Z'))).to.deep.equal([keep.familyId]);
-      expect(await store.revokeForUser(userId, at('2026-03-02T00:00:00Z'))).to.deep.equal([]);
-    });
-
-    it('names each revoked session (family) once, however many of its tokens it revoked', async () => {
-      const userId = newId();
-      const family = newId();
-      for (const s of [aSession({ userId, familyId: family }), aSession({ userId, familyId: family }), aSession({ userId, familyId: family })]) await store.insert(s);
-      expect(await store.revokeForUser(userId, at('2026-03-01T00:00:00Z'))).to.deep.equal([family]);
-    });
-
-    it('tells whose a session is and whether it was revoked; null for an unknown one', async () => {
-      const family = newId();
-      const first = aSession({ familyId: family, spentAt: at('2026-01-02T00:00:00Z') });
-      const successor = aSession({ familyId: family, userId: first.userId });
-      for (const s of [first, successor]) await store.insert(s);
-      expect(await store.findSession(family)).to.deep.equal({ userId: first.userId, revoked: false });
-      expect(await store.findSession(newId())).to.equal(null);
-      await store.revokeFamily(family, at('2026-03-01T00:00:00Z'));
-      expect(await store.findSession(family)).to.deep.equal({ userId: first.userId, revoked: true });
-    });
-
-    it('keeps a revoked session revoked when a racing refresh adds a live token to it', async () => {
-      const family = newId();
-      const first = aSession({ familyId: family });
-      await store.insert(first);
-      await store.revokeFamily(family, at('2026-03-01T00:00:00Z'));
-      await store.insert(aSession({ familyId: family, userId: first.userId }));
-      expect(await store.findSession(family)).to.deep.equal({ userId: first.userId, revoked: true });
     });
   });
 };

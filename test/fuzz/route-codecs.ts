@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type * as t from 'io-ts';
 import { ChangePasswordBody, LoginBody, RefreshBody, RegisterBody } from '../../src/adapters/http/auth/auth.codecs';
+import { EndSessionsQuery, SessionIdParams } from '../../src/adapters/http/auth/sessions.routes';
 import {
   AssignRoleBody,
   CreateUserBody,
@@ -100,6 +101,11 @@ export const ROUTE_CODECS: Readonly<Record<string, RouteSpec>> = {
   'POST /api/auth/logout': { body: RefreshBody, public: true },
   'POST /api/auth/password': { body: ChangePasswordBody, costly: true },
   'GET /api/auth/me': {},
+  'GET /api/auth/sessions': {},
+  'DELETE /api/auth/sessions': { query: EndSessionsQuery },
+  'DELETE /api/auth/sessions/:id': { params: SessionIdParams },
+  'GET /api/users/:id/sessions': { params: UserIdParams },
+  'DELETE /api/users/:id/sessions': { params: UserIdParams },
   'GET /api/users': { query: ListUsersQuery },
   'POST /api/users': { body: CreateUserBody, costly: true },
   'GET /api/users/stats/by-role': {},

@@ -1,5 +1,6 @@
 import type { ApiKeyError } from '../../domain/api-keys/api-key';
 import type { AuthError } from '../../domain/auth/auth.errors';
+import type { SessionError } from '../../domain/auth/session';
 import type { JobError } from '../../domain/jobs/job';
 import { permissionKey } from '../../domain/roles/permission';
 import type { RoleError } from '../../domain/roles/role.errors';
@@ -7,7 +8,7 @@ import type { FieldError, ValidationFailed } from '../../domain/shared/field-err
 import type { UserError } from '../../domain/users/user.errors';
 
 /** Every expected failure a use case can return. Adding a tag without a case below fails the build. */
-export type AppError = ValidationFailed | UserError | AuthError | RoleError | ApiKeyError | JobError;
+export type AppError = ValidationFailed | UserError | AuthError | SessionError | RoleError | ApiKeyError | JobError;
 
 export interface HttpFailure {
   readonly status: number;
@@ -70,6 +71,8 @@ export const toHttpFailure = (error: AppError): HttpFailure => {
       return { status: 409, message: `The ${error.name} role is built in and cannot be changed` };
     case 'BuiltInRoleNeedsSuperuser':
       return { status: 403, message: `The ${error.name} role is built-in: only a holder of *:* can change it` };
+    case 'SessionNotFound':
+      return { status: 404, message: 'Session not found' };
     case 'ApiKeyNotFound':
       return { status: 404, message: 'API key not found' };
     case 'QueueNotFound':

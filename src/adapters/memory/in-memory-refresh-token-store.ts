@@ -1,8 +1,10 @@
 import type { RefreshTokenStore } from '../../application/ports/refresh-token-store.port';
-import type { RefreshToken, SessionStatus } from '../../domain/auth/session';
+import { mostRecentlyUsedFirst, type RefreshToken, recordFromToken, type SessionRecord, type SessionStatus } from '../../domain/auth/session';
 
 export class InMemoryRefreshTokenStore implements RefreshTokenStore {
   private readonly sessions = new Map<string, RefreshToken>();
+  /** Session records by family id. */
+  private readonly records = new Map<string, SessionRecord>();
 
   async insert(session: RefreshToken): Promise<void> {
     this.sessions.set(session.id, structuredClone(session));
@@ -28,6 +30,31 @@ export class InMemoryRefreshTokenStore implements RefreshTokenStore {
   async revokeForUser(userId: string, at: Date, exceptFamily?: string): Promise<string[]> {
     return [...new Set(this.revokeWhere((s) => s.userId === userId && s.familyId !== exceptFamily, at).map((s) => s.familyId))];
   }
+  async open(session: SessionRecord): Promise<void> {
+    if (!this.records.has(session.id)) this.records.set(session.id, structuredClone(session));
+  }
+  async listLive(userId: string, now: Date): Promise<SessionRecord[]> {
+    const newest = new Map<string, RefreshToken>();
+    const revoked = new Set<string>();
+    for (const s of this.sessions.values()) {
+      if (s.userId !== userId) continue;
+      if (s.revokedAt) revoked.add(s.familyId);
+      else if (!s.spentAt && s.expiresAt.getTime() > now.getTime() && (newest.get(s.familyId)?.createdAt.getTime() ?? -Infinity) < s.createdAt.getTime()) newest.set(s.familyId, s);
+    }
+    return [...newest.values()]
+      .filter((token) => !revoked.has(token.familyId))
+      .map((token) => {
+        const record = this.records.get(token.familyId);
+        return structuredClone(record?.userId === userId ? record : recordFromToken(token));
+      })
+      .sort(mostRecentlyUsedFirst);
+  }
+  async touch(familyId: string, at: Date, ifUsedBefore: Date): Promise<boolean> {
+    const record = this.records.get(familyId);
+    if (!record || record.lastUsedAt.getTime() > ifUsedBefore.getTime()) return false;
+    this.records.set(familyId, { ...record, lastUsedAt: at });
+    return true;
+  }
   private revokeWhere(match: (s: RefreshToken) => boolean, at: Date): RefreshToken[] {
     const revoked: RefreshToken[] = [];
     for (const s of this.sessions.values()) {
@@ -39,3 +66,4 @@ export class InMemoryRefreshTokenStore implements RefreshTokenStore {
     return revoked;
   }
 }
+

@@ -1,22 +1,32 @@
 import { type Collection } from 'mongodb';
 import type { RefreshTokenStore } from '../../application/ports/refresh-token-store.port';
-import type { RefreshToken, SessionStatus } from '../../domain/auth/session';
+import { mostRecentlyUsedFirst, type RefreshToken, recordFromToken, type SessionRecord, type SessionStatus } from '../../domain/auth/session';
 import { ensureIndexes, type MongoDatabase } from './mongo-database';
 import { isDuplicateKey } from './mongo-user-repository';
 import { type SessionDocument, withId } from './access.documents';
 
+/** One per session (refresh-token family), `_id` the family id: the client and its last use. */
+type SessionRecordDocument = Omit<SessionRecord, 'id'> & { _id: string };
+
 export class MongoRefreshTokenStore implements RefreshTokenStore {
   private readonly sessions: Collection<SessionDocument>;
   private readonly spends: Collection<{ _id: string; at: Date }>;
+  private readonly records: Collection<SessionRecordDocument>;
   constructor(database: MongoDatabase) {
     this.sessions = database.db.collection<SessionDocument>('refresh_tokens');
     this.spends = database.db.collection<{ _id: string; at: Date }>('refresh_token_spends');
+    this.records = database.db.collection<SessionRecordDocument>('sessions');
   }
+  /**
+   * `family` serves everything asked about one session; `user_live` a user's live tokens (equality
+   * on the two nulls, then the expiry range) and `revokeForUser` by its prefix. Session records
+   * are read and touched by `_id` only.
+   */
   ensureIndexes(): Promise<void> {
     return ensureIndexes(this.sessions, [
       { key: { tokenHash: 1 }, name: 'token_hash_unique', unique: true },
       { key: { familyId: 1 }, name: 'family' },
-      { key: { userId: 1 }, name: 'user' },
+      { key: { userId: 1, revokedAt: 1, spentAt: 1, expiresAt: 1 }, name: 'user_live' },
     ]);
   }
   async insert(session: RefreshToken): Promise<void> {
@@ -67,5 +77,34 @@ export class MongoRefreshTokenStore implements RefreshTokenStore {
       for (const f of live) revoked.add(f);
     }
     return [...revoked];
+  }
+  /** A retried start (same family) keeps the first record. */
+  async open(session: SessionRecord): Promise<void> {
+    const { id, ...rest } = session;
+    try {
+      await this.records.insertOne({ _id: id, ...rest });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+  /** Joined in the application (FerretDB has no `$lookup`): live tokens, then revoked families, then records. */
+  async listLive(userId: string, now: Date): Promise<SessionRecord[]> {
+    const tokens = await this.sessions
+      .find({ userId, revokedAt: null, spentAt: null, expiresAt: { $gt: now } }, { projection: { tokenHash: 0 } })
+      .toArray();
+    if (tokens.length === 0) return [];
+    const newest = new Map<string, RefreshToken>();
+    for (const doc of tokens) {
+      const token = { ...(withId(doc) as Omit<RefreshToken, 'tokenHash'>), tokenHash: '' };
+      if ((newest.get(token.familyId)?.createdAt.getTime() ?? -Infinity) < token.createdAt.getTime()) newest.set(token.familyId, token);
+    }
+    const revoked = new Set(await this.sessions.distinct('familyId', { familyId: { $in: [...newest.keys()] }, revokedAt: { $ne: null } }));
+    const live = [...newest.values()].filter((t) => !revoked.has(t.familyId));
+    if (live.length === 0) return [];
+    const records = new Map((await this.records.find({ _id: { $in: live.map((t) => t.familyId) }, userId }).toArray()).map((doc) => [doc._id, withId(doc) as SessionRecord]));
+    return live.map((t) => records.get(t.familyId) ?? recordFromToken(t)).sort(mostRecentlyUsedFirst);
+  }
+  async touch(familyId: string, at: Date, ifUsedBefore: Date): Promise<boolean> {
+    return (await this.records.updateOne({ _id: familyId, lastUsedAt: { $lte: ifUsedBefore } }, { $set: { lastUsedAt: at } })).modifiedCount === 1;
   }
 }

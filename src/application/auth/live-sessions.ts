@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
+import { SESSION_TOUCH_INTERVAL_MS } from '../../domain/auth/session';
 import { parseUserId, type User } from '../../domain/users/user';
 import { AccessCache } from '../cache/access-cache';
 import { CACHE_KEYS, CACHE_TTL_SECONDS } from '../cache/cache-keys';
@@ -14,6 +15,8 @@ import { type CachedUser, CachedUserLookup } from '../users/cached-user-lookup';
 interface LiveSessionEntry {
   readonly userId: string;
   readonly userVersion: number;
+  /** When the session's use was last recorded (epoch ms by the Clock port); absent in older entries. */
+  readonly usedAt?: number;
 }
 
 /**
@@ -26,9 +29,17 @@ interface LiveSessionEntry {
  * same batch of cache reads that loads its user (one round trip to the shared cache; none to the
  * database while the entries are warm), and revoking a session marks it in that shared cache, so
  * its access tokens stop on every instance at their next request.
+ *
+ * The same entry tells when the session's use was last recorded: a request finding it older than
+ * a minute reads the session from the store as on a cold cache, and records the use there
+ * (`lastUsedAt`) without waiting for it. So a warm request costs no database call, and a session
+ * in use costs one read and at most one conditional write a minute, whichever instance serves it.
  */
 @injectable()
 export class LiveSessions {
+  /** When this process last recorded each session's use (epoch ms by the Clock port). */
+  private readonly touchedHere = new Map<string, number>();
+
   constructor(
     @inject(TYPES.RefreshTokenStore) private readonly store: RefreshTokenStore,
     @inject(CachedUserLookup) private readonly lookup: CachedUserLookup,
@@ -47,13 +58,42 @@ export class LiveSessions {
     const found = await this.lookup.resolve(id.right, cachedUser as CachedUser | undefined);
     if (E.isLeft(found) || found.right.status !== 'active') return null;
     const user = found.right;
-    if (isLiveFor(live as LiveSessionEntry | undefined, user)) return user;
-    return (await this.confirm(sessionId, user)) ? user : null;
+    const now = this.clock.now();
+    const entry = live as LiveSessionEntry | undefined;
+    if (isLiveFor(entry, user) && !useIsDue(entry, now)) return user;
+    return (await this.confirm(sessionId, user, now)) ? user : null;
   }
 
-  /** A session just started or refreshed for `user`: its first requests need not ask the store. */
-  async opened(sessionId: string, user: Pick<User, 'id' | 'version'>): Promise<void> {
-    await fill(this.cache, this.logger, CACHE_KEYS.liveSession(sessionId), { userId: user.id, userVersion: user.version } satisfies LiveSessionEntry, CACHE_TTL_SECONDS.liveSession);
+  /**
+   * A session just started, refreshed or confirmed for `user` (its use recorded at `usedAt`):
+   * its next requests need not ask the store.
+   */
+  async opened(sessionId: string, user: Pick<User, 'id' | 'version'>, usedAt: Date = this.clock.now()): Promise<void> {
+    const entry: LiveSessionEntry = { userId: user.id, userVersion: user.version, usedAt: usedAt.getTime() };
+    await fill(this.cache, this.logger, CACHE_KEYS.liveSession(sessionId), entry, CACHE_TTL_SECONDS.liveSession);
+  }
+
+  /**
+   * Records that the session was used at `at`, unless a use was recorded at most a minute before
+   * (by any instance: the store writes conditionally). Never fails: a lost `lastUsedAt` is logged.
+   */
+  async touch(sessionId: string, at: Date): Promise<void> {
+    // A first filter in this process: it keeps concurrent requests of one session to one call,
+    // and bounds the calls while the shared cache is down and every request reads through. The
+    // store's condition is what holds across instances.
+    const previous = this.touchedHere.get(sessionId);
+    if (previous !== undefined && at.getTime() - previous < SESSION_TOUCH_INTERVAL_MS && at.getTime() >= previous) return;
+    if (this.touchedHere.size >= 10_000) this.touchedHere.clear();
+    this.touchedHere.set(sessionId, at.getTime());
+    const wrote = await this.store.touch(sessionId, at, new Date(at.getTime() - SESSION_TOUCH_INTERVAL_MS)).catch((err: unknown) => {
+      this.logger.warn('could not record a session use', { sessionId, error: String(err) });
+      return null;
+    });
+    // Another instance recorded a use recently, at a time this one does not know: ask again next time.
+    if (wrote === false) {
+      if (previous === undefined) this.touchedHere.delete(sessionId);
+      else this.touchedHere.set(sessionId, previous);
+    }
   }
 
   /**
@@ -74,18 +114,24 @@ export class LiveSessions {
     return revoked;
   }
 
-  /** Reads the session from the store (a cold cache, or an entry for an older user version). */
-  private async confirm(sessionId: string, user: User): Promise<boolean> {
+  /**
+   * Reads the session from the store (a cold cache, an entry for an older user version, or a
+   * use due to be recorded), and records the use off the request's path.
+   */
+  private async confirm(sessionId: string, user: User, now: Date): Promise<boolean> {
     const session = await this.store.findSession(sessionId);
     if (session && session.userId !== user.id) return false;
     if (!session || session.revoked) {
       await this.accessCache.forgetSessions([sessionId]);
       return false;
     }
-    await this.opened(sessionId, user);
+    void this.touch(sessionId, now);
+    await this.opened(sessionId, user, now);
     return true;
   }
 }
 
-const isLiveFor = (entry: LiveSessionEntry | undefined, user: User): boolean =>
+const isLiveFor = (entry: LiveSessionEntry | undefined, user: User): entry is LiveSessionEntry =>
   entry !== undefined && entry.userId === user.id && entry.userVersion === user.version;
+
+const useIsDue = (entry: LiveSessionEntry, now: Date): boolean => entry.usedAt === undefined || now.getTime() - entry.usedAt >= SESSION_TOUCH_INTERVAL_MS;

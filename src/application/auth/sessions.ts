@@ -1,5 +1,5 @@
 import { inject, injectable } from 'inversify';
-import type { ClientInfo } from '../../domain/auth/session';
+import { type ClientInfo, UNKNOWN_CLIENT } from '../../domain/auth/session';
 import type { User } from '../../domain/users/user';
 import type { Clock } from '../ports/clock.port';
 import type { IdGenerator } from '../ports/id-generator.port';
@@ -23,7 +23,9 @@ export interface TokenPair {
 
 /**
  * Issues an access token and a fresh refresh token in a family (a new family, that is a new
- * session, on login). The access token carries the family as its session id.
+ * session, on login). The access token carries the family as its session id. A new session is
+ * recorded with its client (user agent and IP, kept across refreshes); a refresh counts as a use
+ * of its session (`lastUsedAt`, at most once a minute).
  */
 @injectable()
 export class SessionIssuer {
@@ -43,6 +45,11 @@ export class SessionIssuer {
     const userId = user.id;
     const now = this.clock.now();
     const refreshToken = this.secrets.generate(32);
+    if (session.familyId === undefined) {
+      const client = session.client ?? UNKNOWN_CLIENT;
+      // The record first: a session whose first token failed to land is never listed.
+      await this.store.open({ id: familyId, userId, createdAt: now, lastUsedAt: now, userAgent: client.userAgent, ip: client.ip });
+    }
     await this.store.insert({
       id: this.ids.next(),
       userId,
@@ -54,6 +61,7 @@ export class SessionIssuer {
       revokedAt: null,
     });
     const accessToken = await this.access.issue({ userId, sessionId: familyId });
+    if (session.familyId !== undefined) await this.live.touch(familyId, now);
     await this.live.opened(familyId, user);
     return {
       accessToken,

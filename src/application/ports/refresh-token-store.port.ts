@@ -1,5 +1,11 @@
-import type { RefreshToken, SessionStatus } from '../../domain/auth/session';
+import type { RefreshToken, SessionRecord, SessionStatus } from '../../domain/auth/session';
 
+/**
+ * Refresh tokens, grouped in families (sessions), and the record of each session (who, from
+ * where, when last used). Whether a session is live is decided by its tokens alone: a session
+ * is live while it has a token that is neither spent, revoked nor expired, and none of its tokens
+ * was ever revoked. The record only describes it.
+ */
 export interface RefreshTokenStore {
   insert(session: RefreshToken): Promise<void>;
   findByHash(tokenHash: string): Promise<RefreshToken | null>;
@@ -14,4 +20,17 @@ export interface RefreshTokenStore {
    * answers the ids of the sessions (families) it revoked.
    */
   revokeForUser(userId: string, at: Date, exceptFamily?: string): Promise<string[]>;
+  /** Records a session that is starting (before its first token is inserted). */
+  open(session: SessionRecord): Promise<void>;
+  /**
+   * The user's live sessions (see above), the most recently used first. A live session whose
+   * record is missing (it began before sessions had records) is described by its newest token:
+   * that token's creation for both dates, and an unknown client.
+   */
+  listLive(userId: string, now: Date): Promise<SessionRecord[]>;
+  /**
+   * Sets a session's `lastUsedAt` to `at` if it was last used at or before `ifUsedBefore` (one
+   * conditional write, so instances that race do not each write); answers whether it wrote.
+   */
+  touch(familyId: string, at: Date, ifUsedBefore: Date): Promise<boolean>;
 }

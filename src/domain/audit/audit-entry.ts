@@ -14,6 +14,8 @@ export const AUDIT_ACTIONS = [
   'user.restored',
   'apikey.created',
   'apikey.revoked',
+  'auth.session.revoked',
+  'auth.sessions.revoked',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

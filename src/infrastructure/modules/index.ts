@@ -4,7 +4,8 @@ import { authModule } from './auth.module';
 import { jobsModule } from './jobs.module';
 import type { NexusModule } from './module';
 import { rolesModule } from './roles.module';
+import { sessionsModule } from './sessions.module';
 import { usersModule } from './users.module';
 
 /** Every feature module, in the order their routes are mounted. */
-export const MODULES: readonly NexusModule[] = [authModule, usersModule, rolesModule, apiKeysModule, auditModule, jobsModule];
+export const MODULES: readonly NexusModule[] = [authModule, usersModule, rolesModule, apiKeysModule, auditModule, jobsModule, sessionsModule];

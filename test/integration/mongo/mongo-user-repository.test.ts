@@ -6,7 +6,8 @@ import { MongoRoleRepository } from '../../../src/adapters/mongo/mongo-role-repo
 import { MongoDatabase } from '../../../src/adapters/mongo/mongo-database';
 import { MongoUserRepository } from '../../../src/adapters/mongo/mongo-user-repository';
 import { USERS_COLLECTION } from '../../../src/adapters/mongo/user.document';
-import { apiKeyRepositoryContract, auditLogContract, refreshTokenStoreContract, roleRepositoryContract } from '../../contract/access.contract';
+import { apiKeyRepositoryContract, auditLogContract, roleRepositoryContract } from '../../contract/access.contract';
+import { refreshTokenStoreContract } from '../../contract/refresh-token-store.contract';
 import { userRepositoryContract } from '../../contract/user-repository.contract';
 import { aUser } from '../../support/builders/user.builder';
 import { requireService, uniqueDbName } from '../../support/services';

@@ -11,7 +11,8 @@ import { InMemoryUserRepository } from '../../../../src/adapters/memory/in-memor
 import { InProcessJobQueue } from '../../../../src/adapters/memory/in-process-job-queue';
 import { OutboxMailer } from '../../../../src/adapters/memory/outbox-mailer';
 import { MemoryRateLimiter } from '../../../../src/adapters/rate-limit/memory-rate-limiter';
-import { apiKeyRepositoryContract, auditLogContract, refreshTokenStoreContract, roleRepositoryContract } from '../../../contract/access.contract';
+import { apiKeyRepositoryContract, auditLogContract, roleRepositoryContract } from '../../../contract/access.contract';
+import { refreshTokenStoreContract } from '../../../contract/refresh-token-store.contract';
 import { cacheContract } from '../../../contract/cache.contract';
 import { jobQueueContract, RecordingAlerts } from '../../../contract/job-queue.contract';
 import { meteredCacheContract } from '../../../contract/metered-cache.contract';
