@@ -216,8 +216,12 @@ for (const profile of PROFILES) {
       const token = await passwordStep(u);
       const neither = await mfaStep({ mfaToken: token }).expect(400);
       expect(neither.body.errors.map((e: { path: string }) => e.path)).to.deep.equal(['code', 'recoveryCode']);
-      await mfaStep({ mfaToken: token, code: '123456', recoveryCode: u.recoveryCodes[0] }).expect(400);
-      await mfaStep({ mfaToken: token, code: '123456', extra: 1 }).expect(400);
+      const both = await mfaStep({ mfaToken: token, code: '123456', recoveryCode: u.recoveryCodes[0] }).expect(400);
+      expect(both.body.errors.map((e: { path: string }) => e.path)).to.deep.equal(['code', 'recoveryCode']);
+      const extra = await mfaStep({ mfaToken: token, code: '123456', extra: 1 }).expect(400);
+      expect(extra.body.errors.map((e: { path: string }) => e.path)).to.deep.equal(['extra']);
+      const short = await mfaStep({ mfaToken: token, code: '12345' }).expect(400);
+      expect(short.body.errors.map((e: { path: string }) => e.path)).to.deep.equal(['code']);
       const off = (body: Record<string, unknown>) => app.http.delete('/api/auth/mfa/totp').set('Authorization', u.auth).send(body);
       const none = await off({}).expect(400);
       expect(none.body.errors.map((e: { path: string }) => e.path)).to.deep.equal(['code', 'password']);

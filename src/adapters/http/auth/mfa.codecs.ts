@@ -27,10 +27,12 @@ const exactlyOneOf = <P extends t.Props, O extends t.Props>(name: string, requir
     name,
     (u): u is A => base.is(u) && given(u).length === 1,
     (u, c) => {
-      const decoded = base.validate(u, c);
+      // Under an entry of the plain object, so the field paths are not taken for union indexes (decode.ts).
+      const context = t.appendContext(c, '', base, u);
+      const decoded = base.validate(u, context);
       if (E.isLeft(decoded) || given(decoded.right).length === 1) return decoded;
       const message = given(decoded.right).length === 0 ? `one of ${keys.join(' or ')} is required` : `give only one of ${keys.join(' or ')}`;
-      return t.failures(keys.map((key) => ({ value: undefined, context: [...c, { key, type: t.never, actual: u }], message })));
+      return t.failures(keys.map((key) => ({ value: undefined, context: [...context, { key, type: t.never, actual: u }], message })));
     },
     t.identity,
     members,
