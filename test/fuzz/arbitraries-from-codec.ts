@@ -76,6 +76,7 @@ const custom = (codec: AnyDecoder, key: string, options: CodecArbitraryOptions, 
   if (length) return stringUpTo(Number(length[1]), options.shortStrings ?? 40).map(encode);
   if (name === 'ObjectId') return options.objectIds ?? hex24;
   if (name === 'Email') return emailAddress;
+  if (name === 'TotpCode') return fc.stringMatching(/^\d{6}$/);
   if (name === 'DateTime') return fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
   if (ONE_OF.test(name)) {
     const values = name.split('|');

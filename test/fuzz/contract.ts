@@ -29,7 +29,7 @@ export const errorLog = (): { logger: Logger; forRequest(id: string | undefined)
 };
 
 /** Audit actions a refusal is meant to record. */
-const REFUSAL_AUDIT_ACTIONS = new Set(['auth.login.failed', 'auth.refresh.reused']);
+const REFUSAL_AUDIT_ACTIONS = new Set(['auth.login.failed', 'auth.refresh.reused', 'auth.mfa.failed']);
 
 const parse = (json: string | undefined): Record<string, unknown> | undefined => {
   try {

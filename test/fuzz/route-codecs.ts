@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type * as t from 'io-ts';
 import { ChangePasswordBody, LoginBody, RefreshBody, RegisterBody } from '../../src/adapters/http/auth/auth.codecs';
 import { EndSessionsQuery, SessionIdParams } from '../../src/adapters/http/auth/sessions.routes';
+import { ConfirmTotpBody, DisableTotpBody, MfaLoginBody } from '../../src/adapters/http/auth/mfa.codecs';
 import {
   AssignRoleBody,
   CreateUserBody,
@@ -73,6 +74,14 @@ export const FIELD_HINTS: Readonly<Record<string, fc.Arbitrary<unknown>>> = {
   expiresAt: fc.oneof(fc.constantFrom(86_400_000, 30 * 86_400_000).map((ms) => new Date(Date.now() + ms).toISOString()), fc.constant(null), fc.constantFrom('1999-01-01T00:00:00Z', '2027-04-31T12:00:00Z', '9999-12-31T23:59:59Z', 'never', '')),
 };
 
+/** Six digits mostly (a code the codec takes), sometimes anything. */
+const totpCodes = fc.oneof({ weight: 4, arbitrary: fc.stringMatching(/^\d{6}$/) }, fc.string({ maxLength: 10 }));
+const mfaFields = {
+  code: totpCodes,
+  recoveryCode: fc.oneof(fc.stringMatching(/^[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}$/), fc.string({ maxLength: 64 })),
+  mfaToken: fc.oneof(fc.stringMatching(/^[\w-]{43}$/), fc.string({ maxLength: 200 })),
+};
+
 const jobIds = fc.oneof(fc.constant(ref('jobId')), fc.constantFrom('1', '0', '999999'), fc.string({ minLength: 1, maxLength: 12 }));
 const queues = fc.oneof({ weight: 3, arbitrary: fc.constantFrom('email', 'data-processing', 'reports') }, fc.constantFrom('nope', 'Email', '__proto__'));
 
@@ -106,6 +115,12 @@ export const ROUTE_CODECS: Readonly<Record<string, RouteSpec>> = {
   'DELETE /api/auth/sessions/:id': { params: SessionIdParams },
   'GET /api/users/:id/sessions': { params: UserIdParams },
   'DELETE /api/users/:id/sessions': { params: UserIdParams },
+  // No fields to derive (an empty or absent body); junk bodies are still sent, and refused by name.
+  'POST /api/auth/mfa/totp': {},
+  'POST /api/auth/mfa/totp/confirm': { body: ConfirmTotpBody, fields: mfaFields },
+  // A password proof is an argon2 verify.
+  'DELETE /api/auth/mfa/totp': { body: DisableTotpBody, fields: mfaFields, costly: true },
+  'POST /api/auth/login/mfa': { body: MfaLoginBody, fields: mfaFields, public: true },
   'GET /api/users': { query: ListUsersQuery },
   'POST /api/users': { body: CreateUserBody, costly: true },
   'GET /api/users/stats/by-role': {},

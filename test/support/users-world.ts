@@ -2,6 +2,7 @@ import { PermissionResolver } from '../../src/application/roles/permission-resol
 import * as E from 'fp-ts/Either';
 import { InMemoryApiKeyRepository } from '../../src/adapters/memory/in-memory-api-key-repository';
 import { InMemoryAuditLog } from '../../src/adapters/memory/in-memory-audit-log';
+import { InMemoryMfaStore } from '../../src/adapters/memory/in-memory-mfa-store';
 import { InMemoryRefreshTokenStore } from '../../src/adapters/memory/in-memory-refresh-token-store';
 import { InMemoryRoleRepository } from '../../src/adapters/memory/in-memory-role-repository';
 import { InMemoryCache } from '../../src/adapters/memory/in-memory-cache';
@@ -106,7 +107,7 @@ export const usersWorld = () => {
     restoreUser: new RestoreUser(users, credentials, accessCache, audit, permissions, fixedClock),
     userStatsByRole: new UserStatsByRole(users, roles, cache, logger),
     exportUsers: new ExportUsers(users),
-    describeCaller: new DescribeCaller(lookup, roles),
+    describeCaller: new DescribeCaller(lookup, roles, new InMemoryMfaStore()),
   };
 };
 

@@ -1,6 +1,7 @@
 import type { ApiKeyError } from '../../domain/api-keys/api-key';
 import type { AuthError } from '../../domain/auth/auth.errors';
 import type { SessionError } from '../../domain/auth/session';
+import type { MfaError } from '../../domain/auth/mfa.errors';
 import type { JobError } from '../../domain/jobs/job';
 import { permissionKey } from '../../domain/roles/permission';
 import type { RoleError } from '../../domain/roles/role.errors';
@@ -8,7 +9,7 @@ import type { FieldError, ValidationFailed } from '../../domain/shared/field-err
 import type { UserError } from '../../domain/users/user.errors';
 
 /** Every expected failure a use case can return. Adding a tag without a case below fails the build. */
-export type AppError = ValidationFailed | UserError | AuthError | SessionError | RoleError | ApiKeyError | JobError;
+export type AppError = ValidationFailed | UserError | AuthError | SessionError | MfaError | RoleError | ApiKeyError | JobError;
 
 export interface HttpFailure {
   readonly status: number;
@@ -49,6 +50,16 @@ export const toHttpFailure = (error: AppError): HttpFailure => {
       return { status: 403, message: 'An API key cannot manage credentials (API keys, password, sessions, MFA); sign in with your password to do that' };
     case 'CsrfMismatch':
       return { status: 403, message: 'The X-CSRF-Token header must match the csrf cookie (GET /api/csrf-token)' };
+    case 'MfaAlreadyEnabled':
+      return { status: 409, message: 'Two-factor login (TOTP) is already on; turn it off first to enrol again' };
+    case 'MfaNotEnabled':
+      return { status: 409, message: 'Two-factor login (TOTP) is not on' };
+    case 'MfaEnrolmentNotPending':
+      return { status: 409, message: 'No TOTP enrolment is pending; start one with POST /api/auth/mfa/totp' };
+    case 'MfaTokenInvalid':
+      return { status: 401, message: 'The MFA token is invalid, expired or already used; log in again' };
+    case 'MfaCodeInvalid':
+      return { status: 401, message: 'The second factor is not valid', errors: [{ path: error.path, message: error.path === 'code' ? 'is not a valid code (or was already used)' : 'is not a valid recovery code (or was already used)' }] };
     case 'RoleNotFound':
       return { status: 404, message: 'Role not found' };
     case 'RoleNameTaken':

@@ -6,6 +6,7 @@ import type { Permission } from '../../domain/roles/permission';
 import type { Role } from '../../domain/roles/role';
 import { parseUserId, type User } from '../../domain/users/user';
 import { type UserError, userNotFound } from '../../domain/users/user.errors';
+import type { MfaStore } from '../ports/mfa-store.port';
 import type { RoleRepository } from '../ports/role-repository.port';
 import { TYPES } from '../symbols';
 import { CachedUserLookup } from '../users/cached-user-lookup';
@@ -16,6 +17,8 @@ export interface CallerDescription {
   /** What the caller may do now: its roles' union, cut to the API key's scope when it came with one. */
   readonly permissions: readonly Permission[];
   readonly via: Actor['via'];
+  /** Whether logging in needs a TOTP code after the password. */
+  readonly mfaEnabled: boolean;
 }
 
 /**
@@ -29,6 +32,7 @@ export class DescribeCaller {
   constructor(
     @inject(CachedUserLookup) private readonly lookup: CachedUserLookup,
     @inject(TYPES.RoleRepository) private readonly roles: RoleRepository,
+    @inject(TYPES.MfaStore) private readonly mfa: MfaStore,
   ) {}
 
   async execute(actor: Actor): Promise<E.Either<UserError | AuthError, CallerDescription>> {
@@ -37,7 +41,7 @@ export class DescribeCaller {
     if (E.isLeft(userId)) return E.left(userNotFound(actor.userId));
     const user = actor.user?.id === userId.right ? E.right(actor.user) : await this.lookup.find(userId.right);
     if (E.isLeft(user)) return user;
-    const roles = await this.roles.findByIds(user.right.roleIds);
-    return E.right({ user: user.right, roles, permissions: actor.permissions, via: actor.via });
+    const [roles, mfa] = await Promise.all([this.roles.findByIds(user.right.roleIds), this.mfa.find(user.right.id)]);
+    return E.right({ user: user.right, roles, permissions: actor.permissions, via: actor.via, mfaEnabled: mfa?.active != null });
   }
 }

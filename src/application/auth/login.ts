@@ -8,7 +8,11 @@ import { AuditRecorder } from '../audit/audit-recorder';
 import type { PasswordHasher } from '../ports/password-hasher.port';
 import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';
+import { type MfaChallengeIssued, MfaLoginGate } from './mfa/mfa-login-gate';
 import { SessionIssuer, type TokenPair } from './sessions';
+
+/** A login either completes (a session) or, with TOTP on, owes its second step. */
+export type LoginOutcome = (TokenPair & { user: User }) | MfaChallengeIssued;
 
 /**
  * Checks a password and starts a session. An unknown e-mail, a wrong password and an account
@@ -24,9 +28,10 @@ export class Login {
     @inject(TYPES.PasswordHasher) private readonly hasher: PasswordHasher,
     @inject(SessionIssuer) private readonly sessions: SessionIssuer,
     @inject(AuditRecorder) private readonly audit: AuditRecorder,
+    @inject(MfaLoginGate) private readonly mfa: MfaLoginGate,
   ) {}
 
-  async execute(email: string, password: string, client: ClientInfo = UNKNOWN_CLIENT): Promise<E.Either<AuthError, TokenPair & { user: User }>> {
+  async execute(email: string, password: string, client: ClientInfo = UNKNOWN_CLIENT): Promise<E.Either<AuthError, LoginOutcome>> {
     const parsed = parseEmail(email);
     const credentials = E.isRight(parsed) ? await this.users.findCredentials(parsed.right) : null;
     const usable = credentials !== null && !credentials.user.isDeleted && credentials.user.status === 'active';
@@ -44,6 +49,11 @@ export class Login {
       });
       return E.left(invalidCredentials);
     }
+
+    // The password matched. With TOTP on, no session yet: an mfaToken for POST /api/auth/login/mfa.
+    const mfaChallenge = await this.mfa.challenge(credentials.user);
+    if (mfaChallenge) return E.right(mfaChallenge);
+
     const { familyId: _familyId, ...pair } = await this.sessions.issue(credentials.user, { client });
     await this.audit.record({ actorId: credentials.user.id, action: 'auth.login.succeeded', target: { type: 'user', id: credentials.user.id } });
     return E.right({ ...pair, user: credentials.user });

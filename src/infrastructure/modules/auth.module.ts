@@ -38,7 +38,19 @@ export const authModule: NexusModule = {
       describeCaller: resolve(DescribeCaller),
       secrets: resolve<SecretTokens>(TYPES.SecretTokens),
       secureCookies: config.env === 'production',
-      // Without JWT_SECRET (never in production) CSRF tokens, like access tokens, die with the process.
-      csrfSecret: config.auth.jwtSecret ?? randomBytes(32).toString('base64url'),
+      csrfSecret: csrfSecretOf(config),
     }),
+};
+
+const processCsrfSecrets = new WeakMap<Config, string>();
+/**
+ * The secret CSRF tokens are signed with: `JWT_SECRET`; without it (never in production) a random
+ * one per Nexus, so CSRF tokens, like access tokens, die with the process. One value for every
+ * module that sets session cookies (login, and the MFA step of a login).
+ */
+export const csrfSecretOf = (config: Config): string => {
+  if (config.auth.jwtSecret) return config.auth.jwtSecret;
+  let secret = processCsrfSecrets.get(config);
+  if (secret === undefined) processCsrfSecrets.set(config, (secret = randomBytes(32).toString('base64url')));
+  return secret;
 };

@@ -10,6 +10,8 @@ import type { IdGenerator } from '../../application/ports/id-generator.port';
 import type { JobQueue, JobWorker } from '../../application/ports/job-queue.port';
 import type { Leases } from '../../application/ports/leases.port';
 import type { Mailer } from '../../application/ports/mailer.port';
+import type { MfaChallengeStore } from '../../application/ports/mfa-challenge-store.port';
+import type { MfaStore } from '../../application/ports/mfa-store.port';
 import type { Metrics } from '../../application/ports/metrics.port';
 import type { OutboxStore } from '../../application/ports/outbox.port';
 import type { RefreshTokenStore } from '../../application/ports/refresh-token-store.port';
@@ -17,7 +19,9 @@ import type { RoleRepository } from '../../application/ports/role-repository.por
 import type { AccessTokens } from '../../application/ports/access-tokens.port';
 import type { PasswordHasher } from '../../application/ports/password-hasher.port';
 import type { PasswordStrength } from '../../application/ports/password-strength.port';
+import type { SecretBox } from '../../application/ports/secret-box.port';
 import type { SecretTokens } from '../../application/ports/secret-tokens.port';
+import type { Totp } from '../../application/ports/totp.port';
 import type { UnitOfWork } from '../../application/ports/unit-of-work.port';
 import type { UserRepository } from '../../application/ports/user-repository.port';
 import { TYPES } from '../../application/symbols';
@@ -50,6 +54,10 @@ export interface Adapters {
   readonly passwordStrength: PasswordStrength;
   readonly accessTokens: AccessTokens;
   readonly secretTokens: SecretTokens;
+  readonly mfa: MfaStore;
+  readonly mfaChallenges: MfaChallengeStore;
+  readonly secretBox: SecretBox;
+  readonly totp: Totp;
 }
 
 /** The container identifier of each port: a key missing here is a compile error too. */
@@ -75,6 +83,10 @@ const PORT_IDS: { readonly [K in keyof Adapters]-?: symbol } = {
   passwordStrength: TYPES.PasswordStrength,
   accessTokens: TYPES.AccessTokens,
   secretTokens: TYPES.SecretTokens,
+  mfa: TYPES.MfaStore,
+  mfaChallenges: TYPES.MfaChallengeStore,
+  secretBox: TYPES.SecretBox,
+  totp: TYPES.Totp,
 };
 
 export const bindAdapters = (container: Container, adapters: Adapters): void => {

@@ -5,6 +5,8 @@ import { InMemoryRefreshTokenStore } from '../../adapters/memory/in-memory-refre
 import { InMemoryRoleRepository } from '../../adapters/memory/in-memory-role-repository';
 import { InMemoryUnitOfWork } from '../../adapters/memory/in-memory-unit-of-work';
 import { InMemoryLeases } from '../../adapters/memory/in-memory-leases';
+import { InMemoryMfaChallengeStore } from '../../adapters/memory/in-memory-mfa-challenge-store';
+import { InMemoryMfaStore } from '../../adapters/memory/in-memory-mfa-store';
 import { InMemoryOutboxStore } from '../../adapters/memory/in-memory-outbox';
 import { InMemoryCache } from '../../adapters/memory/in-memory-cache';
 import { InMemoryUserRepository } from '../../adapters/memory/in-memory-user-repository';
@@ -30,6 +32,8 @@ export const embeddedProfile = (inputs: ProfileInputs): Profile => {
     unitOfWork: new InMemoryUnitOfWork(),
     leases: new InMemoryLeases(),
     outbox: new InMemoryOutboxStore(),
+    mfa: new InMemoryMfaStore(),
+    mfaChallenges: new InMemoryMfaChallengeStore(),
     cache: new MeteredCache(new InMemoryCache(), base.metrics),
     jobQueue,
     // The embedded API is its own worker.

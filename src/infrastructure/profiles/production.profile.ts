@@ -9,6 +9,8 @@ import { MongoRefreshTokenStore } from '../../adapters/mongo/mongo-refresh-token
 import { MongoRoleRepository } from '../../adapters/mongo/mongo-role-repository';
 import { MongoUnitOfWork } from '../../adapters/mongo/mongo-unit-of-work';
 import { MongoLeases } from '../../adapters/mongo/mongo-leases';
+import { MongoMfaChallengeStore } from '../../adapters/mongo/mongo-mfa-challenge-store';
+import { MongoMfaStore } from '../../adapters/mongo/mongo-mfa-store';
 import { MongoOutboxStore } from '../../adapters/mongo/mongo-outbox-store';
 import { MongoDatabase } from '../../adapters/mongo/mongo-database';
 import { MongoUserRepository } from '../../adapters/mongo/mongo-user-repository';
@@ -48,6 +50,8 @@ export const productionProfile = async (inputs: ProfileInputs): Promise<Profile>
       auditLog: new MongoAuditLog(database),
       leases: new MongoLeases(database),
       outbox: new MongoOutboxStore(database),
+      mfa: new MongoMfaStore(database),
+      mfaChallenges: new MongoMfaChallengeStore(database),
     };
     // Each store creates the indexes it is missing, next to its document type.
     for (const store of Object.values(stores)) await store.ensureIndexes();

@@ -4,8 +4,10 @@ import type { RateLimits } from '../../adapters/http/middleware/rate-limit';
 import { OutboxMailer } from '../../adapters/memory/outbox-mailer';
 import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics';
 import { Argon2PasswordHasher } from '../../adapters/security/argon2-password-hasher';
+import { AesGcmSecretBox } from '../../adapters/security/aes-gcm-secret-box';
 import { CryptoSecretTokens } from '../../adapters/security/crypto-secret-tokens';
 import { JoseAccessTokens } from '../../adapters/security/jose-access-tokens';
+import { OtpauthTotp } from '../../adapters/security/otpauth-totp';
 import { ZxcvbnPasswordStrength } from '../../adapters/security/zxcvbn-password-strength';
 import { SmtpMailer } from '../../adapters/smtp/smtp-mailer';
 import { ObjectIdGenerator } from '../../adapters/system/object-id-generator';
@@ -48,11 +50,13 @@ export class Closers {
   }
 }
 
-type ProcessAdapters = Pick<Adapters, 'clock' | 'ids' | 'metrics' | 'passwordHasher' | 'passwordStrength' | 'accessTokens' | 'secretTokens'>;
+type ProcessAdapters = Pick<Adapters, 'clock' | 'ids' | 'metrics' | 'passwordHasher' | 'passwordStrength' | 'accessTokens' | 'secretTokens' | 'secretBox' | 'totp'>;
 
 /** The adapters that are the same in both profiles: time, ids, metrics and the security primitives. */
 export const processAdapters = ({ config, logger, role, given }: ProfileInputs): ProcessAdapters => {
   const clock = given.clock ?? new SystemClock();
+  // One server secret per process: access tokens are signed with it, stored TOTP secrets sealed with a key derived from it.
+  const serverSecret = given.accessTokens && given.secretBox ? '' : jwtSecret(config, logger);
   return {
     clock,
     ids: given.ids ?? new ObjectIdGenerator(),
@@ -60,15 +64,17 @@ export const processAdapters = ({ config, logger, role, given }: ProfileInputs):
     passwordHasher: given.passwordHasher ?? new Argon2PasswordHasher(),
     passwordStrength: given.passwordStrength ?? new ZxcvbnPasswordStrength(),
     // Tokens are stamped and checked on the process clock, so a swapped clock moves them too.
-    accessTokens: given.accessTokens ?? new JoseAccessTokens(jwtSecret(config, logger), config.auth.accessTtlSeconds, () => clock.now().getTime()),
+    accessTokens: given.accessTokens ?? new JoseAccessTokens(serverSecret, config.auth.accessTtlSeconds, () => clock.now().getTime()),
     secretTokens: given.secretTokens ?? new CryptoSecretTokens(),
+    secretBox: given.secretBox ?? new AesGcmSecretBox(serverSecret),
+    totp: given.totp ?? new OtpauthTotp(),
   };
 };
 
 const jwtSecret = (config: Config, logger: Logger): string => {
   if (config.auth.jwtSecret) return config.auth.jwtSecret;
   // Only outside NODE_ENV=production (the configuration refuses it there): tokens die with the process.
-  logger.warn('JWT_SECRET is not set: using a random key for this process; access tokens will not survive a restart or work across instances');
+  logger.warn('JWT_SECRET is not set: using a random key for this process; access tokens and stored TOTP secrets will not survive a restart or work across instances');
   return randomBytes(48).toString('base64url');
 };
 

@@ -12,6 +12,7 @@ import { ChangePassword } from '../../../src/application/auth/change-password';
 import { LiveSessions } from '../../../src/application/auth/live-sessions';
 import { CACHE_KEYS, CACHE_TTL_SECONDS } from '../../../src/application/cache/cache-keys';
 import { Login } from '../../../src/application/auth/login';
+import { isMfaChallenge } from '../../../src/application/auth/mfa/mfa-login-gate';
 import { Logout } from '../../../src/application/auth/logout';
 import { RefreshSession } from '../../../src/application/auth/refresh-session';
 import type { RegisterUser } from '../../../src/application/auth/register-user';
@@ -154,7 +155,7 @@ describe('Auth :: access tokens and their sessions', () => {
     const registered = await c.get<RegisterUser>(TYPES.RegisterUser).execute({ name: 'Sam Session', email, password: STRONG_PASSWORD });
     if (E.isLeft(registered)) throw new Error('fixture');
     const pair = await c.get(Login).execute(email, STRONG_PASSWORD);
-    if (E.isLeft(pair)) throw new Error('fixture');
+    if (E.isLeft(pair) || isMfaChallenge(pair.right)) throw new Error('fixture');
     return pair.right;
   };
 
@@ -197,7 +198,7 @@ describe('Auth :: access tokens and their sessions', () => {
   it('reads the session from the store when the cache has lost its entries, and still refuses a revoked one', async () => {
     const s = await signIn('cold@x.io');
     const other = await c.get(Login).execute('cold@x.io', STRONG_PASSWORD);
-    if (E.isLeft(other)) throw new Error('fixture');
+    if (E.isLeft(other) || isMfaChallenge(other.right)) throw new Error('fixture');
     await c.get(Logout).execute(s.refreshToken);
     await cache.deleteByPrefix('');
     store.sessionReads = 0;
@@ -209,7 +210,7 @@ describe('Auth :: access tokens and their sessions', () => {
   it('reads through a cache that is down: live sessions pass, revoked ones do not', async () => {
     const s = await signIn('down@x.io');
     const other = await c.get(Login).execute('down@x.io', STRONG_PASSWORD);
-    if (E.isLeft(other)) throw new Error('fixture');
+    if (E.isLeft(other) || isMfaChallenge(other.right)) throw new Error('fixture');
     cache.down = true;
     await c.get(Logout).execute(s.refreshToken);
     expect(await auth.bearer(s.accessToken)).to.equal(null);
@@ -230,7 +231,7 @@ describe('Auth :: access tokens and their sessions', () => {
   it('ends every other session with a password change, on a refresh reuse the whole family', async () => {
     const s = await signIn('pw@x.io');
     const other = await c.get(Login).execute('pw@x.io', STRONG_PASSWORD);
-    if (E.isLeft(other)) throw new Error('fixture');
+    if (E.isLeft(other) || isMfaChallenge(other.right)) throw new Error('fixture');
     const actor = await auth.bearer(s.accessToken);
     if (!actor) throw new Error('fixture');
     expect(actor.sessionId).to.equal(sessionIdOf(s.accessToken));

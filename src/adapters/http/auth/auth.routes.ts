@@ -5,6 +5,7 @@ import type { Context } from 'koa';
 import type { ChangePassword } from '../../../application/auth/change-password';
 import type { DescribeCaller } from '../../../application/auth/describe-caller';
 import type { Login } from '../../../application/auth/login';
+import { isMfaChallenge } from '../../../application/auth/mfa/mfa-login-gate';
 import type { Logout } from '../../../application/auth/logout';
 import type { RefreshSession } from '../../../application/auth/refresh-session';
 import type { RegisterUser } from '../../../application/auth/register-user';
@@ -41,15 +42,13 @@ export const CSRF_HEADER = 'X-CSRF-Token';
 /** httpOnly, on /api: what `GET /api/csrf-token` binds its token to (the refresh cookie is on /api/auth only). */
 export const CSRF_BINDING_COOKIE = 'nexus_csrf_binding';
 
-export const authRoutes = (deps: AuthRoutesDeps): Router => {
-  const router = createRouter();
+/**
+ * The cookies of a cookie-carried session, for every route that starts one (login, refresh, the
+ * MFA step of a login): `set` the refresh cookie with its CSRF binding and token; `options` of
+ * any cookie on these routes.
+ */
+export const sessionCookies = (deps: Pick<AuthRoutesDeps, 'secureCookies' | 'csrfSecret'>) => {
   const csrf = new CsrfTokens(deps.csrfSecret);
-  // Behind a TLS-terminating proxy the connection Koa sees is plain HTTP, and Koa refuses to set
-  // a Secure cookie on it. The cookie is still marked Secure (browsers send it over HTTPS only).
-  router.use(async (ctx, next) => {
-    if (deps.secureCookies) (ctx.cookies as unknown as { secure: boolean }).secure = true;
-    await next();
-  });
   // Secure in production, and whenever the request came over TLS: directly, or through a
   // trusted proxy's X-Forwarded-Proto (Koa's `ctx.secure` honours TRUST_PROXY).
   const cookie = (ctx: Context, httpOnly: boolean, maxAgeSeconds: number, path: string) => ({
@@ -60,14 +59,31 @@ export const authRoutes = (deps: AuthRoutesDeps): Router => {
     path,
     overwrite: true,
   });
-
-  /** The refresh cookie, and the CSRF binding and token that go with it. */
-  const setSessionCookies = (ctx: Context, refreshToken: string, maxAgeSeconds: number): void => {
-    const binding = csrf.bindingOf(refreshToken);
-    ctx.cookies.set(REFRESH_COOKIE, refreshToken, cookie(ctx, true, maxAgeSeconds, '/api/auth'));
-    ctx.cookies.set(CSRF_BINDING_COOKIE, binding, cookie(ctx, true, maxAgeSeconds, '/api'));
-    ctx.cookies.set(CSRF_COOKIE, csrf.mint(binding), cookie(ctx, false, 2 * 3600, '/'));
+  return {
+    csrf,
+    cookie,
+    /**
+     * Behind a TLS-terminating proxy the connection Koa sees is plain HTTP, and Koa refuses to set
+     * a Secure cookie on it. The cookie is still marked Secure (browsers send it over HTTPS only).
+     */
+    allowSecure: async (ctx: Context, next: () => Promise<unknown>): Promise<void> => {
+      if (deps.secureCookies) (ctx.cookies as unknown as { secure: boolean }).secure = true;
+      await next();
+    },
+    /** The refresh cookie, and the CSRF binding and token that go with it. */
+    set: (ctx: Context, refreshToken: string, maxAgeSeconds: number): void => {
+      const binding = csrf.bindingOf(refreshToken);
+      ctx.cookies.set(REFRESH_COOKIE, refreshToken, cookie(ctx, true, maxAgeSeconds, '/api/auth'));
+      ctx.cookies.set(CSRF_BINDING_COOKIE, binding, cookie(ctx, true, maxAgeSeconds, '/api'));
+      ctx.cookies.set(CSRF_COOKIE, csrf.mint(binding), cookie(ctx, false, 2 * 3600, '/'));
+    },
   };
+};
+
+export const authRoutes = (deps: AuthRoutesDeps): Router => {
+  const router = createRouter();
+  const { csrf, cookie, allowSecure, set: setSessionCookies } = sessionCookies(deps);
+  router.use(allowSecure);
 
   /**
    * The refresh token from the body, or from the cookie; a cookie-carried token must come with
@@ -102,8 +118,12 @@ export const authRoutes = (deps: AuthRoutesDeps): Router => {
   router.post('/api/auth/login', credentialCheck(), async (ctx) => {
     const body = decodeOrThrow(LoginBody, ctx.request.body);
     const result = await deps.login.execute(body.email, body.password, clientOf(ctx));
-    if (E.isRight(result)) setSessionCookies(ctx, result.right.refreshToken, result.right.refreshExpiresIn);
-    respond(ctx, result, 200, 'Logged in', ({ user, ...pair }) => ({ ...pair, user: presentUser(user) }));
+    // With TOTP on, the password earns an mfaToken only: no tokens and no cookies until POST /api/auth/login/mfa.
+    const challenged = E.isRight(result) && isMfaChallenge(result.right);
+    if (E.isRight(result) && !isMfaChallenge(result.right)) setSessionCookies(ctx, result.right.refreshToken, result.right.refreshExpiresIn);
+    respond(ctx, result, 200, challenged ? 'Password accepted; a second factor is required' : 'Logged in', (outcome) =>
+      isMfaChallenge(outcome) ? outcome : { ...outcome, user: presentUser(outcome.user) },
+    );
   });
 
   router.post('/api/auth/refresh', credentialCheck(), async (ctx) => {
@@ -137,6 +157,7 @@ export const authRoutes = (deps: AuthRoutesDeps): Router => {
       roles: me.roles.map(presentRole),
       permissions: me.permissions.map(presentPermission),
       via: me.via,
+      mfaEnabled: me.mfaEnabled,
     }));
   });
 

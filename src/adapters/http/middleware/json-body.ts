@@ -3,12 +3,13 @@ import type { Middleware } from 'koa';
 import { replyError } from '../envelope';
 
 /**
- * JSON bodies up to `limit`, decoded as their `Content-Encoding` says. A body that does not
+ * JSON bodies (POST, PUT, PATCH and DELETE) up to `limit`, decoded as their `Content-Encoding` says. A body that does not
  * match its encoding fails inside zlib with no HTTP status, which would be a 500: it is the
  * client's fault, so it is a 400 that names the encoding; an encoding we do not speak is a 415.
  */
 export const jsonBody = (limit: string): Middleware => {
-  const parse = bodyParser({ enableTypes: ['json'], jsonLimit: limit, encoding: 'utf-8' });
+  // DELETE too: turning TOTP off (`DELETE /api/auth/mfa/totp`) carries its proof in the body.
+  const parse = bodyParser({ enableTypes: ['json'], jsonLimit: limit, encoding: 'utf-8', parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'] });
   return async (ctx, next) => {
     let parsed = false;
     try {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import * as E from 'fp-ts/Either';
+import { InMemoryMfaStore } from '../../../../src/adapters/memory/in-memory-mfa-store';
 import { DescribeCaller } from '../../../../src/application/auth/describe-caller';
 import { CachedUserLookup } from '../../../../src/application/users/cached-user-lookup';
 import { silentLogger } from '../../../support/logger';
@@ -27,7 +28,7 @@ describe('Auth :: DescribeCaller', () => {
         throw new Error('loaded a second time');
       }
     }
-    const describe = new DescribeCaller(new NeverLoads(w.adapters.users, w.adapters.cache, silentLogger()), w.adapters.roles);
+    const describe = new DescribeCaller(new NeverLoads(w.adapters.users, w.adapters.cache, silentLogger()), w.adapters.roles, new InMemoryMfaStore());
     expect(E.isRight(await describe.execute(tokenActor(me)))).to.equal(true);
   });
 

@@ -1,3 +1,4 @@
+import { isMfaChallenge } from '../../../../src/application/auth/mfa/mfa-login-gate';
 import { expect } from 'chai';
 import * as E from 'fp-ts/Either';
 import { InMemoryCache } from '../../../../src/adapters/memory/in-memory-cache';
@@ -60,7 +61,7 @@ describe("Sessions :: lastUsedAt is written at most once a minute, never on a wa
     const registered = await c.get<RegisterUser>(TYPES.RegisterUser).execute({ name: 'Tess Touch', email: 'touch@x.io', password: STRONG_PASSWORD });
     if (E.isLeft(registered)) throw new Error('fixture');
     const login = await c.get(Login).execute('touch@x.io', STRONG_PASSWORD, { userAgent: 'unit', ip: '192.0.2.1' });
-    if (E.isLeft(login)) throw new Error('fixture');
+    if (E.isLeft(login) || isMfaChallenge(login.right)) throw new Error('fixture');
     const { accessToken } = login.right;
     const userId = registered.right.id;
     const sid = sessionIdOf(accessToken);
@@ -106,7 +107,7 @@ describe("Sessions :: lastUsedAt is written at most once a minute, never on a wa
     const registered = await c.get<RegisterUser>(TYPES.RegisterUser).execute({ name: 'Rae Refresh', email: 'refresh@x.io', password: STRONG_PASSWORD });
     if (E.isLeft(registered)) throw new Error('fixture');
     const login = await c.get(Login).execute('refresh@x.io', STRONG_PASSWORD, { userAgent: 'Mozilla/5.0 unit', ip: '198.51.100.9' });
-    if (E.isLeft(login)) throw new Error('fixture');
+    if (E.isLeft(login) || isMfaChallenge(login.right)) throw new Error('fixture');
     const loggedInAt = clock.now();
     clock.advance(30_000);
     const once = await c.get(RefreshSession).execute(login.right.refreshToken);
@@ -163,7 +164,7 @@ describe("Sessions :: lastUsedAt is written at most once a minute, never on a wa
     const registered = await c.get<RegisterUser>(TYPES.RegisterUser).execute({ name: 'Will Wait', email: 'wait@x.io', password: STRONG_PASSWORD });
     if (E.isLeft(registered)) throw new Error('fixture');
     const login = await c.get(Login).execute('wait@x.io', STRONG_PASSWORD);
-    if (E.isLeft(login)) throw new Error('fixture');
+    if (E.isLeft(login) || isMfaChallenge(login.right)) throw new Error('fixture');
     store.hang = true;
     clock.advance(61_000);
     expect(await c.get(Authenticate).bearer(login.right.accessToken)).to.not.equal(null);
