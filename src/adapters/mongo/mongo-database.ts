@@ -166,10 +166,16 @@ export const inTransaction = (tx: unknown): { session?: ClientSession } => (tx ?
 export const redactUrl = (url: string): string => url.replace(/\/\/[^@/]*@/, '//***@');
 
 /**
- * Creates the indexes a collection lacks. Asking again for an index that exists is harmless on
- * MongoDB but crashes the connection on FerretDB v1, so we only ever ask for missing ones.
+ * Creates the indexes a collection lacks, and drops the `retired` ones it still has (indexes an
+ * earlier version made that others now replace: each costs every write). Asking again for an
+ * index that exists is harmless on MongoDB but crashes the connection on FerretDB v1, so we only
+ * ever ask for missing ones.
  */
-export const ensureIndexes = async <T extends Document>(collection: Collection<T>, wanted: readonly (IndexDescription & { name: string })[]): Promise<void> => {
+export const ensureIndexes = async <T extends Document>(
+  collection: Collection<T>,
+  wanted: readonly (IndexDescription & { name: string })[],
+  retired: readonly string[] = [],
+): Promise<void> => {
   const existing = new Set(
     (await collection.listIndexes().toArray().catch((err: { codeName?: string }) => {
       if (err.codeName === 'NamespaceNotFound') return [];
@@ -178,4 +184,10 @@ export const ensureIndexes = async <T extends Document>(collection: Collection<T
   );
   const missing = wanted.filter((i) => !existing.has(i.name));
   if (missing.length > 0) await collection.createIndexes([...missing]);
+  for (const name of retired.filter((r) => existing.has(r))) {
+    // Another process starting at the same time may have dropped it first.
+    await collection.dropIndex(name).catch((err: { codeName?: string }) => {
+      if (err.codeName !== 'IndexNotFound') throw err;
+    });
+  }
 };

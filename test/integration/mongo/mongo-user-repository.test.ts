@@ -4,7 +4,7 @@ import { MongoAuditLog } from '../../../src/adapters/mongo/mongo-audit-log';
 import { MongoRefreshTokenStore } from '../../../src/adapters/mongo/mongo-refresh-token-store';
 import { MongoRoleRepository } from '../../../src/adapters/mongo/mongo-role-repository';
 import { MongoDatabase } from '../../../src/adapters/mongo/mongo-database';
-import { MongoUserRepository } from '../../../src/adapters/mongo/mongo-user-repository';
+import { MongoUserRepository, USER_LIST_INDEXES } from '../../../src/adapters/mongo/mongo-user-repository';
 import { USERS_COLLECTION } from '../../../src/adapters/mongo/user.document';
 import { apiKeyRepositoryContract, auditLogContract, refreshTokenStoreContract, roleRepositoryContract } from '../../contract/access.contract';
 import { userRepositoryContract } from '../../contract/user-repository.contract';
@@ -58,7 +58,25 @@ describe('MongoDB :: users and access', function () {
     await repository.ensureIndexes();
     await repository.ensureIndexes();
     const names = (await database.db.collection(USERS_COLLECTION).indexes()).map((i) => i.name);
-    expect(names).to.include.members(['email_unique', 'roles', 'status_createdAt', 'name_prefix']);
+    expect(names).to.include.members(['email_unique', 'roles', ...USER_LIST_INDEXES.map((i) => i.name)]);
+  });
+
+  it('drops the list indexes an earlier version made, once, and keeps its data', async () => {
+    const users = database.db.collection(USERS_COLLECTION);
+    await users.drop().catch(() => undefined);
+    await users.createIndexes([
+      { key: { status: 1, createdAt: -1 }, name: 'status_createdAt' },
+      { key: { nameLower: 1 }, name: 'name_prefix' },
+    ]);
+    const repository = new MongoUserRepository(database);
+    const user = aUser();
+    await repository.insert(user);
+    await repository.ensureIndexes();
+    await repository.ensureIndexes();
+    const names = (await users.indexes()).map((i) => i.name);
+    expect(names.filter((n) => n === 'status_createdAt' || n === 'name_prefix')).to.deep.equal([]);
+    expect(names).to.include.members(USER_LIST_INDEXES.map((i) => i.name));
+    expect((await repository.findById(user.id))?.email).to.equal(user.email);
   });
 
   it('reports a clear error for a server that is not there', async () => {

@@ -13,12 +13,26 @@ import type { ReadUser } from '../../../application/users/read-user';
 import type { RestoreUser } from '../../../application/users/restore-user';
 import type { UpdateUserProfile } from '../../../application/users/update-user-profile';
 import type { UserStatsByRole } from '../../../application/users/user-stats-by-role';
+import type { UserListQuery } from '../../../application/ports/user-repository.port';
+import { listMeta } from '../../../domain/shared/pagination';
 import type { User } from '../../../domain/users/user';
 import { decodeOrThrow } from '../decode';
+import { reply } from '../envelope';
 import { actorOf, requireActor } from '../middleware/authenticate';
-import { paged, pageOf } from '../pagination.codecs';
+import { ListCursors, listPage } from '../pagination.codecs';
 import { respond } from '../respond';
-import { AssignRoleBody, CreateUserBody, ExportQuery, ListUsersQuery, TransferRoleBody, UpdateUserBody, UserIdParams, UserRoleParams } from './users.codecs';
+import {
+  AssignRoleBody,
+  CreateUserBody,
+  ExportQuery,
+  ListUsersQuery,
+  openUserListCursor,
+  TransferRoleBody,
+  UpdateUserBody,
+  UserIdParams,
+  userListCursor,
+  UserRoleParams,
+} from './users.codecs';
 import { presentUser } from './users.presenter';
 
 export interface UsersRoutesDeps {
@@ -33,25 +47,38 @@ export interface UsersRoutesDeps {
   readonly assignRole: AssignRole;
   readonly unassignRole: UnassignRole;
   readonly transferRole: TransferRole;
+  /** Seals list cursors (JWT_SECRET: every instance of a deployment opens the others' cursors). */
+  readonly cursorSecret: string;
 }
 
 export const usersRoutes = (deps: UsersRoutesDeps): Router => {
   const { assignRole, unassignRole, transferRole } = deps;
+  const cursors = new ListCursors(deps.cursorSecret);
   const router = createRouter({ prefix: '/api/users' });
   router.use(requireActor);
 
   router.get('/', async (ctx) => {
     const q = decodeOrThrow(ListUsersQuery, ctx.query);
-    const { page, limit } = pageOf(q);
-    const result = await deps.list.execute(actorOf(ctx), {
-      page,
+    const limit = q.limit ?? 20;
+    const filters = { ...(q.search ? { search: q.search } : {}), ...(q.status ? { status: q.status } : {}) };
+    let query: UserListQuery;
+    if (q.after !== undefined) {
+      const { sortBy, sortOrder, after } = openUserListCursor(cursors, { ...q, after: q.after });
+      query = { limit, sortBy, sortOrder, ...filters, from: { after }, withTotal: false };
+    } else {
+      const page = q.page ?? 1;
+      query = { limit, sortBy: q.sortBy ?? 'createdAt', sortOrder: q.sortOrder ?? 'desc', ...filters, from: { page }, withTotal: q.total !== 'false' };
+    }
+    const result = await deps.list.execute(actorOf(ctx), query);
+    if (E.isLeft(result)) return respond(ctx, result, 200, '', () => null);
+    const { items, total, next } = result.right;
+    const meta = listMeta({
+      page: 'page' in query.from ? query.from.page : null,
       limit,
-      sortBy: q.sortBy ?? 'createdAt',
-      sortOrder: q.sortOrder ?? 'desc',
-      ...(q.search ? { search: q.search } : {}),
-      ...(q.status ? { status: q.status } : {}),
+      total,
+      nextCursor: next ? userListCursor(cursors, query.sortBy, query.sortOrder, next) : null,
     });
-    respond(ctx, result, 200, 'Users', (r) => paged(r.items.map(presentUser), r.total, page, limit));
+    reply(ctx, 200, 'Users', listPage(items.map(presentUser), meta));
   });
 
   router.post('/', async (ctx) => {
