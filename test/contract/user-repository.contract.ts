@@ -89,6 +89,21 @@ export const userRepositoryContract = (name: string, make: MakeUserRepository): 
       expect((await repository.findById(user.id))?.name).to.equal('First');
     });
 
+    it('lets exactly one of many concurrent updates made against the same version through', async () => {
+      const user = aUser();
+      await repository.insert(user);
+      for (let round = 0; round < 3; round++) {
+        const current = (await repository.findById(user.id))!;
+        const names = Array.from({ length: 8 }, (_, i) => `Racer ${round}.${i}`);
+        const outcomes = await Promise.all(names.map((name) => repository.update({ ...current, name, version: current.version + 1 })));
+        expect(outcomes.filter((o) => o === 'updated'), `round ${round}: ${outcomes.join(', ')}`).to.have.length(1);
+        expect(outcomes.filter((o) => o !== 'updated').every((o) => o === 'version-conflict')).to.equal(true);
+        const stored = (await repository.findById(user.id))!;
+        expect(stored.version).to.equal(current.version + 1);
+        expect(stored.name).to.equal(names[outcomes.indexOf('updated')]);
+      }
+    });
+
     it('says not-found when updating a user it does not hold', async () => {
       expect(await repository.update({ ...aUser(), version: 2 })).to.equal('not-found');
     });

@@ -49,6 +49,12 @@ export class MongoDatabase {
     readonly client: MongoClient,
     db: Db,
     readonly supportsTransactions: boolean,
+    /**
+     * Whether an update whose filter names a condition (`{_id, version}`) checks it and writes in
+     * one step, as MongoDB does. FerretDB v1 reads the matches, then writes them, so two such
+     * updates can both pass one condition; adapters that rely on it claim the step first.
+     */
+    readonly atomicConditionalUpdates: boolean,
   ) {
     this.db = failFast(db, () => this.ensureReachable(), { collection: (c) => failFast(c as Collection, () => this.ensureReachable()) });
     client.on('topologyDescriptionChanged', (event: TopologyDescriptionChangedEvent) => {
@@ -88,7 +94,8 @@ export class MongoDatabase {
       const db = client.db(options.dbName);
       const hello = await db.admin().command({ hello: 1 });
       const supportsTransactions = typeof hello['setName'] === 'string' || hello['msg'] === 'isdbgrid';
-      return new MongoDatabase(client, db, supportsTransactions);
+      const build = await db.admin().command({ buildInfo: 1 });
+      return new MongoDatabase(client, db, supportsTransactions, typeof build['ferretdbVersion'] !== 'string');
     } catch (err) {
       await client.close().catch(() => undefined);
       throw new Error(`cannot reach MongoDB at ${redactUrl(options.url)}: ${(err as Error).message}`);

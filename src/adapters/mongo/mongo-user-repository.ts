@@ -40,11 +40,17 @@ export const USER_LIST_INDEXES = (['createdAt', 'nameLower', 'email', 'age'] as 
 /** Indexes earlier versions created that the ones above replace (dropped at start-up if present). */
 const RETIRED_INDEXES = ['status_createdAt', 'name_prefix'];
 
+/** How long a version claim may be held before another writer takes it over (its holder died). */
+const VERSION_CLAIM_MS = 15_000;
+
 export class MongoUserRepository implements UserRepository {
   private readonly users: Collection<UserDocument>;
+  /** Where writers claim a user's next version where conditional updates are not atomic. */
+  private readonly versionClaims: Collection<{ _id: string; at: Date }>;
 
   constructor(private readonly database: MongoDatabase) {
     this.users = database.db.collection<UserDocument>(USERS_COLLECTION);
+    this.versionClaims = database.db.collection<{ _id: string; at: Date }>(`${USERS_COLLECTION}_version_claims`);
   }
 
   /** Idempotent; run at start-up before the API takes traffic. */
@@ -82,6 +88,23 @@ export class MongoUserRepository implements UserRepository {
   }
 
   async update(user: User, tx?: Tx): Promise<UpdateUserResult> {
+    if (this.database.atomicConditionalUpdates) return this.write(user, tx);
+    // FerretDB v1: claim the version first, so one writer per version gets to the conditional
+    // update (which there reads, then writes, and would let several through).
+    const claim = await this.claimVersion(user);
+    if (claim === null) return (await this.users.countDocuments({ _id: new ObjectId(user.id) }, { limit: 1 })) === 0 ? 'not-found' : 'version-conflict';
+    try {
+      return await this.write(user, tx);
+    } finally {
+      // Once written, the stored version is past this claim and no writer can use it again; if
+      // not, freeing it lets the next writer of this version try.
+      // Unfreed (the database went away), it is taken over after VERSION_CLAIM_MS.
+      await this.versionClaims.deleteOne({ _id: claim }).catch(() => undefined);
+    }
+  }
+
+  /** The optimistic write: the stored version must be the one `user` was read at. */
+  private async write(user: User, tx?: Tx): Promise<UpdateUserResult> {
     const { _id, createdAt: _createdAt, ...fields } = toUserDocument(user);
     const session = inTransaction(tx);
     try {
@@ -94,6 +117,27 @@ export class MongoUserRepository implements UserRepository {
     // Nothing matched: either the user is gone or someone else wrote first.
     const exists = await this.users.countDocuments({ _id }, { limit: 1, ...session });
     return exists === 0 ? 'not-found' : 'version-conflict';
+  }
+
+  /**
+   * Inserts `<id>#<version>`: a unique `_id` insert is atomic on every MongoDB-wire server, so of
+   * writers racing for one version exactly one gets it (null for the others). A claim whose
+   * holder died before freeing it is taken over after VERSION_CLAIM_MS.
+   */
+  private async claimVersion(user: User): Promise<string | null> {
+    const claim = `${user.id}#${user.version}`;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await this.versionClaims.insertOne({ _id: claim, at: new Date() });
+        return claim;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+      const held = await this.versionClaims.findOne({ _id: claim });
+      if (held && Date.now() - held.at.getTime() < VERSION_CLAIM_MS) return null;
+      if (held) await this.versionClaims.deleteOne({ _id: claim, at: held.at });
+    }
+    return null;
   }
 
   /**

@@ -79,6 +79,32 @@ describe('MongoDB :: users and access', function () {
     expect((await repository.findById(user.id))?.email).to.equal(user.email);
   });
 
+  it('claims a version before writing where conditional updates are not atomic, and takes over a claim its holder left', async () => {
+    const repository = new MongoUserRepository(database);
+    const claims = database.db.collection<{ _id: string; at: Date }>(`${USERS_COLLECTION}_version_claims`);
+    const user = aUser();
+    await repository.insert(user);
+    if (database.atomicConditionalUpdates) {
+      // MongoDB checks the version and writes in one step: no claim is needed, none is made.
+      expect(await repository.update({ ...user, name: 'Direct', version: 2 })).to.equal('updated');
+      expect(await claims.countDocuments({ _id: `${user.id}#2` })).to.equal(0);
+      return;
+    }
+    // A writer holds version 2 right now: another writer of version 2 is refused.
+    await claims.insertOne({ _id: `${user.id}#2`, at: new Date() });
+    expect(await repository.update({ ...user, name: 'Blocked', version: 2 })).to.equal('version-conflict');
+    // Its holder died 20 s ago: the claim is taken over, the write goes through, the claim is freed.
+    await claims.updateOne({ _id: `${user.id}#2` }, { $set: { at: new Date(Date.now() - 20_000) } });
+    expect(await repository.update({ ...user, name: 'Taken Over', version: 2 })).to.equal('updated');
+    expect((await repository.findById(user.id))?.name).to.equal('Taken Over');
+    expect(await claims.countDocuments({ _id: { $regex: `^${user.id}#` } })).to.equal(0);
+    // A failed write frees its claim too: the next writer of that version is not blocked.
+    const other = aUser();
+    await repository.insert(other);
+    expect(await repository.update({ ...other, email: user.email, version: 2 })).to.equal('email-taken');
+    expect(await repository.update({ ...other, name: 'Next', version: 2 })).to.equal('updated');
+  });
+
   it('reports a clear error for a server that is not there', async () => {
     const error = await MongoDatabase.connect({ url: 'mongodb://127.0.0.1:1/?directConnection=true', connectTimeoutMs: 300 }).then(
       () => undefined,
