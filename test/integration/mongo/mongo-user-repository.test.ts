@@ -105,6 +105,18 @@ describe('MongoDB :: users and access', function () {
     expect(await repository.update({ ...other, name: 'Next', version: 2 })).to.equal('updated');
   });
 
+  it('indexes the audit trail for each filter with its whole sort (at, _id), replacing the indexes without _id', async () => {
+    const entries = database.db.collection('audit_log');
+    await entries.drop().catch(() => undefined);
+    await entries.createIndexes([{ key: { actorId: 1, at: -1 }, name: 'actor_at' }, { key: { at: -1 }, name: 'at' }]);
+    const log = new MongoAuditLog(database);
+    await log.ensureIndexes();
+    await log.ensureIndexes();
+    const indexes = await entries.indexes();
+    expect(indexes.map((i) => i.name)).to.have.members(['_id_', 'actor_at_id', 'action_at_id', 'at_id']);
+    for (const index of indexes.filter((i) => i.name !== '_id_')) expect(Object.keys(index.key).slice(-2)).to.deep.equal(['at', '_id']);
+  });
+
   it('reports a clear error for a server that is not there', async () => {
     const error = await MongoDatabase.connect({ url: 'mongodb://127.0.0.1:1/?directConnection=true', connectTimeoutMs: 300 }).then(
       () => undefined,
