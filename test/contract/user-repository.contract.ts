@@ -1,10 +1,26 @@
 import { expect } from 'chai';
-import type { UserRepository } from '../../src/application/ports/user-repository.port';
+import {
+  USER_SORT_FIELDS,
+  type UserListPosition,
+  type UserListQuery,
+  type UserRepository,
+  type UserSortField,
+  userSortKey,
+} from '../../src/application/ports/user-repository.port';
+import type { User } from '../../src/domain/users/user';
 import type { Email } from '../../src/domain/users/email';
 import type { UserId } from '../../src/domain/users/user';
 import { aUser, newId } from '../support/builders/user.builder';
 
 export type MakeUserRepository = () => Promise<{ repository: UserRepository; cleanup?: () => Promise<void> }>;
+
+type ListOptions = Partial<Omit<UserListQuery, 'from'>> & { readonly page?: number; readonly after?: UserListPosition };
+
+/** A list query: page 1 (counted) unless `page` or `after` says otherwise. */
+export const listQuery = (options: ListOptions & { sortBy?: UserSortField } = {}): UserListQuery => {
+  const { page, after, ...rest } = options;
+  return { limit: 10, sortBy: 'createdAt', sortOrder: 'asc', withTotal: true, ...rest, from: after ? { after } : { page: page ?? 1 } };
+};
 
 /** What every UserRepository must do, memory and MongoDB alike. */
 export const userRepositoryContract = (name: string, make: MakeUserRepository): void => {
@@ -73,6 +89,21 @@ export const userRepositoryContract = (name: string, make: MakeUserRepository): 
       expect((await repository.findById(user.id))?.name).to.equal('First');
     });
 
+    it('lets exactly one of many concurrent updates made against the same version through', async () => {
+      const user = aUser();
+      await repository.insert(user);
+      for (let round = 0; round < 3; round++) {
+        const current = (await repository.findById(user.id))!;
+        const names = Array.from({ length: 8 }, (_, i) => `Racer ${round}.${i}`);
+        const outcomes = await Promise.all(names.map((name) => repository.update({ ...current, name, version: current.version + 1 })));
+        expect(outcomes.filter((o) => o === 'updated'), `round ${round}: ${outcomes.join(', ')}`).to.have.length(1);
+        expect(outcomes.filter((o) => o !== 'updated').every((o) => o === 'version-conflict')).to.equal(true);
+        const stored = (await repository.findById(user.id))!;
+        expect(stored.version).to.equal(current.version + 1);
+        expect(stored.name).to.equal(names[outcomes.indexOf('updated')]);
+      }
+    });
+
     it('says not-found when updating a user it does not hold', async () => {
       expect(await repository.update({ ...aUser(), version: 2 })).to.equal('not-found');
     });
@@ -117,7 +148,7 @@ export const userRepositoryContract = (name: string, make: MakeUserRepository): 
         await repository.update({ ...gone, isDeleted: true, deletedAt: new Date(), version: 2 });
         return users;
       };
-      const q = (over: Partial<Parameters<UserRepository['list']>[0]> = {}) => ({ page: 1, limit: 10, sortBy: 'createdAt' as const, sortOrder: 'asc' as const, ...over });
+      const q = (over: ListOptions = {}) => listQuery({ sortBy: 'createdAt', sortOrder: 'asc', ...over });
 
       it('leaves deleted users out and counts the rest', async () => {
         await seed();
@@ -164,6 +195,122 @@ export const userRepositoryContract = (name: string, make: MakeUserRepository): 
         const seen: string[] = [];
         for await (const u of repository.streamVisible()) seen.push(u.name);
         expect(seen).to.have.members(['Alice Smith', 'bob Jones', 'Alina Bell', 'Carl (x)']);
+      });
+    });
+
+    context('paging by cursor (keyset)', () => {
+      const at = (i: number) => new Date(Date.UTC(2026, 0, 1) + Math.floor(i / 3) * 60_000).toISOString();
+      /** Users whose sort keys tie in every field (three per minute, repeated names and ages, null ages). */
+      const seedMany = async (n: number): Promise<User[]> => {
+        const users: User[] = [];
+        for (let i = 0; i < n; i++) {
+          const u = aUser({ name: `${i % 2 ? 'member' : 'Member'} ${String(i % 7)}`, email: `m${String(i).padStart(3, '0')}.${newId()}@example.com`, age: i % 4 === 0 ? null : 20 + (i % 5) }, new Date(at(i)));
+          await repository.insert(u);
+          users.push(u);
+        }
+        return users;
+      };
+      const walk = async (query: ListOptions): Promise<User[][]> => {
+        const pages: User[][] = [];
+        let after: UserListPosition | undefined;
+        for (let guard = 0; guard < 100; guard++) {
+          const page = await repository.list(listQuery({ ...query, ...(after ? { after } : {}), withTotal: false }));
+          expect(page.total).to.equal(null);
+          pages.push(page.items);
+          if (!page.next) return pages;
+          const last = page.items[page.items.length - 1]!;
+          expect(page.next).to.deep.equal({ key: userSortKey(last, query.sortBy ?? 'createdAt'), id: last.id });
+          after = page.next;
+        }
+        throw new Error('the walk did not end');
+      };
+
+      it('walks every visible user exactly once, in the same order as the pages by number, for every sort field and order', async () => {
+        const users = await seedMany(23);
+        await repository.update({ ...users[5]!, isDeleted: true, deletedAt: new Date(), version: 2 });
+        for (const sortBy of USER_SORT_FIELDS) {
+          for (const sortOrder of ['asc', 'desc'] as const) {
+            const all = (await repository.list(listQuery({ sortBy, sortOrder, limit: 100 }))).items.map((u) => u.id);
+            expect(all).to.have.length(22);
+            const pages = await walk({ sortBy, sortOrder, limit: 4 });
+            expect(pages.map((p) => p.length), `${sortBy} ${sortOrder}`).to.deep.equal([4, 4, 4, 4, 4, 2]);
+            expect(pages.flat().map((u) => u.id), `${sortBy} ${sortOrder}`).to.deep.equal(all);
+          }
+        }
+      });
+
+      it('sorts users without an age before every age (after them, descending), in both modes', async () => {
+        await seedMany(9);
+        const asc = (await repository.list(listQuery({ sortBy: 'age', sortOrder: 'asc', limit: 100 }))).items.map((u) => u.age);
+        expect(asc.slice(0, 3)).to.deep.equal([null, null, null]);
+        expect(asc.slice(3)).to.deep.equal([...asc.slice(3)].sort((a, b) => a! - b!));
+        const desc = (await walk({ sortBy: 'age', sortOrder: 'desc', limit: 2 })).flat().map((u) => u.age);
+        expect(desc).to.deep.equal([...asc].reverse());
+      });
+
+      it('walks with the filters: status and search', async () => {
+        const users = await seedMany(14);
+        for (const u of users.filter((_, i) => i % 3 === 0)) await repository.update({ ...u, status: 'suspended', version: 2 });
+        const suspended = (await walk({ sortBy: 'name', sortOrder: 'asc', status: 'suspended', limit: 2 })).flat();
+        expect(suspended.map((u) => u.id)).to.have.members(users.filter((_, i) => i % 3 === 0).map((u) => u.id));
+        expect(suspended.every((u) => u.status === 'suspended')).to.equal(true);
+        const found = (await walk({ sortBy: 'email', sortOrder: 'desc', search: 'm00', limit: 3 })).flat();
+        expect(found.map((u) => u.email.slice(0, 4))).to.deep.equal(['m009', 'm008', 'm007', 'm006', 'm005', 'm004', 'm003', 'm002', 'm001', 'm000']);
+      });
+
+      it('returns every user that was there at the start exactly once, in order, when users are added and removed between pages', async () => {
+        const users = await seedMany(12);
+        const order = (u: User) => [userSortKey(u, 'createdAt') as number, u.id] as const;
+        const seen: User[] = [];
+        let after: UserListPosition | undefined;
+        let added = 0;
+        for (let guard = 0; guard < 50; guard++) {
+          const page = await repository.list(listQuery({ sortBy: 'createdAt', sortOrder: 'asc', limit: 3, withTotal: false, ...(after ? { after } : {}) }));
+          seen.push(...page.items);
+          if (!page.next) break;
+          after = page.next;
+          // One user before the cursor (already passed: not seen), one far after it (seen), and the
+          // cursor's own user deleted: the walk goes on from its place.
+          await repository.insert(aUser({ name: `early ${++added}` }, new Date(Date.UTC(2025, 0, 1))));
+          await repository.insert(aUser({ name: `late ${added}` }, new Date(Date.UTC(2027, 0, added))));
+          const cursorUser = page.items[page.items.length - 1]!;
+          await repository.update({ ...cursorUser, isDeleted: true, deletedAt: new Date(), version: cursorUser.version + 1 });
+        }
+        const ids = seen.map((u) => u.id);
+        expect(new Set(ids).size).to.equal(ids.length);
+        expect(ids).to.include.members(users.map((u) => u.id));
+        expect(seen.some((u) => u.name.startsWith('early'))).to.equal(false);
+        expect(seen.filter((u) => u.name.startsWith('late'))).to.have.length(added);
+        for (let i = 1; i < seen.length; i++) {
+          const [a, b] = [order(seen[i - 1]!), order(seen[i]!)];
+          expect(a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]), `${i}: out of order`).to.equal(true);
+        }
+      });
+
+      it('counts only when asked, and says where the next page starts while more follow', async () => {
+        await seedMany(5);
+        const counted = await repository.list(listQuery({ limit: 2, page: 2 }));
+        expect(counted.total).to.equal(5);
+        expect(counted.next).to.not.equal(null);
+        const uncounted = await repository.list(listQuery({ limit: 2, page: 2, withTotal: false }));
+        expect(uncounted.total).to.equal(null);
+        expect(uncounted.items.map((u) => u.id)).to.deep.equal(counted.items.map((u) => u.id));
+        expect(uncounted.next).to.deep.equal(counted.next);
+        expect((await repository.list(listQuery({ limit: 2, page: 3 }))).next).to.equal(null);
+        expect((await repository.list(listQuery({ limit: 2, page: 3, withTotal: false }))).next).to.equal(null);
+        expect((await repository.list(listQuery({ limit: 5, page: 1, withTotal: false }))).next).to.equal(null);
+        expect((await repository.list(listQuery({ limit: 2, page: 9 }))).items).to.deep.equal([]);
+      });
+
+      it('continues after a position whose user is gone, and from a position past the end', async () => {
+        const users = await seedMany(6);
+        const sorted = (await repository.list(listQuery({ limit: 100 }))).items;
+        const gone = sorted[2]!;
+        await repository.update({ ...gone, isDeleted: true, deletedAt: new Date(), version: gone.version + 1 });
+        const rest = await repository.list(listQuery({ limit: 100, after: { key: userSortKey(gone, 'createdAt'), id: gone.id }, withTotal: false }));
+        expect(rest.items.map((u) => u.id)).to.deep.equal(sorted.slice(3).map((u) => u.id));
+        const end = await repository.list(listQuery({ limit: 10, after: { key: Date.UTC(2030, 0, 1), id: users[0]!.id }, withTotal: false }));
+        expect(end).to.deep.equal({ items: [], total: null, next: null });
       });
     });
 

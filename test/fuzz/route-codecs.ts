@@ -13,6 +13,9 @@ import {
   UserIdParams,
   UserRoleParams,
 } from '../../src/adapters/http/users/users.codecs';
+import { ListCursors } from '../../src/adapters/http/pagination.codecs';
+import { USER_SORT_FIELDS } from '../../src/application/ports/user-repository.port';
+import { TEST_JWT_SECRET } from '../support/test-app';
 import { emailAddress } from './arbitraries-from-codec';
 import {
   AuditQuery,
@@ -81,6 +84,17 @@ const mfaFields = {
   recoveryCode: fc.oneof(fc.stringMatching(/^[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}$/), fc.string({ maxLength: 64 })),
   mfaToken: fc.oneof(fc.stringMatching(/^[\w-]{43}$/), fc.string({ maxLength: 200 })),
 };
+/**
+ * `after` on the user list: cursors the app's key sealed (any order, a key of the right kind, an
+ * id that may not exist), cursors it did not seal, and junk.
+ */
+const SORT_KEYS = { createdAt: Date.UTC(2026, 0, 1), name: 'test', email: 'a@example.com', age: null } as const;
+const sealed = new ListCursors(TEST_JWT_SECRET);
+const listCursors = fc.oneof(
+  { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...USER_SORT_FIELDS), fc.constantFrom('asc', 'desc')).map(([s, o]) => sealed.seal([1, s, o, SORT_KEYS[s], '0123456789abcdef01234567'])) },
+  fc.constant(new ListCursors('not-this-deployment').seal([1, 'createdAt', 'desc', 0, '0123456789abcdef01234567'])),
+  fc.string({ maxLength: 60 }),
+);
 
 const jobIds = fc.oneof(fc.constant(ref('jobId')), fc.constantFrom('1', '0', '999999'), fc.string({ minLength: 1, maxLength: 12 }));
 const queues = fc.oneof({ weight: 3, arbitrary: fc.constantFrom('email', 'data-processing', 'reports') }, fc.constantFrom('nope', 'Email', '__proto__'));
@@ -121,7 +135,7 @@ export const ROUTE_CODECS: Readonly<Record<string, RouteSpec>> = {
   // A password proof is an argon2 verify.
   'DELETE /api/auth/mfa/totp': { body: DisableTotpBody, fields: mfaFields, costly: true },
   'POST /api/auth/login/mfa': { body: MfaLoginBody, fields: mfaFields, public: true },
-  'GET /api/users': { query: ListUsersQuery },
+  'GET /api/users': { query: ListUsersQuery, fields: { after: listCursors } },
   'POST /api/users': { body: CreateUserBody, costly: true },
   'GET /api/users/stats/by-role': {},
   'GET /api/users/export': { query: ExportQuery },

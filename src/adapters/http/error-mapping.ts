@@ -27,6 +27,12 @@ export const toHttpFailure = (error: AppError): HttpFailure => {
       return { status: 409, message: 'That email is already in use', errors: [{ path: 'email', message: 'is already in use' }] };
     case 'ConcurrentModification':
       return { status: 409, message: 'The user was changed by someone else; read it again and retry' };
+    case 'UserVersionMismatch':
+      return {
+        status: 412,
+        message: 'The user has changed since the version you sent in If-Match; read it again and retry with its new ETag',
+        errors: [{ path: 'If-Match', message: 'does not match the current ETag' }],
+      };
     case 'InvalidCredentials':
       return { status: 401, message: 'Invalid email or password' };
     case 'InvalidRefreshToken':

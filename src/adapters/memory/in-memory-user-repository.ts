@@ -1,13 +1,17 @@
-import type { InsertUserResult, RoleMembers, UpdateUserResult, UserListQuery, UserRepository } from '../../application/ports/user-repository.port';
+import { type InsertUserResult, type RoleMembers, type UpdateUserResult, type UserListPage, type UserListQuery, type UserRepository, userSortKey } from '../../application/ports/user-repository.port';
 import type { PasswordHistoryEntry } from '../../domain/auth/password-policy';
 import { type Email, emailKey } from '../../domain/users/email';
 import type { User, UserId } from '../../domain/users/user';
+import { SortedUsers } from './sorted-users';
 
 /** Users in a Map: the embedded profile's store and the unit tests' fake, held to the same contract. */
 export class InMemoryUserRepository implements UserRepository {
   private readonly byId = new Map<string, User>();
   private readonly idByEmail = new Map<string, UserId>();
   private readonly passwords = new Map<string, PasswordHistoryEntry[]>();
+  private readonly sorted = new SortedUsers();
+  /** Users that listing has looked at so far, kept or not: what a query costs here (tests read it). */
+  examined = 0;
 
   async findById(id: UserId): Promise<User | null> {
     const user = this.byId.get(id);
@@ -24,6 +28,7 @@ export class InMemoryUserRepository implements UserRepository {
     if (this.idByEmail.has(user.email)) return 'email-taken';
     this.byId.set(user.id, structuredClone(user));
     this.idByEmail.set(user.email, user.id);
+    this.sorted.put(user);
     if (passwordHash !== undefined) this.passwords.set(user.id, [{ hash: passwordHash, changedAt: user.createdAt }]);
     return 'inserted';
   }
@@ -38,21 +43,44 @@ export class InMemoryUserRepository implements UserRepository {
     this.idByEmail.delete(stored.email);
     this.idByEmail.set(user.email, user.id);
     this.byId.set(user.id, structuredClone(user));
+    this.sorted.put(user, stored);
     return 'updated';
   }
 
-  async list(query: UserListQuery): Promise<{ items: User[]; total: number }> {
+  async list(query: UserListQuery): Promise<UserListPage> {
     const prefix = query.search?.normalize('NFC').toLowerCase();
-    const matching = [...this.byId.values()].filter(
-      (u) =>
-        !u.isDeleted &&
-        (query.status === undefined || u.status === query.status) &&
-        (prefix === undefined || u.name.toLowerCase().startsWith(prefix) || u.email.startsWith(prefix)),
-    );
-    const direction = query.sortOrder === 'asc' ? 1 : -1;
-    matching.sort((a, b) => direction * compare(sortValue(a, query.sortBy), sortValue(b, query.sortBy)) || compare(a.id, b.id) * direction);
-    const start = (query.page - 1) * query.limit;
-    return { items: matching.slice(start, start + query.limit).map((u) => structuredClone(u)), total: matching.length };
+    const filtered = query.status !== undefined || prefix !== undefined;
+    const matches = (u: User) =>
+      (query.status === undefined || u.status === query.status) && (prefix === undefined || (userSortKey(u, 'name') as string).startsWith(prefix) || u.email.startsWith(prefix));
+    const offset = 'page' in query.from ? (query.from.page - 1) * query.limit : 0;
+    // With a total, whether more follow is known from it; otherwise one more match says so.
+    const countedPages = 'page' in query.from && query.withTotal;
+    const wanted = countedPages ? query.limit : query.limit + 1;
+    const found: User[] = [];
+    let skipped = 0;
+    for (const id of this.sorted.walk(query.sortBy, query.sortOrder, 'after' in query.from ? query.from.after : undefined)) {
+      if (found.length === wanted) break;
+      this.examined += 1;
+      const user = this.byId.get(id)!;
+      if (!matches(user)) continue;
+      if (skipped < offset) skipped += 1;
+      else found.push(user);
+    }
+    const total = !query.withTotal ? null : filtered ? this.countVisible(matches) : this.sorted.size;
+    const items = found.slice(0, query.limit).map((u) => structuredClone(u));
+    const more = countedPages ? offset + query.limit < total! : found.length > query.limit;
+    const last = items[items.length - 1];
+    return { items, total, next: more && last ? { key: userSortKey(last, query.sortBy), id: last.id } : null };
+  }
+
+  private countVisible(matches: (u: User) => boolean): number {
+    let n = 0;
+    for (const user of this.byId.values()) {
+      if (user.isDeleted) continue;
+      this.examined += 1;
+      if (matches(user)) n += 1;
+    }
+    return n;
   }
 
   async findCredentials(email: Email): Promise<{ user: User; passwordHash: string } | null> {
@@ -108,20 +136,6 @@ export const membersByRole = (users: Iterable<Pick<User, 'name' | 'email' | 'age
     }
   }
   return [...groups.entries()].map(([roleId, g]) => ({ roleId, ...g }));
-};
-
-const sortValue = (u: User, field: UserListQuery['sortBy']): string | number => {
-  switch (field) {
-    case 'createdAt':
-      return u.createdAt.getTime();
-    case 'name':
-      return u.name.toLowerCase();
-    case 'email':
-      return u.email;
-    case 'age':
-      // Users without an age sort before any age, as MongoDB sorts null before numbers.
-      return u.age ?? -1;
-  }
 };
 
 const compare = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0);

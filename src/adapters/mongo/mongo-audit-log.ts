@@ -10,12 +10,21 @@ export class MongoAuditLog implements AuditLog {
   constructor(database: MongoDatabase) {
     this.entries = database.db.collection<AuditDocument>('audit_log');
   }
+  /**
+   * Each filter of `list` (none, actorId, action), then its whole sort (`at`, `_id`): an index
+   * that stops at `at` leaves MongoDB sorting every match in memory to break ties on `_id`.
+   * The earlier indexes without `_id` are dropped.
+   */
   ensureIndexes(): Promise<void> {
-    return ensureIndexes(this.entries, [
-      { key: { actorId: 1, at: -1 }, name: 'actor_at' },
-      { key: { action: 1, at: -1 }, name: 'action_at' },
-      { key: { at: -1 }, name: 'at' },
-    ]);
+    return ensureIndexes(
+      this.entries,
+      [
+        { key: { actorId: 1, at: -1, _id: -1 }, name: 'actor_at_id' },
+        { key: { action: 1, at: -1, _id: -1 }, name: 'action_at_id' },
+        { key: { at: -1, _id: -1 }, name: 'at_id' },
+      ],
+      ['actor_at', 'action_at', 'at'],
+    );
   }
   async append(entry: AuditEntry, tx?: Tx): Promise<void> {
     const { id, ...rest } = entry;

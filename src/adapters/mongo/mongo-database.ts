@@ -49,6 +49,12 @@ export class MongoDatabase {
     readonly client: MongoClient,
     db: Db,
     readonly supportsTransactions: boolean,
+    /**
+     * Whether an update whose filter names a condition (`{_id, version}`) checks it and writes in
+     * one step, as MongoDB does. FerretDB v1 reads the matches, then writes them, so two such
+     * updates can both pass one condition; adapters that rely on it claim the step first.
+     */
+    readonly atomicConditionalUpdates: boolean,
   ) {
     this.db = failFast(db, () => this.ensureReachable(), { collection: (c) => failFast(c as Collection, () => this.ensureReachable()) });
     client.on('topologyDescriptionChanged', (event: TopologyDescriptionChangedEvent) => {
@@ -88,7 +94,8 @@ export class MongoDatabase {
       const db = client.db(options.dbName);
       const hello = await db.admin().command({ hello: 1 });
       const supportsTransactions = typeof hello['setName'] === 'string' || hello['msg'] === 'isdbgrid';
-      return new MongoDatabase(client, db, supportsTransactions);
+      const build = await db.admin().command({ buildInfo: 1 });
+      return new MongoDatabase(client, db, supportsTransactions, typeof build['ferretdbVersion'] !== 'string');
     } catch (err) {
       await client.close().catch(() => undefined);
       throw new Error(`cannot reach MongoDB at ${redactUrl(options.url)}: ${(err as Error).message}`);
@@ -166,10 +173,16 @@ export const inTransaction = (tx: unknown): { session?: ClientSession } => (tx ?
 export const redactUrl = (url: string): string => url.replace(/\/\/[^@/]*@/, '//***@');
 
 /**
- * Creates the indexes a collection lacks. Asking again for an index that exists is harmless on
- * MongoDB but crashes the connection on FerretDB v1, so we only ever ask for missing ones.
+ * Creates the indexes a collection lacks, and drops the `retired` ones it still has (indexes an
+ * earlier version made that others now replace: each costs every write). Asking again for an
+ * index that exists is harmless on MongoDB but crashes the connection on FerretDB v1, so we only
+ * ever ask for missing ones.
  */
-export const ensureIndexes = async <T extends Document>(collection: Collection<T>, wanted: readonly (IndexDescription & { name: string })[]): Promise<void> => {
+export const ensureIndexes = async <T extends Document>(
+  collection: Collection<T>,
+  wanted: readonly (IndexDescription & { name: string })[],
+  retired: readonly string[] = [],
+): Promise<void> => {
   const existing = new Set(
     (await collection.listIndexes().toArray().catch((err: { codeName?: string }) => {
       if (err.codeName === 'NamespaceNotFound') return [];
@@ -178,4 +191,10 @@ export const ensureIndexes = async <T extends Document>(collection: Collection<T
   );
   const missing = wanted.filter((i) => !existing.has(i.name));
   if (missing.length > 0) await collection.createIndexes([...missing]);
+  for (const name of retired.filter((r) => existing.has(r))) {
+    // Another process starting at the same time may have dropped it first.
+    await collection.dropIndex(name).catch((err: { codeName?: string }) => {
+      if (err.codeName !== 'IndexNotFound') throw err;
+    });
+  }
 };

@@ -1,6 +1,15 @@
 import { type Collection, type Filter, MongoServerError, ObjectId, type Sort } from 'mongodb';
 import type { Tx } from '../../application/ports/unit-of-work.port';
-import type { InsertUserResult, RoleMembers, UpdateUserResult, UserListQuery, UserRepository } from '../../application/ports/user-repository.port';
+import {
+  type InsertUserResult,
+  type RoleMembers,
+  type UpdateUserResult,
+  type UserListPage,
+  type UserListPosition,
+  type UserListQuery,
+  type UserRepository,
+  userSortKey,
+} from '../../application/ports/user-repository.port';
 import type { PasswordHistoryEntry } from '../../domain/auth/password-policy';
 import { type Email, emailKey } from '../../domain/users/email';
 import type { User, UserId } from '../../domain/users/user';
@@ -9,13 +18,39 @@ import { fromUserDocument, PUBLIC_USER_FIELDS, toUserDocument, type UserDocument
 
 const DUPLICATE_KEY = 11000;
 
-const SORT_FIELD: Record<UserListQuery['sortBy'], string> = { createdAt: 'createdAt', name: 'nameLower', email: 'email', age: 'age' };
+const SORT_FIELD = { createdAt: 'createdAt', name: 'nameLower', email: 'email', age: 'age' } as const satisfies Record<UserListQuery['sortBy'], keyof UserDocument>;
+
+/**
+ * The listing's indexes, each in the order equality, sort, range: `isDeleted` (every list asks
+ * for `false`), then `status` when filtered, then the sort field and `_id` (the tie-breaker, so
+ * a page and a keyset bound are both read off the index in order and the scan stops at the
+ * limit). Each index is walked forwards or backwards, so it serves both sort orders. A prefix
+ * search is the range part: on the name index it narrows the scan to the prefix; with another
+ * sort the planner may scan that sort's index and filter, or merge the name and e-mail ranges
+ * and sort what it found.
+ */
+export const USER_LIST_INDEXES = (['createdAt', 'nameLower', 'email', 'age'] as const).flatMap((field) => {
+  const direction = field === 'createdAt' ? -1 : 1;
+  return [
+    { key: { isDeleted: 1, [field]: direction, _id: direction }, name: `list_${field}` },
+    { key: { isDeleted: 1, status: 1, [field]: direction, _id: direction }, name: `list_status_${field}` },
+  ];
+});
+
+/** Indexes earlier versions created that the ones above replace (dropped at start-up if present). */
+const RETIRED_INDEXES = ['status_createdAt', 'name_prefix'];
+
+/** How long a version claim may be held before another writer takes it over (its holder died). */
+const VERSION_CLAIM_MS = 15_000;
 
 export class MongoUserRepository implements UserRepository {
   private readonly users: Collection<UserDocument>;
+  /** Where writers claim a user's next version where conditional updates are not atomic. */
+  private readonly versionClaims: Collection<{ _id: string; at: Date }>;
 
-  constructor(database: MongoDatabase) {
+  constructor(private readonly database: MongoDatabase) {
     this.users = database.db.collection<UserDocument>(USERS_COLLECTION);
+    this.versionClaims = database.db.collection<{ _id: string; at: Date }>(`${USERS_COLLECTION}_version_claims`);
   }
 
   /** Idempotent; run at start-up before the API takes traffic. */
@@ -23,9 +58,8 @@ export class MongoUserRepository implements UserRepository {
     await ensureIndexes(this.users, [
       { key: { email: 1 }, name: 'email_unique', unique: true },
       { key: { roleIds: 1 }, name: 'roles' },
-      { key: { status: 1, createdAt: -1 }, name: 'status_createdAt' },
-      { key: { nameLower: 1 }, name: 'name_prefix' },
-    ]);
+      ...USER_LIST_INDEXES,
+    ], RETIRED_INDEXES);
   }
 
   async findById(id: UserId): Promise<User | null> {
@@ -54,6 +88,23 @@ export class MongoUserRepository implements UserRepository {
   }
 
   async update(user: User, tx?: Tx): Promise<UpdateUserResult> {
+    if (this.database.atomicConditionalUpdates) return this.write(user, tx);
+    // FerretDB v1: claim the version first, so one writer per version gets to the conditional
+    // update (which there reads, then writes, and would let several through).
+    const claim = await this.claimVersion(user);
+    if (claim === null) return (await this.users.countDocuments({ _id: new ObjectId(user.id) }, { limit: 1 })) === 0 ? 'not-found' : 'version-conflict';
+    try {
+      return await this.write(user, tx);
+    } finally {
+      // Once written, the stored version is past this claim and no writer can use it again; if
+      // not, freeing it lets the next writer of this version try.
+      // Unfreed (the database went away), it is taken over after VERSION_CLAIM_MS.
+      await this.versionClaims.deleteOne({ _id: claim }).catch(() => undefined);
+    }
+  }
+
+  /** The optimistic write: the stored version must be the one `user` was read at. */
+  private async write(user: User, tx?: Tx): Promise<UpdateUserResult> {
     const { _id, createdAt: _createdAt, ...fields } = toUserDocument(user);
     const session = inTransaction(tx);
     try {
@@ -68,26 +119,65 @@ export class MongoUserRepository implements UserRepository {
     return exists === 0 ? 'not-found' : 'version-conflict';
   }
 
-  async list(query: UserListQuery): Promise<{ items: User[]; total: number }> {
+  /**
+   * Inserts `<id>#<version>`: a unique `_id` insert is atomic on every MongoDB-wire server, so of
+   * writers racing for one version exactly one gets it (null for the others). A claim whose
+   * holder died before freeing it is taken over after VERSION_CLAIM_MS.
+   */
+  private async claimVersion(user: User): Promise<string | null> {
+    const claim = `${user.id}#${user.version}`;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await this.versionClaims.insertOne({ _id: claim, at: new Date() });
+        return claim;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+      const held = await this.versionClaims.findOne({ _id: claim });
+      if (held && Date.now() - held.at.getTime() < VERSION_CLAIM_MS) return null;
+      if (held) await this.versionClaims.deleteOne({ _id: claim, at: held.at });
+    }
+    return null;
+  }
+
+  /**
+   * One `find` for the page and, only when a total is asked for, one `count` with the same
+   * filter, in parallel: the same work as the plainest count plus find, and less when no total is
+   * wanted. The `count` command rather than `countDocuments` (an aggregation): with a filter it is
+   * exact (also on sharded clusters since MongoDB 4.0), it counts off the index where it can, and
+   * on FerretDB it costs about half. A keyset page (`after`) seeks to its place instead of skipping.
+   */
+  async list(query: UserListQuery): Promise<UserListPage> {
     const filter: Filter<UserDocument> = { isDeleted: false };
     if (query.status) filter.status = query.status;
+    const and: Filter<UserDocument>[] = [];
     if (query.search) {
       // Anchored and escaped: the input is matched literally, as a prefix, on normalised fields.
       const prefix = new RegExp(`^${escapeRegex(query.search.normalize('NFC').toLowerCase())}`);
-      filter.$or = [{ nameLower: prefix }, { email: prefix }];
+      and.push({ $or: [{ nameLower: prefix }, { email: prefix }] });
     }
+    if ('after' in query.from) and.push(keysetAfter(SORT_FIELD[query.sortBy], query.sortOrder, query.from.after));
+    if (and.length === 1) Object.assign(filter, and[0]);
+    else if (and.length > 1) filter.$and = and;
+
     const direction = query.sortOrder === 'asc' ? 1 : -1;
     const sort: Sort = { [SORT_FIELD[query.sortBy]]: direction, _id: direction };
-    const [docs, total] = await Promise.all([
-      this.users
-        .find(filter, { projection: PUBLIC_USER_FIELDS })
-        .sort(sort)
-        .skip((query.page - 1) * query.limit)
-        .limit(query.limit)
-        .toArray(),
-      this.users.countDocuments(filter),
-    ]);
-    return { items: docs.map(fromUserDocument), total };
+    const offset = 'page' in query.from ? (query.from.page - 1) * query.limit : 0;
+    // With a total, whether more follow is known from it; otherwise one more document says so.
+    const countedPages = 'page' in query.from && query.withTotal;
+    const page = this.users
+      .find(filter, { projection: PUBLIC_USER_FIELDS, sort, limit: countedPages ? query.limit : query.limit + 1, ...(offset > 0 ? { skip: offset } : {}) })
+      .toArray();
+    const [docs, total] = await Promise.all([page, query.withTotal ? this.count(filter) : null]);
+    const items = docs.slice(0, query.limit).map(fromUserDocument);
+    const more = countedPages ? offset + query.limit < total! : docs.length > query.limit;
+    const last = items[items.length - 1];
+    return { items, total, next: more && last ? { key: userSortKey(last, query.sortBy), id: last.id } : null };
+  }
+
+  private async count(filter: Filter<UserDocument>): Promise<number> {
+    const answer = await this.database.db.command({ count: USERS_COLLECTION, query: filter });
+    return Number(answer['n']);
   }
 
   async findCredentials(email: Email): Promise<{ user: User; passwordHash: string } | null> {
@@ -153,6 +243,24 @@ export class MongoUserRepository implements UserRepository {
     }
   }
 }
+
+/**
+ * Users strictly after `at` in the order (`field`, `_id`), both ascending or both descending. The
+ * bound on `field` alone comes first, so an index on (`field`, `_id`) is scanned from `at` on;
+ * the `$or` settles ties on `_id`. A null age sorts before every number (as MongoDB sorts it),
+ * and no range on a number reaches a null, so those bounds are spelled out.
+ */
+export const keysetAfter = (field: string, order: 'asc' | 'desc', at: UserListPosition): Filter<UserDocument> => {
+  const id = new ObjectId(at.id);
+  const key = field === 'createdAt' ? new Date(at.key as number) : at.key;
+  const [beyond, beyondOrEqual, idBeyond] = order === 'asc' ? (['$gt', '$gte', { $gt: id }] as const) : (['$lt', '$lte', { $lt: id }] as const);
+  if (key === null) {
+    // Ascending: the remaining nulls, then every number. Descending: nulls come last.
+    return order === 'asc' ? { $or: [{ [field]: null, _id: idBeyond }, { [field]: { $ne: null } }] } : { [field]: null, _id: idBeyond };
+  }
+  const after: Filter<UserDocument> = { [field]: { [beyondOrEqual]: key }, $or: [{ [field]: { [beyond]: key } }, { _id: idBeyond }] };
+  return order === 'desc' && field === 'age' ? { $or: [after, { [field]: null }] } : after;
+};
 
 export const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

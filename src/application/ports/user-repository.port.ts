@@ -9,15 +9,55 @@ export type UpdateUserResult = 'updated' | 'not-found' | 'email-taken' | 'versio
 export const USER_SORT_FIELDS = ['createdAt', 'name', 'email', 'age'] as const;
 export type UserSortField = (typeof USER_SORT_FIELDS)[number];
 
+/**
+ * A user's value in a list's sort order: `createdAt` in epoch milliseconds, the name lower-cased
+ * (NFC), the normalised e-mail, or the age (`null` sorts before every age, as MongoDB sorts it).
+ */
+export type UserSortKey = number | string | null;
+
+/** A place in a sorted list: the sort key and the id that breaks ties between equal keys. */
+export interface UserListPosition {
+  readonly key: UserSortKey;
+  readonly id: UserId;
+}
+
 export interface UserListQuery {
-  readonly page: number;
   readonly limit: number;
   readonly sortBy: UserSortField;
   readonly sortOrder: 'asc' | 'desc';
   /** Matches the start of the name or the e-mail, ignoring case; taken literally, never as a pattern. */
   readonly search?: string;
   readonly status?: UserStatus;
+  /**
+   * Which page: by number (offset: skips `(page - 1) * limit` matches), or the `limit` users
+   * that follow a position in the sort order (keyset: costs the same wherever it starts).
+   */
+  readonly from: { readonly page: number } | { readonly after: UserListPosition };
+  /** Count every match too (one more pass over the matches); a keyset walk needs no total. */
+  readonly withTotal: boolean;
 }
+
+export interface UserListPage {
+  readonly items: User[];
+  /** Every match, when asked for (`withTotal`); otherwise null. */
+  readonly total: number | null;
+  /** Where the next page starts (the last item's position) while more users follow; null at the end. */
+  readonly next: UserListPosition | null;
+}
+
+/** The position of `user` in a list sorted by `sortBy`: what both adapters sort and seek on. */
+export const userSortKey = (user: User, sortBy: UserSortField): UserSortKey => {
+  switch (sortBy) {
+    case 'createdAt':
+      return user.createdAt.getTime();
+    case 'name':
+      return user.name.normalize('NFC').toLowerCase();
+    case 'email':
+      return user.email;
+    case 'age':
+      return user.age;
+  }
+};
 
 export interface RoleMembers {
   readonly roleId: string;
@@ -38,7 +78,8 @@ export interface UserRepository {
   insert(user: User, passwordHash?: string): Promise<InsertUserResult>;
   /** Writes `user` if the stored version is `user.version - 1` (optimistic concurrency). */
   update(user: User, tx?: Tx): Promise<UpdateUserResult>;
-  list(query: UserListQuery): Promise<{ items: User[]; total: number }>;
+  /** One page of visible (not deleted) users, sorted by the sort key, then by id, in `sortOrder`. */
+  list(query: UserListQuery): Promise<UserListPage>;
   findCredentials(email: Email): Promise<{ user: User; passwordHash: string } | null>;
   /** The current hash first, then the earlier ones, newest first. */
   passwordHistory(id: UserId): Promise<PasswordHistoryEntry[]>;

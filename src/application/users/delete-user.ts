@@ -4,7 +4,7 @@ import type { Actor } from '../../domain/auth/actor';
 import type { AuthError } from '../../domain/auth/auth.errors';
 import type { RoleError } from '../../domain/roles/role.errors';
 import type { UserId } from '../../domain/users/user';
-import { concurrentModification, type UserError, userNotFound } from '../../domain/users/user.errors';
+import { concurrentModification, type UserError, userNotFound, userVersionMismatch } from '../../domain/users/user.errors';
 import { AuditRecorder } from '../audit/audit-recorder';
 import { authorize, refuseOutranked } from '../authorization';
 import { AccessCache } from '../cache/access-cache';
@@ -35,23 +35,25 @@ export class DeleteUser {
     @inject(TYPES.Clock) private readonly clock: Clock,
   ) {}
 
-  async execute(actor: Actor, id: UserId): Deleted {
+  /** With `ifVersion` (from If-Match), deletes only over one of those versions, in the same atomic step. */
+  async execute(actor: Actor, id: UserId, ifVersion?: readonly number[]): Deleted {
     const allowed = authorize(actor, 'users', 'delete');
     if (E.isLeft(allowed)) return allowed;
-    return this.guard.exclusively(() => this.deleteNow(actor, id));
+    return this.guard.exclusively(() => this.deleteNow(actor, id, ifVersion));
   }
 
-  private async deleteNow(actor: Actor, id: UserId): Deleted {
+  private async deleteNow(actor: Actor, id: UserId, ifVersion?: readonly number[]): Deleted {
     const user = await this.users.findById(id);
     if (!user || user.isDeleted) return E.left(userNotFound(id));
     const reachable = refuseOutranked(actor, await this.permissions.of(user));
     if (E.isLeft(reachable)) return reachable;
+    if (ifVersion && !ifVersion.includes(user.version)) return E.left(userVersionMismatch(id));
     const now = this.clock.now();
     const deleted = { ...user, isDeleted: true, deletedAt: now, updatedAt: now, version: user.version + 1 };
     const keeps = await this.guard.userMayChange(user, deleted);
     if (E.isLeft(keeps)) return keeps;
     const written = await this.users.update(deleted);
-    if (written !== 'updated') return E.left(written === 'not-found' ? userNotFound(id) : concurrentModification(id));
+    if (written !== 'updated') return E.left(written === 'not-found' ? userNotFound(id) : ifVersion ? userVersionMismatch(id) : concurrentModification(id));
     const revoked = await this.credentials.revokeAll(id, now);
     await this.accessCache.forgetUser(id);
     await this.audit.record({ actorId: actor.userId, action: 'user.deleted', target: { type: 'user', id }, after: revoked });

@@ -5,7 +5,7 @@ import { type AuthError, permissionDenied } from '../../domain/auth/auth.errors'
 import type { RoleError } from '../../domain/roles/role.errors';
 import { type ValidationFailed, validationFailed } from '../../domain/shared/field-error';
 import { changeUser, type User, type UserChanges, type UserId } from '../../domain/users/user';
-import { concurrentModification, emailAlreadyInUse, type UserError, userNotFound } from '../../domain/users/user.errors';
+import { concurrentModification, emailAlreadyInUse, type UserError, userNotFound, userVersionMismatch } from '../../domain/users/user.errors';
 import { AuditRecorder } from '../audit/audit-recorder';
 import { refuseOutranked } from '../authorization';
 import { AccessCache } from '../cache/access-cache';
@@ -40,21 +40,23 @@ export class UpdateUserProfile {
     @inject(TYPES.Clock) private readonly clock: Clock,
   ) {}
 
-  async execute(actor: Actor, id: UserId, changes: UserChanges): Updated {
+  /** With `ifVersion` (from If-Match), writes only over one of those versions, in the same atomic step. */
+  async execute(actor: Actor, id: UserId, changes: UserChanges, ifVersion?: readonly number[]): Updated {
     if (!can(actor, 'users', 'update')) {
       const beyondSelf = (Object.keys(changes) as (keyof UserChanges)[]).filter((k) => changes[k] !== undefined && !SELF_EDITABLE.includes(k));
       if (!actsAsSelf(actor, id) || beyondSelf.length > 0) return E.left(permissionDenied('users:update'));
     }
-    return changes.status === undefined ? this.write(actor, id, changes) : this.guard.exclusively(() => this.write(actor, id, changes));
+    return changes.status === undefined ? this.write(actor, id, changes, ifVersion) : this.guard.exclusively(() => this.write(actor, id, changes, ifVersion));
   }
 
-  private async write(actor: Actor, id: UserId, changes: UserChanges): Updated {
+  private async write(actor: Actor, id: UserId, changes: UserChanges, ifVersion?: readonly number[]): Updated {
     const current = await this.users.findById(id);
     if (!current || current.isDeleted) return E.left(userNotFound(id));
     if (!actsAsSelf(actor, id)) {
       const reachable = refuseOutranked(actor, await this.permissions.of(current));
       if (E.isLeft(reachable)) return reachable;
     }
+    if (ifVersion && !ifVersion.includes(current.version)) return E.left(userVersionMismatch(id));
     if (changes.status !== undefined) {
       const keeps = await this.guard.userMayChange(current, { ...current, status: changes.status });
       if (E.isLeft(keeps)) return keeps;
@@ -73,7 +75,7 @@ export class UpdateUserProfile {
       case 'email-taken':
         return E.left(emailAlreadyInUse(changed.right.email));
       case 'version-conflict':
-        return E.left(concurrentModification(id));
+        return E.left(ifVersion ? userVersionMismatch(id) : concurrentModification(id));
     }
   }
 

@@ -1,4 +1,5 @@
 import { ContainerModule } from 'inversify';
+import { randomBytes } from 'node:crypto';
 import { usersRoutes } from '../../adapters/http/users/users.routes';
 import { AssignRole } from '../../application/roles/assign-role';
 import { TransferRole } from '../../application/roles/transfer-role';
@@ -25,7 +26,7 @@ export const usersModule: NexusModule = {
     bind(UserCredentials).toSelf();
     for (const useCase of <const>[ListUsers, ReadUser, CreateUser, UpdateUserProfile, DeleteUser, RestoreUser, UserStatsByRole, ExportUsers]) bind<unknown>(useCase).toSelf();
   }),
-  routes: (resolve) =>
+  routes: (resolve, config) =>
     usersRoutes({
       list: resolve(ListUsers),
       read: resolve(ReadUser),
@@ -38,5 +39,7 @@ export const usersModule: NexusModule = {
       assignRole: resolve(AssignRole),
       unassignRole: resolve(UnassignRole),
       transferRole: resolve(TransferRole),
+      // Without JWT_SECRET (never in production) list cursors, like access tokens, die with the process.
+      cursorSecret: config.auth.jwtSecret ?? randomBytes(32).toString('base64url'),
     }),
 };

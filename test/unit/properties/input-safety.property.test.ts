@@ -102,10 +102,10 @@ describe('Properties :: input safety and pagination', function () {
     for (let i = 0; i < total; i++) await repo.insert(aUser());
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 15 }), async (page, limit) => {
-        const { items, total: counted } = await repo.list({ page, limit, sortBy: 'email', sortOrder: 'asc' });
+        const { items, total: counted } = await repo.list({ from: { page }, withTotal: true, limit, sortBy: 'email', sortOrder: 'asc' });
         expect(counted).to.equal(total);
         expect(items.length).to.equal(Math.max(0, Math.min(limit, total - (page - 1) * limit)));
-        const next = await repo.list({ page: page + 1, limit, sortBy: 'email', sortOrder: 'asc' });
+        const next = await repo.list({ from: { page: page + 1 }, withTotal: true, limit, sortBy: 'email', sortOrder: 'asc' });
         const ids = new Set(items.map((u) => u.id));
         expect(next.items.some((u) => ids.has(u.id))).to.equal(false);
       }),

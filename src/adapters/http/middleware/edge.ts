@@ -26,8 +26,10 @@ export const corsFor = (origins: readonly string[]): Middleware => {
     },
     credentials: true,
     allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowHeaders: ['Authorization', 'Content-Type', 'X-API-Key', 'X-CSRF-Token', 'X-Request-ID'],
-    exposeHeaders: ['X-Request-ID', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'],
+    // If-Match / If-None-Match: conditional requests on users (a browser pre-flights them).
+    allowHeaders: ['Authorization', 'Content-Type', 'X-API-Key', 'X-CSRF-Token', 'X-Request-ID', 'If-Match', 'If-None-Match'],
+    // ETag: without it listed, a browser's script cannot read a response's ETag to send it back.
+    exposeHeaders: ['X-Request-ID', 'ETag', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'],
     maxAge: 600,
   });
 };

@@ -18,7 +18,7 @@ describe('Users :: use cases on in-memory adapters', () => {
     it('refuses a caller without users:read, and lists for one with it', async () => {
       const w = usersWorld();
       const me = await w.member();
-      const query = { page: 1, limit: 10, sortBy: 'createdAt', sortOrder: 'asc' } as const;
+      const query = { from: { page: 1 }, withTotal: true, limit: 10, sortBy: 'createdAt', sortOrder: 'asc' } as const;
       expect(tagOf(await w.listUsers.execute(tokenActor(me), query))).to.equal('PermissionDenied');
       const listed = await w.listUsers.execute(tokenActor(me, may('users:read')), query);
       expect(E.isRight(listed) && listed.right.items.map((u) => u.id)).to.deep.equal([me.id]);
