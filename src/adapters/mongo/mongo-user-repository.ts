@@ -110,6 +110,14 @@ export class MongoUserRepository implements UserRepository {
     );
   }
 
+  async markEmailVerified(id: UserId, email: Email, at: Date): Promise<User | null> {
+    const mine = { _id: new ObjectId(id), email: emailKey(email), isDeleted: false };
+    // One conditional update, then a read (FerretDB v1's findAndModify takes no projection).
+    await this.users.updateOne({ ...mine, emailVerified: { $ne: true } }, { $set: { emailVerified: true, emailVerifiedAt: at, updatedAt: at }, $inc: { version: 1 } });
+    const doc = await this.users.findOne({ ...mine, emailVerified: true }, { projection: PUBLIC_USER_FIELDS });
+    return doc ? fromUserDocument(doc) : null;
+  }
+
   async countWithRole(roleId: string): Promise<number> {
     return this.users.countDocuments({ roleIds: new ObjectId(roleId), isDeleted: false });
   }
