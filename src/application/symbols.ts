@@ -23,6 +23,8 @@ export const TYPES = {
   AuthSettings: Symbol.for('AuthSettings'),
   AccountSettings: Symbol.for('AccountSettings'),
   LoginAttempts: Symbol.for('LoginAttempts'),
+  AccountTokenStore: Symbol.for('AccountTokenStore'),
+  AccountMailLimiter: Symbol.for('AccountMailLimiter'),
   Leases: Symbol.for('Leases'),
   ApiKeySettings: Symbol.for('ApiKeySettings'),
   SuperuserGuardSettings: Symbol.for('SuperuserGuardSettings'),
