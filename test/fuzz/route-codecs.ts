@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type * as t from 'io-ts';
+import { ForgotPasswordBody, ResetPasswordBody, VerifyEmailBody } from '../../src/adapters/http/auth/account.codecs';
 import { ChangePasswordBody, LoginBody, RefreshBody, RegisterBody } from '../../src/adapters/http/auth/auth.codecs';
 import {
   AssignRoleBody,
@@ -100,6 +101,10 @@ export const ROUTE_CODECS: Readonly<Record<string, RouteSpec>> = {
   'POST /api/auth/logout': { body: RefreshBody, public: true },
   'POST /api/auth/password': { body: ChangePasswordBody, costly: true },
   'GET /api/auth/me': {},
+  'POST /api/auth/password/forgot': { body: ForgotPasswordBody, public: true },
+  'POST /api/auth/password/reset': { body: ResetPasswordBody, public: true },
+  'POST /api/auth/email/verify': { body: VerifyEmailBody, public: true },
+  'POST /api/auth/email/verification': {},
   'GET /api/users': { query: ListUsersQuery },
   'POST /api/users': { body: CreateUserBody, costly: true },
   'GET /api/users/stats/by-role': {},

@@ -1,3 +1,4 @@
+import { accountModule } from './account.module';
 import { apiKeysModule } from './api-keys.module';
 import { auditModule } from './audit.module';
 import { authModule } from './auth.module';
@@ -7,4 +8,4 @@ import { rolesModule } from './roles.module';
 import { usersModule } from './users.module';
 
 /** Every feature module, in the order their routes are mounted. */
-export const MODULES: readonly NexusModule[] = [authModule, usersModule, rolesModule, apiKeysModule, auditModule, jobsModule];
+export const MODULES: readonly NexusModule[] = [authModule, accountModule, usersModule, rolesModule, apiKeysModule, auditModule, jobsModule];
