@@ -111,6 +111,8 @@ for (const profile of PROFILES) {
         const refused = await resend({ 'X-API-Key': key.body.data.key as string }).expect(403);
         expect(refused.body.message).to.match(/API key cannot manage credentials/);
         await resend().expect(401);
+        const junk = await app.http.post('/api/auth/email/verification').set('Authorization', s.auth).send({ email: 'someone.else@example.com' }).expect(400);
+        expect(junk.body.errors.map((e: { path: string }) => e.path)).to.deep.equal(['email']);
         expect(verifyMails(s.email)).to.have.length.at.most(1);
       });
     });

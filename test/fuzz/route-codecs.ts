@@ -104,6 +104,7 @@ export const ROUTE_CODECS: Readonly<Record<string, RouteSpec>> = {
   'POST /api/auth/password/forgot': { body: ForgotPasswordBody, public: true },
   'POST /api/auth/password/reset': { body: ResetPasswordBody, public: true },
   'POST /api/auth/email/verify': { body: VerifyEmailBody, public: true },
+  // No fields to derive (an empty or absent body); junk bodies are still sent, and refused by name.
   'POST /api/auth/email/verification': {},
   'GET /api/users': { query: ListUsersQuery },
   'POST /api/users': { body: CreateUserBody, costly: true },

@@ -13,3 +13,5 @@ const Password = Str(MAX_PASSWORD_LENGTH);
 export const ForgotPasswordBody = strictObject('ForgotPasswordBody', { email: EmailString });
 export const ResetPasswordBody = strictObject('ResetPasswordBody', { token: Token, newPassword: Password });
 export const VerifyEmailBody = strictObject('VerifyEmailBody', { token: Token });
+/** Re-sending the verification link takes no input: an empty or absent body; any field is refused by name. */
+export const ResendVerificationBody = strictObject('ResendVerificationBody', {});

@@ -9,7 +9,7 @@ import { reply } from '../envelope';
 import { actorOf, requireActor } from '../middleware/authenticate';
 import { respond } from '../respond';
 import { createRouter, credentialCheck } from '../routing';
-import { ForgotPasswordBody, ResetPasswordBody, VerifyEmailBody } from './account.codecs';
+import { ForgotPasswordBody, ResendVerificationBody, ResetPasswordBody, VerifyEmailBody } from './account.codecs';
 
 export interface AccountRoutesDeps {
   readonly requestReset: RequestPasswordReset;
@@ -52,6 +52,7 @@ export const accountRoutes = (deps: AccountRoutesDeps): Router => {
   });
 
   router.post('/api/auth/email/verification', requireActor, async (ctx) => {
+    decodeOrThrow(ResendVerificationBody, ctx.request.body ?? {});
     const result = await deps.resendVerification.execute(actorOf(ctx));
     if (E.isLeft(result) && result.left._tag === 'AccountMailThrottled') ctx.set('Retry-After', String(result.left.retryAfterSeconds));
     respond(ctx, result, 202, 'A new verification link is on its way', (sent) => sent);
