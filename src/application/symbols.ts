@@ -27,6 +27,8 @@ export const TYPES = {
   MfaChallengeStore: Symbol.for('MfaChallengeStore'),
   SecretBox: Symbol.for('SecretBox'),
   Totp: Symbol.for('Totp'),
+  AccountTokenStore: Symbol.for('AccountTokenStore'),
+  AccountMailLimiter: Symbol.for('AccountMailLimiter'),
   Leases: Symbol.for('Leases'),
   ApiKeySettings: Symbol.for('ApiKeySettings'),
   SuperuserGuardSettings: Symbol.for('SuperuserGuardSettings'),

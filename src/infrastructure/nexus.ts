@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { OffPathWork } from '../application/account/off-path-work';
 import { Container } from 'inversify';
 import type Koa from 'koa';
 import { buildHttpApp } from '../adapters/http/app';
@@ -88,6 +89,8 @@ export const createNexus = async (config: Config, options: NexusOptions = {}): P
       http,
       worker,
       close: async () => {
+        // Work a request answered ahead of (a reset link's e-mail) finishes before the relay stops.
+        await resolve<OffPathWork>(OffPathWork).idle();
         await relay.stop();
         await worker?.stop();
         await profile.close();

@@ -133,6 +133,57 @@ export const userRepositoryContract = (name: string, make: MakeUserRepository): 
       expect((await repository.findById(user.id))?.name).to.equal(user.name);
     });
 
+    context('e-mail verification', () => {
+      const t = new Date('2026-03-01T10:00:00Z');
+
+      it('stores a new user unverified, and reads back a verified one as it was stored', async () => {
+        const user = aUser();
+        await repository.insert(user);
+        expect(await repository.findById(user.id)).to.deep.include({ emailVerified: false, emailVerifiedAt: null });
+        const verified = { ...aUser(), emailVerified: true, emailVerifiedAt: t };
+        await repository.insert(verified);
+        expect(await repository.findById(verified.id)).to.deep.equal(verified);
+      });
+
+      it('marks the address verified only while the user still has it, and bumps the version', async () => {
+        const user = aUser({ email: 'Verify.Me@example.com' });
+        await repository.insert(user);
+        expect(await repository.markEmailVerified(user.id, 'other@example.com' as Email, t), 'another address').to.equal(null);
+        expect(await repository.markEmailVerified(newId() as UserId, user.email, t), 'no such user').to.equal(null);
+        const marked = await repository.markEmailVerified(user.id, 'VERIFY.me@EXAMPLE.com' as Email, t);
+        expect(marked).to.deep.equal({ ...user, emailVerified: true, emailVerifiedAt: t, updatedAt: t, version: user.version + 1 });
+        expect(await repository.findById(user.id)).to.deep.equal(marked);
+      });
+
+      it('makes an update written against the unverified user a version conflict, so it cannot undo the verification', async () => {
+        const user = aUser();
+        await repository.insert(user);
+        await repository.markEmailVerified(user.id, user.email, t);
+        expect(await repository.update({ ...user, name: 'Stale', version: user.version + 1 })).to.equal('version-conflict');
+        expect((await repository.findById(user.id))?.emailVerified).to.equal(true);
+      });
+
+      it('leaves a verified user as it is when marked again, and never marks a deleted one', async () => {
+        const user = aUser();
+        await repository.insert(user);
+        const first = await repository.markEmailVerified(user.id, user.email, t);
+        expect(await repository.markEmailVerified(user.id, user.email, new Date(t.getTime() + 60_000))).to.deep.equal(first);
+        const gone = aUser();
+        await repository.insert(gone);
+        await repository.update({ ...gone, isDeleted: true, deletedAt: t, version: 2 });
+        expect(await repository.markEmailVerified(gone.id, gone.email, t)).to.equal(null);
+        expect((await repository.findById(gone.id))?.emailVerified).to.equal(false);
+      });
+
+      it('keeps a moved address unverified: the old address cannot verify the new one', async () => {
+        const user = aUser({ email: 'before.move@example.com' });
+        await repository.insert(user);
+        await repository.update({ ...user, email: 'after.move@example.com' as Email, version: 2 });
+        expect(await repository.markEmailVerified(user.id, 'before.move@example.com' as Email, t)).to.equal(null);
+        expect((await repository.findById(user.id))?.emailVerified).to.equal(false);
+      });
+    });
+
     context('listing', () => {
       const seed = async () => {
         const make = (name: string, email: string, age: number | null, createdAt: string) => aUser({ name, email, age }, new Date(createdAt));

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type * as t from 'io-ts';
+import { ForgotPasswordBody, ResetPasswordBody, VerifyEmailBody } from '../../src/adapters/http/auth/account.codecs';
 import { ChangePasswordBody, LoginBody, RefreshBody, RegisterBody } from '../../src/adapters/http/auth/auth.codecs';
 import { EndSessionsQuery, SessionIdParams } from '../../src/adapters/http/auth/sessions.routes';
 import { ConfirmTotpBody, DisableTotpBody, MfaLoginBody } from '../../src/adapters/http/auth/mfa.codecs';
@@ -136,6 +137,11 @@ export const ROUTE_CODECS: Readonly<Record<string, RouteSpec>> = {
   'DELETE /api/auth/mfa/totp': { body: DisableTotpBody, fields: mfaFields, costly: true },
   'POST /api/auth/login/mfa': { body: MfaLoginBody, fields: mfaFields, public: true },
   'GET /api/users': { query: ListUsersQuery, fields: { after: listCursors } },
+  'POST /api/auth/password/forgot': { body: ForgotPasswordBody, public: true },
+  'POST /api/auth/password/reset': { body: ResetPasswordBody, public: true },
+  'POST /api/auth/email/verify': { body: VerifyEmailBody, public: true },
+  // No fields to derive (an empty or absent body); junk bodies are still sent, and refused by name.
+  'POST /api/auth/email/verification': {},
   'POST /api/users': { body: CreateUserBody, costly: true },
   'GET /api/users/stats/by-role': {},
   'GET /api/users/export': { query: ExportQuery },

@@ -1,5 +1,9 @@
 import { PermissionResolver } from '../../src/application/roles/permission-resolver';
 import * as E from 'fp-ts/Either';
+import { InMemoryAccountTokenStore } from '../../src/adapters/memory/in-memory-account-token-store';
+import { CryptoSecretTokens } from '../../src/adapters/security/crypto-secret-tokens';
+import { AccountLinks } from '../../src/application/account/account-links';
+import { EmailVerification } from '../../src/application/account/email-verification';
 import { InMemoryApiKeyRepository } from '../../src/adapters/memory/in-memory-api-key-repository';
 import { InMemoryAuditLog } from '../../src/adapters/memory/in-memory-audit-log';
 import { InMemoryMfaStore } from '../../src/adapters/memory/in-memory-mfa-store';
@@ -19,6 +23,7 @@ import { AccessCache } from '../../src/application/cache/access-cache';
 import { AccountMail } from '../../src/application/jobs/account-mail';
 import { RelayOutbox } from '../../src/application/jobs/outbox-relay';
 import type { Clock } from '../../src/application/ports/clock.port';
+import type { AccountSettings } from '../../src/application/auth/account-settings';
 import type { AccessTokens } from '../../src/application/ports/access-tokens.port';
 import { SuperuserGuard } from '../../src/application/roles/superuser-guard';
 import { CachedUserLookup } from '../../src/application/users/cached-user-lookup';
@@ -41,6 +46,7 @@ import { silentLogger } from './logger';
 import { RecordingJobQueue } from './recording-job-queue';
 
 export const NOW = new Date('2026-06-01T12:00:00Z');
+export const ACCOUNT_SETTINGS: AccountSettings = { appUrl: 'https://app.example', resetTtlMinutes: 60, verifyTtlHours: 48, requireVerifiedEmail: false, lockThreshold: 10, lockMinutes: 15 };
 const fixedClock: Clock = { now: () => new Date(NOW) };
 
 /** Access tokens are never issued here; sessions only need to know how long one can live. */
@@ -75,7 +81,10 @@ export const usersWorld = () => {
   const credentials = new UserCredentials(sessions, apiKeys);
   const outbox = new InMemoryOutboxStore();
   const mail = new AccountMail(outbox, new RelayOutbox(outbox, queue, users, fixedClock, logger), ids, fixedClock);
-  const register = new RegisterUser(users, roles, hasher, new PasswordRules({ score: () => 4 }), mail, accessCache, ids, fixedClock);
+  const accountTokens = new InMemoryAccountTokenStore();
+  const links = new AccountLinks(accountTokens, new CryptoSecretTokens(), ACCOUNT_SETTINGS, users, fixedClock);
+  const verification = new EmailVerification(links, mail, audit);
+  const register = new RegisterUser(users, roles, hasher, new PasswordRules({ score: () => 4 }), mail, verification, accessCache, ids, fixedClock);
 
   const role = async (name: string, permissions: Permission[]): Promise<Role> => {
     const made = newRole(ids.next() as RoleId, { name, permissions }, NOW, name === ADMIN_ROLE || name === USER_ROLE);
@@ -94,7 +103,7 @@ export const usersWorld = () => {
   const permissions = new PermissionResolver(roles, cache, logger);
 
   return {
-    adapters: { users, roles, apiKeys, refreshTokens, auditLog, cache, queue, hasher },
+    adapters: { users, roles, apiKeys, refreshTokens, auditLog, cache, queue, hasher, outbox, accountTokens },
     accessCache,
     lookup,
     role,
@@ -102,7 +111,7 @@ export const usersWorld = () => {
     listUsers: new ListUsers(users),
     readUser: new ReadUser(lookup),
     createUser: new CreateUser(register),
-    updateUserProfile: new UpdateUserProfile(users, guard, accessCache, permissions, credentials, audit, fixedClock),
+    updateUserProfile: new UpdateUserProfile(users, guard, accessCache, permissions, credentials, audit, verification, fixedClock),
     deleteUser: new DeleteUser(users, credentials, guard, accessCache, audit, permissions, fixedClock),
     restoreUser: new RestoreUser(users, credentials, accessCache, audit, permissions, fixedClock),
     userStatsByRole: new UserStatsByRole(users, roles, cache, logger),

@@ -1,5 +1,5 @@
 import type { ApiKeyError } from '../../domain/api-keys/api-key';
-import type { AuthError } from '../../domain/auth/auth.errors';
+import type { AccountTokenPurpose, AccountTokenRefusal, AuthError } from '../../domain/auth/auth.errors';
 import type { SessionError } from '../../domain/auth/session';
 import type { MfaError } from '../../domain/auth/mfa.errors';
 import type { JobError } from '../../domain/jobs/job';
@@ -16,6 +16,16 @@ export interface HttpFailure {
   readonly message: string;
   readonly errors?: readonly FieldError[];
 }
+
+const LINK_NAMES: Record<AccountTokenPurpose, string> = { 'password-reset': 'password-reset link', 'email-verification': 'verification link' };
+/** Why a one-time link was refused, as the `token` field's message (after "This ... link"). */
+const TOKEN_REFUSALS: Record<AccountTokenRefusal, string> = {
+  'unknown': 'is not valid; ask for a new one',
+  'used': 'has already been used; ask for a new one',
+  'expired': 'has expired; ask for a new one',
+  'revoked': 'is no longer valid: a newer one was sent, or the account changed; use the latest one',
+  'email-changed': 'was sent to an address this account no longer has',
+};
 
 export const toHttpFailure = (error: AppError): HttpFailure => {
   switch (error._tag) {
@@ -54,6 +64,14 @@ export const toHttpFailure = (error: AppError): HttpFailure => {
       };
     case 'ApiKeyCannotManageCredentials':
       return { status: 403, message: 'An API key cannot manage credentials (API keys, password, sessions, MFA); sign in with your password to do that' };
+    case 'AccountTokenRefused':
+      return { status: 400, message: `This ${LINK_NAMES[error.purpose]} ${TOKEN_REFUSALS[error.reason]}`, errors: [{ path: 'token', message: TOKEN_REFUSALS[error.reason] }] };
+    case 'EmailNotVerified':
+      return { status: 403, message: 'Your e-mail address is not verified yet: open the link in the verification e-mail (POST /api/auth/email/verification sends a new one once you are signed in), then log in again' };
+    case 'EmailAlreadyVerified':
+      return { status: 409, message: 'Your e-mail address is already verified' };
+    case 'AccountMailThrottled':
+      return { status: 429, message: `An e-mail was sent a moment ago; try again in ${error.retryAfterSeconds} s` };
     case 'CsrfMismatch':
       return { status: 403, message: 'The X-CSRF-Token header must match the csrf cookie (GET /api/csrf-token)' };
     case 'MfaAlreadyEnabled':

@@ -1,7 +1,7 @@
 import { type InsertUserResult, type RoleMembers, type UpdateUserResult, type UserListPage, type UserListQuery, type UserRepository, userSortKey } from '../../application/ports/user-repository.port';
 import type { PasswordHistoryEntry } from '../../domain/auth/password-policy';
 import { type Email, emailKey } from '../../domain/users/email';
-import type { User, UserId } from '../../domain/users/user';
+import { markEmailVerified, type User, type UserId } from '../../domain/users/user';
 import { SortedUsers } from './sorted-users';
 
 /** Users in a Map: the embedded profile's store and the unit tests' fake, held to the same contract. */
@@ -95,6 +95,13 @@ export class InMemoryUserRepository implements UserRepository {
 
   async setPassword(id: UserId, history: readonly PasswordHistoryEntry[]): Promise<void> {
     this.passwords.set(id, structuredClone([...history]));
+  }
+
+  async markEmailVerified(id: UserId, email: Email, at: Date): Promise<User | null> {
+    const stored = this.byId.get(id);
+    if (!stored || stored.isDeleted || stored.email !== emailKey(email)) return null;
+    if (!stored.emailVerified) this.byId.set(id, markEmailVerified(stored, at));
+    return this.findById(id);
   }
 
   async countWithRole(roleId: string): Promise<number> {

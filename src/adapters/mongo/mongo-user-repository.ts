@@ -67,8 +67,14 @@ export class MongoUserRepository implements UserRepository {
     return doc ? fromUserDocument(doc) : null;
   }
 
+  /**
+   * Asks for up to two (the unique index holds one at most), so a present address costs what an
+   * absent one does on every server: FerretDB v1 filters without its index and stops at the
+   * first match, which made an address early in the collection answer faster than a missing one
+   * (a timing oracle for "forgot password"). On MongoDB the unique index answers either at once.
+   */
   async findByEmail(email: Email): Promise<User | null> {
-    const doc = await this.users.findOne({ email: emailKey(email) }, { projection: PUBLIC_USER_FIELDS });
+    const [doc] = await this.users.find({ email: emailKey(email) }, { projection: PUBLIC_USER_FIELDS }).limit(2).toArray();
     return doc ? fromUserDocument(doc) : null;
   }
 
@@ -198,6 +204,14 @@ export class MongoUserRepository implements UserRepository {
       { _id: new ObjectId(id) },
       { $set: { passwordHash: current.hash, passwordHistory: history.map((h) => ({ hash: h.hash, changedAt: h.changedAt })) } },
     );
+  }
+
+  async markEmailVerified(id: UserId, email: Email, at: Date): Promise<User | null> {
+    const mine = { _id: new ObjectId(id), email: emailKey(email), isDeleted: false };
+    // One conditional update, then a read (FerretDB v1's findAndModify takes no projection).
+    await this.users.updateOne({ ...mine, emailVerified: { $ne: true } }, { $set: { emailVerified: true, emailVerifiedAt: at, updatedAt: at }, $inc: { version: 1 } });
+    const doc = await this.users.findOne({ ...mine, emailVerified: true }, { projection: PUBLIC_USER_FIELDS });
+    return doc ? fromUserDocument(doc) : null;
   }
 
   async countWithRole(roleId: string): Promise<number> {

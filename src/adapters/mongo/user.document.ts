@@ -13,6 +13,9 @@ export interface UserDocument {
   /** Lower-cased name: what prefix search and name sorting use. */
   nameLower: string;
   email: string;
+  /** Absent on documents written before e-mail verification existed: those read as unverified. */
+  emailVerified?: boolean;
+  emailVerifiedAt?: Date | null;
   age: number | null;
   status: UserStatus;
   roleIds: ObjectId[];
@@ -36,6 +39,8 @@ export const toUserDocument = (u: User): UserDocument => ({
   name: u.name,
   nameLower: u.name.normalize('NFC').toLowerCase(),
   email: emailKey(u.email),
+  emailVerified: u.emailVerified,
+  emailVerifiedAt: u.emailVerifiedAt,
   age: u.age,
   status: u.status,
   roleIds: u.roleIds.map((id) => new ObjectId(id)),
@@ -50,6 +55,8 @@ export const fromUserDocument = (d: UserDocument): User => ({
   id: trustedId(parseUserId, d._id.toHexString()),
   name: d.name,
   email: d.email as Email,
+  emailVerified: d.emailVerified === true,
+  emailVerifiedAt: d.emailVerified === true ? (d.emailVerifiedAt ?? null) : null,
   age: d.age ?? null,
   status: d.status,
   roleIds: (d.roleIds ?? []).map((id) => id.toHexString()),

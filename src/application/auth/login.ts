@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
 import { type ClientInfo, UNKNOWN_CLIENT } from '../../domain/auth/session';
-import { type AuthError, invalidCredentials } from '../../domain/auth/auth.errors';
+import { type AuthError, emailNotVerified, invalidCredentials } from '../../domain/auth/auth.errors';
 import { parseEmail } from '../../domain/users/email';
 import type { User } from '../../domain/users/user';
 import { AuditRecorder } from '../audit/audit-recorder';
@@ -9,6 +9,7 @@ import type { PasswordHasher } from '../ports/password-hasher.port';
 import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';
 import { type MfaChallengeIssued, MfaLoginGate } from './mfa/mfa-login-gate';
+import type { AccountSettings } from './account-settings';
 import { SessionIssuer, type TokenPair } from './sessions';
 
 /** A login either completes (a session) or, with TOTP on, owes its second step. */
@@ -29,6 +30,7 @@ export class Login {
     @inject(SessionIssuer) private readonly sessions: SessionIssuer,
     @inject(AuditRecorder) private readonly audit: AuditRecorder,
     @inject(MfaLoginGate) private readonly mfa: MfaLoginGate,
+    @inject(TYPES.AccountSettings) private readonly account: AccountSettings,
   ) {}
 
   async execute(email: string, password: string, client: ClientInfo = UNKNOWN_CLIENT): Promise<E.Either<AuthError, LoginOutcome>> {
@@ -48,6 +50,11 @@ export class Login {
         after: { reason: credentials === null ? 'unknown-email' : !usable ? 'account-disabled' : 'wrong-password' },
       });
       return E.left(invalidCredentials);
+    }
+    // REQUIRE_VERIFIED_EMAIL: the right password, but the address is unproven (403, not 401).
+    if (this.account.requireVerifiedEmail && !credentials.user.emailVerified) {
+      await this.audit.record({ actorId: null, action: 'auth.login.failed', target: { type: 'user', id: credentials.user.id }, after: { reason: 'email-not-verified' } });
+      return E.left(emailNotVerified);
     }
 
     // The password matched. With TOTP on, no session yet: an mfaToken for POST /api/auth/login/mfa.

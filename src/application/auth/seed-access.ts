@@ -31,7 +31,8 @@ export class SeedAccess {
     if (!admin) return;
     const adminRole = await this.roles.findByName(ADMIN_ROLE);
     if (!adminRole || (await this.users.countWithRole(adminRole.id)) > 0) return;
-    const created = await this.register.execute({ name: 'Administrator', email: admin.email, password: admin.password }, [ADMIN_ROLE]);
+    // The operator configured this address: it counts as verified (no verification link).
+    const created = await this.register.execute({ name: 'Administrator', email: admin.email, password: admin.password }, [ADMIN_ROLE], { emailVerified: true });
     if (E.isLeft(created)) {
       const reason = created.left._tag === 'ValidationFailed' ? created.left.errors.map((e) => `${e.path} ${e.message}`).join('; ') : created.left._tag;
       throw new Error(`cannot create the first admin from NEXUS_ADMIN_EMAIL / NEXUS_ADMIN_PASSWORD: ${reason}`);

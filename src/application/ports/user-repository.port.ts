@@ -84,6 +84,13 @@ export interface UserRepository {
   /** The current hash first, then the earlier ones, newest first. */
   passwordHistory(id: UserId): Promise<PasswordHistoryEntry[]>;
   setPassword(id: UserId, history: readonly PasswordHistoryEntry[]): Promise<void>;
+  /**
+   * Marks the user's e-mail verified at `at`, only while the user (not deleted) still has
+   * `email` (the address a verification link was mailed to), bumping the version so an update
+   * made against the unverified user conflicts. Answers the user as it now is (unchanged if it
+   * was verified already), or null: no such user, deleted, or another address by now.
+   */
+  markEmailVerified(id: UserId, email: Email, at: Date): Promise<User | null>;
   countWithRole(roleId: string): Promise<number>;
   /** Active, not deleted users holding any of `roleIds`, leaving out `exceptUserId` if given. */
   countActiveWithAnyRole(roleIds: readonly string[], exceptUserId?: string): Promise<number>;

@@ -10,10 +10,11 @@ import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';
 
 /** A user as the cache holds it: JSON, dates as ISO strings. */
-export type CachedUser = Omit<User, 'createdAt' | 'updatedAt' | 'deletedAt'> & {
+export type CachedUser = Omit<User, 'createdAt' | 'updatedAt' | 'deletedAt' | 'emailVerifiedAt'> & {
   createdAt: string;
   updatedAt: string;
   deletedAt: string | null;
+  emailVerifiedAt: string | null;
 };
 
 const toCachedUser = (u: User): CachedUser => ({
@@ -21,6 +22,7 @@ const toCachedUser = (u: User): CachedUser => ({
   createdAt: u.createdAt.toISOString(),
   updatedAt: u.updatedAt.toISOString(),
   deletedAt: u.deletedAt ? u.deletedAt.toISOString() : null,
+  emailVerifiedAt: u.emailVerifiedAt ? u.emailVerifiedAt.toISOString() : null,
 });
 
 const fromCachedUser = (c: CachedUser): User => ({
@@ -28,6 +30,9 @@ const fromCachedUser = (c: CachedUser): User => ({
   createdAt: new Date(c.createdAt),
   updatedAt: new Date(c.updatedAt),
   deletedAt: c.deletedAt === null ? null : new Date(c.deletedAt),
+  // Entries cached before e-mail verification existed have neither field: unverified.
+  emailVerified: c.emailVerified === true,
+  emailVerifiedAt: c.emailVerified === true && typeof c.emailVerifiedAt === 'string' ? new Date(c.emailVerifiedAt) : null,
 });
 
 /**

@@ -4,8 +4,9 @@ import { actsAsSelf, type Actor, can } from '../../domain/auth/actor';
 import { type AuthError, permissionDenied } from '../../domain/auth/auth.errors';
 import type { RoleError } from '../../domain/roles/role.errors';
 import { type ValidationFailed, validationFailed } from '../../domain/shared/field-error';
-import { changeUser, type User, type UserChanges, type UserId } from '../../domain/users/user';
+import { changeUser, emailChanged, type User, type UserChanges, type UserId } from '../../domain/users/user';
 import { concurrentModification, emailAlreadyInUse, type UserError, userNotFound, userVersionMismatch } from '../../domain/users/user.errors';
+import { EmailVerification } from '../account/email-verification';
 import { AuditRecorder } from '../audit/audit-recorder';
 import { refuseOutranked } from '../authorization';
 import { AccessCache } from '../cache/access-cache';
@@ -27,6 +28,7 @@ const SELF_EDITABLE: readonly (keyof UserChanges)[] = ['name', 'age'];
  * else needs every permission they hold. A status change can suspend the last holder of `*:*`,
  * so it is checked and written under the superuser guard; a suspension ends every session and
  * API key of the user for good. Every change is audited with what it was and what it became.
+ * A new e-mail address is unverified: it gets a verification link, and the old address a notice.
  */
 @injectable()
 export class UpdateUserProfile {
@@ -37,6 +39,7 @@ export class UpdateUserProfile {
     @inject(PermissionResolver) private readonly permissions: PermissionResolver,
     @inject(UserCredentials) private readonly credentials: UserCredentials,
     @inject(AuditRecorder) private readonly audit: AuditRecorder,
+    @inject(EmailVerification) private readonly verification: EmailVerification,
     @inject(TYPES.Clock) private readonly clock: Clock,
   ) {}
 
@@ -84,5 +87,6 @@ export class UpdateUserProfile {
     const fields = (['name', 'email', 'age', 'status'] as const).filter((k) => before[k] !== after[k]);
     const pick = (u: User) => Object.fromEntries(fields.map((k) => [k, u[k]]));
     await this.audit.record({ actorId: actor.userId, action: 'user.updated', target: { type: 'user', id: after.id }, before: pick(before), after: pick(after) });
+    if (emailChanged(before, after)) await this.verification.addressChanged(actor.userId, before, after);
   }
 }

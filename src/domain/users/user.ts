@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either';
 import { type EntityId, parseId } from '../shared/id';
 import { type FieldError, fieldError } from '../shared/field-error';
 import { cleanText, hasInvisibleCharacter, hasVisibleCharacter, INVISIBLE_CHARACTERS } from '../shared/text';
-import { type Email, parseEmail } from './email';
+import { type Email, emailKey, parseEmail } from './email';
 
 export type UserId = EntityId<'UserId'>;
 export const parseUserId = parseId('UserId');
@@ -19,6 +19,9 @@ export interface User {
   readonly id: UserId;
   readonly name: string;
   readonly email: Email;
+  /** The owner proved they read mail at `email` (a verification link); false again when it changes. */
+  readonly emailVerified: boolean;
+  readonly emailVerifiedAt: Date | null;
   readonly age: number | null;
   readonly status: UserStatus;
   readonly roleIds: readonly string[];
@@ -86,7 +89,7 @@ const checkAge = (age: number | null | undefined, errors: FieldError[]): number 
   return age;
 };
 
-/** Builds a new, active user; every broken rule is reported, not just the first. */
+/** Builds a new, active user with an unverified e-mail; every broken rule is reported, not just the first. */
 export const newUser = (
   id: UserId,
   input: UserInput,
@@ -102,6 +105,8 @@ export const newUser = (
     id,
     name,
     email,
+    emailVerified: false,
+    emailVerifiedAt: null,
     age,
     status: 'active',
     roleIds: [...roleIds],
@@ -113,20 +118,33 @@ export const newUser = (
   });
 };
 
-/** Applies a partial change; fields left out stay as they were. */
+/**
+ * Applies a partial change; fields left out stay as they were. A new e-mail address is not
+ * verified, whoever set it: only its owner can prove they read mail there.
+ */
 export const changeUser = (user: User, changes: UserChanges, now: Date): E.Either<readonly FieldError[], User> => {
   const errors: FieldError[] = [];
   const name = changes.name === undefined ? user.name : checkName(changes.name, errors);
   const email = changes.email === undefined ? user.email : checkEmail(changes.email, errors);
   const age = changes.age === undefined ? user.age : checkAge(changes.age, errors);
   if (errors.length > 0) return E.left(errors);
+  const sameEmail = emailKey(email) === emailKey(user.email);
   return E.right({
     ...user,
     name,
     email,
+    emailVerified: sameEmail && user.emailVerified,
+    emailVerifiedAt: sameEmail ? user.emailVerifiedAt : null,
     age,
     status: changes.status ?? user.status,
     updatedAt: now,
     version: user.version + 1,
   });
 };
+
+/** The user once the owner proved they read mail at their current address, at `now`. */
+export const markEmailVerified = (user: User, now: Date): User =>
+  user.emailVerified ? user : { ...user, emailVerified: true, emailVerifiedAt: now, updatedAt: now, version: user.version + 1 };
+
+/** Did a change move the user to another mailbox (not just another spelling of the same one)? */
+export const emailChanged = (before: Pick<User, 'email'>, after: Pick<User, 'email'>): boolean => emailKey(before.email) !== emailKey(after.email);

@@ -1,3 +1,4 @@
+import { accountModule } from './account.module';
 import { apiKeysModule } from './api-keys.module';
 import { auditModule } from './audit.module';
 import { authModule } from './auth.module';
@@ -9,4 +10,4 @@ import { sessionsModule } from './sessions.module';
 import { usersModule } from './users.module';
 
 /** Every feature module, in the order their routes are mounted. */
-export const MODULES: readonly NexusModule[] = [authModule, mfaModule, usersModule, rolesModule, apiKeysModule, auditModule, jobsModule, sessionsModule];
+export const MODULES: readonly NexusModule[] = [authModule, accountModule, mfaModule, usersModule, rolesModule, apiKeysModule, auditModule, jobsModule, sessionsModule];

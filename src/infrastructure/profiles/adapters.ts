@@ -17,6 +17,8 @@ import type { OutboxStore } from '../../application/ports/outbox.port';
 import type { RefreshTokenStore } from '../../application/ports/refresh-token-store.port';
 import type { RoleRepository } from '../../application/ports/role-repository.port';
 import type { AccessTokens } from '../../application/ports/access-tokens.port';
+import type { AccountTokenStore } from '../../application/ports/account-token-store.port';
+import type { RateLimiter } from '../../application/ports/rate-limiter.port';
 import type { PasswordHasher } from '../../application/ports/password-hasher.port';
 import type { PasswordStrength } from '../../application/ports/password-strength.port';
 import type { SecretBox } from '../../application/ports/secret-box.port';
@@ -49,6 +51,10 @@ export interface Adapters {
   readonly jobWorker: JobWorker | null;
   readonly mailer: Mailer;
   readonly rateLimits: RateLimits;
+  /** One-time tokens of account links (password reset, e-mail verification). */
+  readonly accountTokens: AccountTokenStore;
+  /** At most one account e-mail of a kind per user a minute (reset, verification re-send), across instances. */
+  readonly accountMailLimiter: RateLimiter;
   readonly healthChecks: readonly HealthCheck[];
   readonly passwordHasher: PasswordHasher;
   readonly passwordStrength: PasswordStrength;
@@ -78,6 +84,8 @@ const PORT_IDS: { readonly [K in keyof Adapters]-?: symbol } = {
   jobWorker: TYPES.JobWorker,
   mailer: TYPES.Mailer,
   rateLimits: TYPES.RateLimits,
+  accountTokens: TYPES.AccountTokenStore,
+  accountMailLimiter: TYPES.AccountMailLimiter,
   healthChecks: TYPES.HealthChecks,
   passwordHasher: TYPES.PasswordHasher,
   passwordStrength: TYPES.PasswordStrength,

@@ -1,4 +1,6 @@
 import { LogAlerts } from '../../adapters/alerts/log-alerts';
+import { InMemoryAccountTokenStore } from '../../adapters/memory/in-memory-account-token-store';
+import { MemoryRateLimiter } from '../../adapters/rate-limit/memory-rate-limiter';
 import { InMemoryApiKeyRepository } from '../../adapters/memory/in-memory-api-key-repository';
 import { InMemoryAuditLog } from '../../adapters/memory/in-memory-audit-log';
 import { InMemoryRefreshTokenStore } from '../../adapters/memory/in-memory-refresh-token-store';
@@ -13,7 +15,7 @@ import { InMemoryUserRepository } from '../../adapters/memory/in-memory-user-rep
 import { InProcessJobQueue } from '../../adapters/memory/in-process-job-queue';
 import { MeteredCache } from '../../adapters/metrics/prometheus-metrics';
 import type { Adapters } from './adapters';
-import { Closers, mailerFor, memoryRateLimits, processAdapters, type Profile, type ProfileInputs } from './shared';
+import { ACCOUNT_MAIL_WINDOW_SECONDS, Closers, mailerFor, memoryRateLimits, processAdapters, type Profile, type ProfileInputs } from './shared';
 
 /** Everything in this process's memory: nothing to install, everything gone when it exits. */
 export const embeddedProfile = (inputs: ProfileInputs): Profile => {
@@ -40,6 +42,8 @@ export const embeddedProfile = (inputs: ProfileInputs): Profile => {
     jobWorker: queue,
     mailer: mailerFor(inputs, closers),
     rateLimits: memoryRateLimits(config),
+    accountTokens: new InMemoryAccountTokenStore(),
+    accountMailLimiter: new MemoryRateLimiter(1, ACCOUNT_MAIL_WINDOW_SECONDS, 'account-mail'),
     healthChecks: [
       { name: 'database', check: async () => undefined },
       { name: 'cache', check: async () => undefined },

@@ -3,6 +3,7 @@ import { LogAlerts } from '../../adapters/alerts/log-alerts';
 import { BullmqJobQueue } from '../../adapters/bullmq/bullmq-job-queue';
 import { BullmqJobWorker } from '../../adapters/bullmq/bullmq-job-worker';
 import { MeteredCache } from '../../adapters/metrics/prometheus-metrics';
+import { MongoAccountTokenStore } from '../../adapters/mongo/mongo-account-token-store';
 import { MongoApiKeyRepository } from '../../adapters/mongo/mongo-api-key-repository';
 import { MongoAuditLog } from '../../adapters/mongo/mongo-audit-log';
 import { MongoRefreshTokenStore } from '../../adapters/mongo/mongo-refresh-token-store';
@@ -19,7 +20,7 @@ import { RedisCache } from '../../adapters/redis/redis-cache';
 import { connectRedis, isRedisOutage } from '../../adapters/redis/redis-connection';
 import { outagesAsUnavailable } from '../../application/ports/dependency-unavailable';
 import type { Adapters } from './adapters';
-import { Closers, mailerFor, processAdapters, type Profile, type ProfileInputs } from './shared';
+import { ACCOUNT_MAIL_WINDOW_SECONDS, Closers, mailerFor, processAdapters, type Profile, type ProfileInputs } from './shared';
 
 /**
  * MongoDB for data, Redis for cache and rate limits, BullMQ for jobs, SMTP for mail. Connects
@@ -52,6 +53,7 @@ export const productionProfile = async (inputs: ProfileInputs): Promise<Profile>
       outbox: new MongoOutboxStore(database),
       mfa: new MongoMfaStore(database),
       mfaChallenges: new MongoMfaChallengeStore(database),
+      accountTokens: new MongoAccountTokenStore(database),
     };
     // Each store creates the indexes it is missing, next to its document type.
     for (const store of Object.values(stores)) await store.ensureIndexes();
@@ -83,6 +85,7 @@ export const productionProfile = async (inputs: ProfileInputs): Promise<Profile>
       jobWorker,
       mailer: mailerFor(inputs, closers),
       rateLimits: { api: limiter(apiMax, 'api'), authClient: limiter(authMax, 'auth-client'), authAccount: limiter(authMax, 'auth-account') },
+      accountMailLimiter: new RedisRateLimiter(cacheRedis, logger, 1, ACCOUNT_MAIL_WINDOW_SECONDS, `${prefix}:rl:account-mail`),
       healthChecks: [
         { name: 'database', check: () => database.ping() },
         { name: 'cache', check: async () => void (await cacheRedis.ping()) },

@@ -89,6 +89,9 @@ export const mailerFor = ({ config, logger }: ProfileInputs, closers: Closers): 
   return smtp;
 };
 
+/** The account mail limiter's window: one reset or verification e-mail per user per minute. */
+export const ACCOUNT_MAIL_WINDOW_SECONDS = 60;
+
 export const memoryRateLimits = (config: Config): RateLimits => {
   const { windowSeconds, apiMax, authMax } = config.rateLimit;
   return {

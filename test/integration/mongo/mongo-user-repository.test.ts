@@ -54,6 +54,15 @@ describe('MongoDB :: users and access', function () {
     expect(JSON.stringify(await repository.findByEmail(user.email))).to.not.include('argon2id');
   });
 
+  it('reads a user stored before e-mail verification existed as unverified', async () => {
+    const repository = new MongoUserRepository(database);
+    const user = aUser();
+    await repository.insert(user);
+    await database.db.collection(USERS_COLLECTION).updateOne({ email: user.email }, { $unset: { emailVerified: '', emailVerifiedAt: '' } });
+    expect(await repository.findById(user.id)).to.deep.equal({ ...user, emailVerified: false, emailVerifiedAt: null });
+    expect((await repository.markEmailVerified(user.id, user.email, new Date('2026-03-01T00:00:00Z')))?.emailVerified).to.equal(true);
+  });
+
   it('creates its indexes idempotently', async () => {
     const repository = new MongoUserRepository(database);
     await repository.ensureIndexes();

@@ -17,6 +17,8 @@ const PROBE: User = {
   email: 'probe@example.com' as User['email'],
   age: 1,
   status: 'active',
+  emailVerified: true,
+  emailVerifiedAt: new Date(0),
   roleIds: ['000000000000000000000001'],
   isDeleted: false,
   deletedAt: null,

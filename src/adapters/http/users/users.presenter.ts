@@ -5,6 +5,8 @@ export const presentUser = (u: User) => ({
   id: u.id,
   name: u.name,
   email: u.email,
+  emailVerified: u.emailVerified,
+  emailVerifiedAt: u.emailVerifiedAt?.toISOString() ?? null,
   age: u.age,
   status: u.status,
   roleIds: u.roleIds,
