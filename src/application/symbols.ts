@@ -23,6 +23,8 @@ export const TYPES = {
   AuthSettings: Symbol.for('AuthSettings'),
   AccountSettings: Symbol.for('AccountSettings'),
   LoginAttempts: Symbol.for('LoginAttempts'),
+  LoginLockStore: Symbol.for('LoginLockStore'),
+  LockoutPolicy: Symbol.for('LockoutPolicy'),
   Leases: Symbol.for('Leases'),
   ApiKeySettings: Symbol.for('ApiKeySettings'),
   SuperuserGuardSettings: Symbol.for('SuperuserGuardSettings'),

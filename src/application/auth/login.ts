@@ -8,12 +8,17 @@ import { AuditRecorder } from '../audit/audit-recorder';
 import type { PasswordHasher } from '../ports/password-hasher.port';
 import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';
+import type { LoginAttempts, LoginTicket } from './login-attempts';
 import { SessionIssuer, type TokenPair } from './sessions';
 
 /**
- * Checks a password and starts a session. An unknown e-mail, a wrong password and an account
- * that cannot log in (deleted, suspended) give the same answer, after the same amount of work:
- * an argon2 verify runs in every case.
+ * Checks a password and starts a session. An unknown e-mail, a wrong password, an account that
+ * cannot log in (deleted, suspended) and a locked account give the same answer, after the same
+ * amount of work: an argon2 verify runs in every case, and the lockout is asked in every case.
+ *
+ * Lockout (see `LoginAttempts`): a place is reserved before the password is checked, so logins
+ * sent at once, on any number of instances, get at most the threshold's worth of checks; a
+ * locked account's check still runs (timing) but its result is not used.
  */
 @injectable()
 export class Login {
@@ -24,29 +29,34 @@ export class Login {
     @inject(TYPES.PasswordHasher) private readonly hasher: PasswordHasher,
     @inject(SessionIssuer) private readonly sessions: SessionIssuer,
     @inject(AuditRecorder) private readonly audit: AuditRecorder,
+    @inject(TYPES.LoginAttempts) private readonly attempts: LoginAttempts,
   ) {}
 
   async execute(email: string, password: string, client: ClientInfo = UNKNOWN_CLIENT): Promise<E.Either<AuthError, TokenPair & { user: User }>> {
     const parsed = parseEmail(email);
     const credentials = E.isRight(parsed) ? await this.users.findCredentials(parsed.right) : null;
     const usable = credentials !== null && !credentials.user.isDeleted && credentials.user.status === 'active';
+    const ticket = await this.attempts.reserve(usable ? credentials.user : null);
 
     // Verify against a real hash even when there is no account, so timing does not tell.
     const hash = usable ? credentials.passwordHash : await this.dummy();
     const matches = await this.hasher.verify(hash, password);
 
-    if (!usable || !matches) {
-      await this.audit.record({
-        actorId: null,
-        action: 'auth.login.failed',
-        target: { type: 'user', id: credentials?.user.id ?? null },
-        after: { reason: credentials === null ? 'unknown-email' : !usable ? 'account-disabled' : 'wrong-password' },
-      });
+    if (!usable || !matches || !ticket.open) {
+      const reason = credentials === null ? 'unknown-email' : !usable ? 'account-disabled' : !ticket.open ? (ticket.reason === 'locked' ? 'locked' : 'too-many-at-once') : 'wrong-password';
+      await this.audit.record({ actorId: null, action: 'auth.login.failed', target: { type: 'user', id: credentials?.user.id ?? null }, after: { reason } });
+      if (usable && ticket.open) await this.attempts.failed(credentials.user, ticket);
       return E.left(invalidCredentials);
     }
-    const { familyId: _familyId, ...pair } = await this.sessions.issue(credentials.user, { client });
-    await this.audit.record({ actorId: credentials.user.id, action: 'auth.login.succeeded', target: { type: 'user', id: credentials.user.id } });
-    return E.right({ ...pair, user: credentials.user });
+    return this.passwordAccepted(credentials.user, ticket, client);
+  }
+
+  /** The password is right and the account open: the login completes (later steps, such as MFA, branch here). */
+  private async passwordAccepted(user: User, ticket: LoginTicket, client: ClientInfo): Promise<E.Either<AuthError, TokenPair & { user: User }>> {
+    await this.attempts.succeeded(user.id, ticket);
+    const { familyId: _familyId, ...pair } = await this.sessions.issue(user, { client });
+    await this.audit.record({ actorId: user.id, action: 'auth.login.succeeded', target: { type: 'user', id: user.id } });
+    return E.right({ ...pair, user });
   }
 
   private dummy(): Promise<string> {

@@ -9,6 +9,7 @@ import type { HealthCheck } from '../../application/ports/health-check.port';
 import type { IdGenerator } from '../../application/ports/id-generator.port';
 import type { JobQueue, JobWorker } from '../../application/ports/job-queue.port';
 import type { Leases } from '../../application/ports/leases.port';
+import type { LoginLockStore } from '../../application/ports/login-lock-store.port';
 import type { Mailer } from '../../application/ports/mailer.port';
 import type { Metrics } from '../../application/ports/metrics.port';
 import type { OutboxStore } from '../../application/ports/outbox.port';
@@ -45,6 +46,8 @@ export interface Adapters {
   readonly jobWorker: JobWorker | null;
   readonly mailer: Mailer;
   readonly rateLimits: RateLimits;
+  /** Account lockout state, shared by every API process. */
+  readonly loginLocks: LoginLockStore;
   readonly healthChecks: readonly HealthCheck[];
   readonly passwordHasher: PasswordHasher;
   readonly passwordStrength: PasswordStrength;
@@ -70,6 +73,7 @@ const PORT_IDS: { readonly [K in keyof Adapters]-?: symbol } = {
   jobWorker: TYPES.JobWorker,
   mailer: TYPES.Mailer,
   rateLimits: TYPES.RateLimits,
+  loginLocks: TYPES.LoginLockStore,
   healthChecks: TYPES.HealthChecks,
   passwordHasher: TYPES.PasswordHasher,
   passwordStrength: TYPES.PasswordStrength,

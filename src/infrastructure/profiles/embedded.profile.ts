@@ -9,6 +9,7 @@ import { InMemoryOutboxStore } from '../../adapters/memory/in-memory-outbox';
 import { InMemoryCache } from '../../adapters/memory/in-memory-cache';
 import { InMemoryUserRepository } from '../../adapters/memory/in-memory-user-repository';
 import { InProcessJobQueue } from '../../adapters/memory/in-process-job-queue';
+import { MemoryLoginLocks } from '../../adapters/lockout/memory-login-locks';
 import { MeteredCache } from '../../adapters/metrics/prometheus-metrics';
 import type { Adapters } from './adapters';
 import { Closers, mailerFor, memoryRateLimits, processAdapters, type Profile, type ProfileInputs } from './shared';
@@ -36,6 +37,7 @@ export const embeddedProfile = (inputs: ProfileInputs): Profile => {
     jobWorker: queue,
     mailer: mailerFor(inputs, closers),
     rateLimits: memoryRateLimits(config),
+    loginLocks: new MemoryLoginLocks(),
     healthChecks: [
       { name: 'database', check: async () => undefined },
       { name: 'cache', check: async () => undefined },
