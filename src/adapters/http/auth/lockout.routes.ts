@@ -7,7 +7,7 @@ import { createRouter } from '../routing';
 import { UserIdParams } from '../users/users.codecs';
 
 /** No body is needed; one that names fields is refused by name, as everywhere. */
-export const UnlockBody = strictObject('UnlockBody', {});
+const UnlockBody = strictObject('UnlockBody', {});
 
 export interface LockoutRoutesDeps {
   readonly unlock: UnlockAccount;
