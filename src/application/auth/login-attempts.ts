@@ -5,8 +5,9 @@ export type LockableUser = Pick<User, 'id' | 'email' | 'name'>;
 
 /**
  * A place for one password check, taken before the check runs (`reserve`). `open: false`: the
- * account is locked, or as many checks as the threshold allows are failing or in flight; the
- * login must then fail like a wrong password, whatever the password.
+ * account is locked, or as many checks as the threshold allows are failing or still in flight
+ * after a short wait for one to end; the login must then fail like a wrong password, whatever
+ * the password.
  */
 export type LoginTicket = { readonly open: true; readonly id: string | null } | { readonly open: false; readonly reason: 'locked' | 'full' };
 

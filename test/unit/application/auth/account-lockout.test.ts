@@ -174,6 +174,13 @@ describe('Account lockout :: use cases on the embedded profile, with a clock mov
     expect(lockMails(user)).to.have.length(1);
   });
 
+  it("lets an owner's 25 right logins sent at once all in: a place held by a right password is freed at once", async () => {
+    const user = await register();
+    const results = await Promise.all(Array.from({ length: 25 }, () => login.execute(user.email, STRONG_PASSWORD)));
+    expect(results.filter(E.isRight)).to.have.length(25);
+    expect(await entries('auth.login.failed')).to.have.length(0);
+  });
+
   it('lifts the lock, and forgets the run, when the owner changes the password', async () => {
     const user = await register();
     await failTimes(user, 10);
