@@ -7,7 +7,7 @@ import { composeAccountMail } from '../../src/application/jobs/account-mail';
 import type { Clock } from '../../src/application/ports/clock.port';
 import { eventually, sleep } from '../support/eventually';
 import { silentLogger } from '../support/logger';
-import { uniqueDbName } from '../support/services';
+import { requireLocalBinary, requireService, startLocalRedis, uniqueDbName } from '../support/services';
 import { ADMIN_EMAIL, PROFILES, startTestApp, type TestApp } from '../support/test-app';
 
 const MIN = 60_000;
@@ -264,5 +264,39 @@ describe('e2e :: account lockout across two instances on one Redis (production p
     const admin = await b.admin();
     await b.http.post(`/api/users/${user.userId}/unlock`).set('Authorization', admin.auth).expect(200);
     await a.http.post('/api/auth/login').set('X-Forwarded-For', freshIp()).send({ email: user.email, password: user.password }).expect(200);
+  });
+});
+
+describe('e2e :: account lockout while Redis is down (production profile)', function () {
+  this.timeout(90_000);
+
+  it('goes on locking in each process by the same rules, and answers no 5xx', async function () {
+    await requireService(this, 'mongodb');
+    requireLocalBinary(this, 'redis-server');
+    const redis = await startLocalRedis();
+    let restarted: Awaited<ReturnType<typeof startLocalRedis>> | undefined;
+    let app: TestApp | undefined;
+    try {
+      app = await startTestApp(this, 'production', { REDIS_URL: redis.url, CONNECT_TIMEOUT_MS: '1000', TRUST_PROXY: 'true' });
+      const user = await app.newUser('outage');
+      const admin = await app.admin();
+      await redis.stop();
+
+      const login = (password: string) => app!.http.post('/api/auth/login').set('X-Forwarded-For', freshIp()).send({ email: user.email, password });
+      for (let i = 0; i < THRESHOLD; i++) await login(WRONG).expect(401);
+      await login(user.password).expect(401);
+      const res = await app.http.post(`/api/users/${user.userId}/unlock`).set('Authorization', admin.auth).expect(200);
+      expect(res.body.data.wasLocked).to.equal(true);
+      await login(user.password).expect(200);
+
+      // Back to Redis' state when it returns (the queue needs it to close cleanly, too).
+      restarted = await startLocalRedis({ port: redis.port, dir: redis.dir });
+      await eventually(async () => ((await app!.http.get('/health')).status === 200 ? true : undefined), 20_000, 'ready again');
+      await login(user.password).expect(200);
+    } finally {
+      await app?.close().catch(() => undefined);
+      await restarted?.stop();
+      await redis.stop().catch(() => undefined);
+    }
   });
 });
