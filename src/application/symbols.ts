@@ -23,6 +23,8 @@ export const TYPES = {
   AuthSettings: Symbol.for('AuthSettings'),
   AccountSettings: Symbol.for('AccountSettings'),
   LoginAttempts: Symbol.for('LoginAttempts'),
+  LoginLockStore: Symbol.for('LoginLockStore'),
+  LockoutPolicy: Symbol.for('LockoutPolicy'),
   MfaStore: Symbol.for('MfaStore'),
   MfaChallengeStore: Symbol.for('MfaChallengeStore'),
   SecretBox: Symbol.for('SecretBox'),

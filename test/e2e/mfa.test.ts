@@ -153,6 +153,20 @@ for (const profile of PROFILES) {
       expect(failed.some((e) => e.after?.['reason'] === 'replayed-code')).to.equal(true);
     });
 
+    it('counts wrong codes toward the account lockout: after 10, the password and even the right code are refused like wrong ones', async () => {
+      const u = await enrolled('lockout');
+      const token = await passwordStep(u);
+      for (let i = 0; i < 10; i++) await mfaStep({ mfaToken: token, code: wrongCodeAt(u.secret, now()) }).expect(401);
+      expect(await audit('auth.lockout', u.userId)).to.have.length(1);
+      const wrongPassword = await app.agent().post('/api/auth/login').send({ email: u.email, password: 'Wrong-Password-1!' }).expect(401);
+      const rightPassword = await app.agent().post('/api/auth/login').send({ email: u.email, password: u.password }).expect(401);
+      expect(rightPassword.body.message).to.equal(wrongPassword.body.message);
+      await mfaStep({ mfaToken: token, code: nextCode(u.secret) }).expect(401);
+      const admin = await app.admin();
+      await app.http.post(`/api/users/${u.userId}/unlock`).set('Authorization', admin.auth).expect(200);
+      await mfaStep({ mfaToken: await passwordStep(u), code: nextCode(u.secret) }).expect(200);
+    });
+
     it('accepts a code one step either side of now, refuses one two steps away, and a wrong one', async () => {
       const u = await enrolled('window');
       clock.offsetMs += 3 * STEP_MS;

@@ -10,7 +10,8 @@ import { type Change, changesBetween, type Snapshot } from './state-snapshot';
  * - always the envelope: `success`, `statusCode` equal to the HTTP status, a `message`, and on
  *   errors the `requestId` (the same as the X-Request-ID header) and well-formed `errors`;
  * - a refused request (4xx) leaves every store as it was, but for the traces a refusal is
- *   meant to leave (a failed login is audited; a reused refresh token revokes its family).
+ *   meant to leave (a failed login is audited; a reused refresh token revokes its family; the
+ *   failed login that locks an account audits the lock and mails its owner a notice).
  */
 
 /** Error-level log lines, by request id, so a 5xx can be reported with its stack. */
@@ -29,7 +30,7 @@ export const errorLog = (): { logger: Logger; forRequest(id: string | undefined)
 };
 
 /** Audit actions a refusal is meant to record. */
-const REFUSAL_AUDIT_ACTIONS = new Set(['auth.login.failed', 'auth.refresh.reused', 'auth.mfa.failed']);
+const REFUSAL_AUDIT_ACTIONS = new Set(['auth.login.failed', 'auth.refresh.reused', 'auth.mfa.failed', 'auth.lockout']);
 
 const parse = (json: string | undefined): Record<string, unknown> | undefined => {
   try {
@@ -42,9 +43,14 @@ const parse = (json: string | undefined): Record<string, unknown> | undefined =>
 /** The changes a refused request made that it was not meant to make. */
 export const unexpectedChanges = (before: Snapshot, after: Snapshot): Change[] => {
   const changes = changesBetween(before, after);
-  const auditedReuse = changes.some((c) => c.where.startsWith('AuditLog') && c.before === undefined && parse(c.after)?.['action'] === 'auth.refresh.reused');
+  const audited = (action: string) => changes.some((c) => c.where.startsWith('AuditLog') && c.before === undefined && parse(c.after)?.['action'] === action);
+  const auditedReuse = audited('auth.refresh.reused');
+  const lockedOut = audited('auth.lockout');
   return changes.filter((c) => {
     if (c.where.startsWith('AuditLog') && c.before === undefined && REFUSAL_AUDIT_ACTIONS.has(String(parse(c.after)?.['action']))) return false;
+    // A lock's notice: one new account mail in the outbox, and the job it was relayed as.
+    if (lockedOut && c.where.startsWith('OutboxStore') && c.before === undefined && (parse(c.after)?.['message'] as { name?: string } | undefined)?.name === 'account-locked') return false;
+    if (lockedOut && c.where.endsWith('.jobsAdded')) return false;
     if (auditedReuse && c.where.startsWith('RefreshTokenStore')) {
       // Reuse detection revokes the family: only `revokedAt` may appear.
       const b = parse(c.before);

@@ -85,5 +85,27 @@ describe('Fuzz :: the oracle', () => {
       expect(changesBetween(afterRegister, afterLogin).map((c) => c.where)).to.deep.equal(['AuditLog(InMemoryAuditLog).entries']);
       expect(unexpectedChanges(afterRegister, afterLogin)).to.deep.equal([]);
     });
+
+    it('lets the failed login that locks an account through only with its lockout traces: the audit entry and the notice mail', async () => {
+      const stores = storesOf(app.runtime.container);
+      const email = 'oracle.locked@example.com';
+      expect((await send(app.baseUrl, json('POST', '/api/auth/register', { name: 'Oracle Locked', email, password: USER_PASSWORD }))).status).to.equal(201);
+      const wrong = json('POST', '/api/auth/login', { email, password: 'wrong-Password-1!' });
+      for (let i = 0; i < 9; i++) expect((await send(app.baseUrl, wrong)).status).to.equal(401);
+
+      const before = takeSnapshot(stores);
+      expect((await send(app.baseUrl, wrong)).status).to.equal(401);
+      const after = takeSnapshot(stores);
+
+      const where = changesBetween(before, after).map((c) => c.where);
+      expect(where).to.include.members(['AuditLog(InMemoryAuditLog).entries', 'OutboxStore(InMemoryOutboxStore).rows']);
+      expect(unexpectedChanges(before, after)).to.deep.equal([]);
+      // Only the locking failure may leave them: an ordinary refusal that adds a mail is flagged.
+      const unrelated = takeSnapshot(stores);
+      expect((await send(app.baseUrl, json('POST', '/api/auth/register', { name: 'Someone', email: 'oracle.other@example.com', password: USER_PASSWORD }))).status).to.equal(201);
+      const mailed = changesBetween(unrelated, takeSnapshot(stores)).filter((c) => c.where.startsWith('OutboxStore') || c.where.startsWith('JobQueue'));
+      expect(mailed).to.not.deep.equal([]);
+      expect(unexpectedChanges(unrelated, takeSnapshot(stores)).map((c) => c.where)).to.include('OutboxStore(InMemoryOutboxStore).rows');
+    });
   });
 });

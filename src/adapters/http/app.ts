@@ -14,7 +14,7 @@ import { canonicalPath } from './middleware/canonical-path';
 import { unrouted } from './middleware/unrouted';
 import { RouteTable } from './routing';
 import { compression, corsFor, securityHeaders } from './middleware/edge';
-import { accountRateLimit, type RateLimits, rateLimit } from './middleware/rate-limit';
+import { type RateLimits, rateLimit } from './middleware/rate-limit';
 import { authenticate } from './middleware/authenticate';
 import { errorHandler } from './middleware/errors';
 import { refuseOperatorKeys } from './middleware/operator-keys';
@@ -86,11 +86,10 @@ export const buildHttpApp = (deps: HttpDeps): Koa => {
   app.use(health.routes());
   // A scraper's metrics token is not a user's credential: it is checked before authentication.
   if (metricsOnMainPort && metricsToken) app.use(metrics.routes());
-  // Limits before the body is read: a client over its limit costs no parsing. Only the
-  // per-account part needs the body.
+  // Limits before the body is read: a client over its limit costs no parsing. (Accounts are
+  // protected by the lockout, in the login use case.)
   if (edge) app.use(rateLimit(deps.rateLimits, table));
   app.use(jsonBody(deps.options.bodyLimit));
-  if (edge) app.use(accountRateLimit(deps.rateLimits));
   app.use(refuseOperatorKeys());
   app.use(authenticate(deps.authenticate));
   if (metricsOnMainPort && !metricsToken) app.use(metrics.routes());

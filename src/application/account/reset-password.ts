@@ -1,3 +1,4 @@
+import type { LoginAttempts } from '../auth/login-attempts';
 import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
 import type { AuthError } from '../../domain/auth/auth.errors';
@@ -38,6 +39,7 @@ export class ResetPassword {
     @inject(AccessCache) private readonly accessCache: AccessCache,
     @inject(AccountMail) private readonly mail: AccountMail,
     @inject(AuditRecorder) private readonly audit: AuditRecorder,
+    @inject(TYPES.LoginAttempts) private readonly attempts: LoginAttempts,
     @inject(TYPES.Clock) private readonly clock: Clock,
   ) {}
 
@@ -61,9 +63,8 @@ export class ResetPassword {
     await this.users.setPassword(user.id, rememberedPasswords([{ hash, changedAt: now }, ...remembered], now));
     await this.links.withdraw(user.id, ['password-reset']);
     const ended = await this.sessions.revokeAllOf(user.id);
-    // TODO(lockout): a completed reset proves control of the mailbox. Whether it also lifts an
-    // account lockout (TYPES.LoginAttempts, application/auth/login-attempts.ts) is the lockout
-    // work's call; it goes here, once the password is set and the sessions are ended.
+    // The guesses were against the old password, and the link proved the mailbox: a lock ends.
+    await this.attempts.clear(user.id, { by: user.id, reason: 'password-reset' });
     await this.audit.record({ actorId: user.id, action: 'auth.password.reset.completed', target: { type: 'user', id: user.id }, after: { sessionsEnded: ended.length } });
     await this.verifyAddress(user);
     await this.mail.dispatch(await this.mail.send('password-changed', user, {}));

@@ -13,12 +13,13 @@ import type { PasswordHasher } from '../ports/password-hasher.port';
 import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';
 import { LiveSessions } from './live-sessions';
+import type { LoginAttempts } from './login-attempts';
 import { PasswordRules } from './passwords';
 
 /**
  * Changes the caller's password: the current one must match, the new one must pass the policy
  * and differ from the last five (kept 90 days). Every other session of the user is revoked, with
- * its access tokens.
+ * its access tokens, and a lockout of the account is lifted.
  */
 @injectable()
 export class ChangePassword {
@@ -29,6 +30,7 @@ export class ChangePassword {
     @inject(LiveSessions) private readonly sessions: LiveSessions,
     @inject(AuditRecorder) private readonly audit: AuditRecorder,
     @inject(TYPES.Clock) private readonly clock: Clock,
+    @inject(TYPES.LoginAttempts) private readonly attempts: LoginAttempts,
   ) {}
 
   async execute(actor: Actor, currentPassword: string, newPassword: string): Promise<E.Either<ValidationFailed | AuthError | UserError, void>> {
@@ -56,6 +58,8 @@ export class ChangePassword {
     await this.users.setPassword(user.id, rememberedPasswords([{ hash, changedAt: now }, ...remembered], now));
     const revoked = await this.sessions.revokeAllOf(user.id, actor.sessionId);
     await this.audit.record({ actorId: actor.userId, action: 'auth.password.changed', target: { type: 'user', id: user.id }, after: { otherSessionsRevoked: revoked.length } });
+    // The guesses were against the old password: a lock on the account ends with it.
+    await this.attempts.clear(user.id, { by: actor.userId, reason: 'password-changed' });
     return E.right(undefined);
   }
 }

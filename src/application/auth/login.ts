@@ -8,6 +8,7 @@ import { AuditRecorder } from '../audit/audit-recorder';
 import type { PasswordHasher } from '../ports/password-hasher.port';
 import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';
+import type { LoginAttempts, LoginTicket } from './login-attempts';
 import { type MfaChallengeIssued, MfaLoginGate } from './mfa/mfa-login-gate';
 import type { AccountSettings } from './account-settings';
 import { SessionIssuer, type TokenPair } from './sessions';
@@ -16,9 +17,13 @@ import { SessionIssuer, type TokenPair } from './sessions';
 export type LoginOutcome = (TokenPair & { user: User }) | MfaChallengeIssued;
 
 /**
- * Checks a password and starts a session. An unknown e-mail, a wrong password and an account
- * that cannot log in (deleted, suspended) give the same answer, after the same amount of work:
- * an argon2 verify runs in every case.
+ * Checks a password and starts a session. An unknown e-mail, a wrong password, an account that
+ * cannot log in (deleted, suspended) and a locked account give the same answer, after the same
+ * amount of work: an argon2 verify runs in every case, and the lockout is asked in every case.
+ *
+ * Lockout (see `LoginAttempts`): a place is reserved before the password is checked, so logins
+ * sent at once, on any number of instances, get at most the threshold's worth of checks; a
+ * locked account's check still runs (timing) but its result is not used.
  */
 @injectable()
 export class Login {
@@ -29,6 +34,7 @@ export class Login {
     @inject(TYPES.PasswordHasher) private readonly hasher: PasswordHasher,
     @inject(SessionIssuer) private readonly sessions: SessionIssuer,
     @inject(AuditRecorder) private readonly audit: AuditRecorder,
+    @inject(TYPES.LoginAttempts) private readonly attempts: LoginAttempts,
     @inject(MfaLoginGate) private readonly mfa: MfaLoginGate,
     @inject(TYPES.AccountSettings) private readonly account: AccountSettings,
   ) {}
@@ -37,33 +43,40 @@ export class Login {
     const parsed = parseEmail(email);
     const credentials = E.isRight(parsed) ? await this.users.findCredentials(parsed.right) : null;
     const usable = credentials !== null && !credentials.user.isDeleted && credentials.user.status === 'active';
+    const ticket = await this.attempts.reserve(usable ? credentials.user : null);
 
     // Verify against a real hash even when there is no account, so timing does not tell.
     const hash = usable ? credentials.passwordHash : await this.dummy();
     const matches = await this.hasher.verify(hash, password);
 
-    if (!usable || !matches) {
-      await this.audit.record({
-        actorId: null,
-        action: 'auth.login.failed',
-        target: { type: 'user', id: credentials?.user.id ?? null },
-        after: { reason: credentials === null ? 'unknown-email' : !usable ? 'account-disabled' : 'wrong-password' },
-      });
+    if (!usable || !matches || !ticket.open) {
+      const reason = credentials === null ? 'unknown-email' : !usable ? 'account-disabled' : !ticket.open ? (ticket.reason === 'locked' ? 'locked' : 'too-many-at-once') : 'wrong-password';
+      await this.audit.record({ actorId: null, action: 'auth.login.failed', target: { type: 'user', id: credentials?.user.id ?? null }, after: { reason } });
+      if (usable && ticket.open) await this.attempts.failed(credentials.user, ticket);
       return E.left(invalidCredentials);
     }
     // REQUIRE_VERIFIED_EMAIL: the right password, but the address is unproven (403, not 401).
     if (this.account.requireVerifiedEmail && !credentials.user.emailVerified) {
+      await this.attempts.release(credentials.user.id, ticket);
       await this.audit.record({ actorId: null, action: 'auth.login.failed', target: { type: 'user', id: credentials.user.id }, after: { reason: 'email-not-verified' } });
       return E.left(emailNotVerified);
     }
+    return this.passwordAccepted(credentials.user, ticket, client);
+  }
 
-    // The password matched. With TOTP on, no session yet: an mfaToken for POST /api/auth/login/mfa.
-    const mfaChallenge = await this.mfa.challenge(credentials.user);
-    if (mfaChallenge) return E.right(mfaChallenge);
-
-    const { familyId: _familyId, ...pair } = await this.sessions.issue(credentials.user, { client });
-    await this.audit.record({ actorId: credentials.user.id, action: 'auth.login.succeeded', target: { type: 'user', id: credentials.user.id } });
-    return E.right({ ...pair, user: credentials.user });
+  /** The password is right and the account open: a session, or with TOTP on the second step. */
+  private async passwordAccepted(user: User, ticket: LoginTicket, client: ClientInfo): Promise<E.Either<AuthError, LoginOutcome>> {
+    // With TOTP on, no session yet: an mfaToken for POST /api/auth/login/mfa. The place is given
+    // back, but the failures are kept until the second step succeeds (it reports to LoginAttempts too).
+    const mfaChallenge = await this.mfa.challenge(user);
+    if (mfaChallenge) {
+      await this.attempts.release(user.id, ticket);
+      return E.right(mfaChallenge);
+    }
+    await this.attempts.succeeded(user.id, ticket);
+    const { familyId: _familyId, ...pair } = await this.sessions.issue(user, { client });
+    await this.audit.record({ actorId: user.id, action: 'auth.login.succeeded', target: { type: 'user', id: user.id } });
+    return E.right({ ...pair, user });
   }
 
   private dummy(): Promise<string> {

@@ -3,6 +3,8 @@ export const AUDIT_ACTIONS = [
   'auth.login.failed',
   'auth.refresh.reused',
   'auth.password.changed',
+  'auth.lockout',
+  'auth.lockout.lifted',
   'auth.mfa.enrolment.started',
   'auth.mfa.enabled',
   'auth.mfa.disabled',

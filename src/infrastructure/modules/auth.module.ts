@@ -2,7 +2,6 @@ import { ContainerModule } from 'inversify';
 import { randomBytes } from 'node:crypto';
 import { authRoutes } from '../../adapters/http/auth/auth.routes';
 import type { AccountSettings } from '../../application/auth/account-settings';
-import { type LoginAttempts, NoLockout } from '../../application/auth/login-attempts';
 import { Authenticate } from '../../application/auth/authenticate';
 import { ChangePassword } from '../../application/auth/change-password';
 import { DescribeCaller } from '../../application/auth/describe-caller';
@@ -23,7 +22,6 @@ export const authModule: NexusModule = {
   name: 'auth',
   bindings: new ContainerModule(({ bind }) => {
     bind<AccountSettings>(TYPES.AccountSettings).toResolvedValue((config: Config) => config.account, [TYPES.Config]);
-    bind<LoginAttempts>(TYPES.LoginAttempts).to(NoLockout).inSingletonScope();
     bind<AuthSettings>(TYPES.AuthSettings).toResolvedValue((config: Config) => ({ refreshTtlSeconds: config.auth.refreshTtlSeconds }), [TYPES.Config]);
     for (const useCase of <const>[PasswordRules, LiveSessions, SessionIssuer, Login, RefreshSession, Logout, ChangePassword, DescribeCaller, Authenticate, SeedAccess]) bind<unknown>(useCase).toSelf();
     bind(TYPES.RegisterUser).to(RegisterUser);

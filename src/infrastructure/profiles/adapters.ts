@@ -9,6 +9,7 @@ import type { HealthCheck } from '../../application/ports/health-check.port';
 import type { IdGenerator } from '../../application/ports/id-generator.port';
 import type { JobQueue, JobWorker } from '../../application/ports/job-queue.port';
 import type { Leases } from '../../application/ports/leases.port';
+import type { LoginLockStore } from '../../application/ports/login-lock-store.port';
 import type { Mailer } from '../../application/ports/mailer.port';
 import type { MfaChallengeStore } from '../../application/ports/mfa-challenge-store.port';
 import type { MfaStore } from '../../application/ports/mfa-store.port';
@@ -55,6 +56,8 @@ export interface Adapters {
   readonly accountTokens: AccountTokenStore;
   /** At most one account e-mail of a kind per user a minute (reset, verification re-send), across instances. */
   readonly accountMailLimiter: RateLimiter;
+  /** Account lockout state, shared by every API process. */
+  readonly loginLocks: LoginLockStore;
   readonly healthChecks: readonly HealthCheck[];
   readonly passwordHasher: PasswordHasher;
   readonly passwordStrength: PasswordStrength;
@@ -86,6 +89,7 @@ const PORT_IDS: { readonly [K in keyof Adapters]-?: symbol } = {
   rateLimits: TYPES.RateLimits,
   accountTokens: TYPES.AccountTokenStore,
   accountMailLimiter: TYPES.AccountMailLimiter,
+  loginLocks: TYPES.LoginLockStore,
   healthChecks: TYPES.HealthChecks,
   passwordHasher: TYPES.PasswordHasher,
   passwordStrength: TYPES.PasswordStrength,

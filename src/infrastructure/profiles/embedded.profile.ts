@@ -13,6 +13,7 @@ import { InMemoryOutboxStore } from '../../adapters/memory/in-memory-outbox';
 import { InMemoryCache } from '../../adapters/memory/in-memory-cache';
 import { InMemoryUserRepository } from '../../adapters/memory/in-memory-user-repository';
 import { InProcessJobQueue } from '../../adapters/memory/in-process-job-queue';
+import { MemoryLoginLocks } from '../../adapters/lockout/memory-login-locks';
 import { MeteredCache } from '../../adapters/metrics/prometheus-metrics';
 import type { Adapters } from './adapters';
 import { ACCOUNT_MAIL_WINDOW_SECONDS, Closers, mailerFor, memoryRateLimits, processAdapters, type Profile, type ProfileInputs } from './shared';
@@ -44,6 +45,7 @@ export const embeddedProfile = (inputs: ProfileInputs): Profile => {
     rateLimits: memoryRateLimits(config),
     accountTokens: new InMemoryAccountTokenStore(),
     accountMailLimiter: new MemoryRateLimiter(1, ACCOUNT_MAIL_WINDOW_SECONDS, 'account-mail'),
+    loginLocks: new MemoryLoginLocks(),
     healthChecks: [
       { name: 'database', check: async () => undefined },
       { name: 'cache', check: async () => undefined },

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { LogAlerts } from '../../adapters/alerts/log-alerts';
 import { BullmqJobQueue } from '../../adapters/bullmq/bullmq-job-queue';
 import { BullmqJobWorker } from '../../adapters/bullmq/bullmq-job-worker';
+import { RedisLoginLocks } from '../../adapters/lockout/redis-login-locks';
 import { MeteredCache } from '../../adapters/metrics/prometheus-metrics';
 import { MongoAccountTokenStore } from '../../adapters/mongo/mongo-account-token-store';
 import { MongoApiKeyRepository } from '../../adapters/mongo/mongo-api-key-repository';
@@ -84,7 +85,8 @@ export const productionProfile = async (inputs: ProfileInputs): Promise<Profile>
       jobQueue: outagesAsUnavailable(queue, 'queue', isRedisOutage),
       jobWorker,
       mailer: mailerFor(inputs, closers),
-      rateLimits: { api: limiter(apiMax, 'api'), authClient: limiter(authMax, 'auth-client'), authAccount: limiter(authMax, 'auth-account') },
+      rateLimits: { api: limiter(apiMax, 'api'), authClient: limiter(authMax, 'auth-client') },
+      loginLocks: new RedisLoginLocks(cacheRedis, prefix, isRedisOutage),
       accountMailLimiter: new RedisRateLimiter(cacheRedis, logger, 1, ACCOUNT_MAIL_WINDOW_SECONDS, `${prefix}:rl:account-mail`),
       healthChecks: [
         { name: 'database', check: () => database.ping() },

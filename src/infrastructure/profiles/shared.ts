@@ -97,6 +97,5 @@ export const memoryRateLimits = (config: Config): RateLimits => {
   return {
     api: new MemoryRateLimiter(apiMax, windowSeconds, 'api'),
     authClient: new MemoryRateLimiter(authMax, windowSeconds, 'auth-client'),
-    authAccount: new MemoryRateLimiter(authMax, windowSeconds, 'auth-account'),
   };
 };

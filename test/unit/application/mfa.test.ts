@@ -4,7 +4,7 @@ import type { Container } from 'inversify';
 import { Secret, TOTP } from 'otpauth';
 import { Authenticate } from '../../../src/application/auth/authenticate';
 import { Login } from '../../../src/application/auth/login';
-import type { LoginAttempts } from '../../../src/application/auth/login-attempts';
+import type { LiftedLock, LoginAttempts, LoginTicket } from '../../../src/application/auth/login-attempts';
 import { CompleteMfaLogin } from '../../../src/application/auth/mfa/complete-mfa-login';
 import { ConfirmTotpEnrolment } from '../../../src/application/auth/mfa/confirm-totp-enrolment';
 import { isMfaChallenge } from '../../../src/application/auth/mfa/mfa-login-gate';
@@ -29,6 +29,16 @@ class RecordingAttempts implements LoginAttempts {
   }
   async succeeded(): Promise<void> {
     this.calls.push('succeeded');
+  }
+  async reserve(): Promise<LoginTicket> {
+    this.calls.push('reserve');
+    return { open: true, id: null };
+  }
+  async release(): Promise<void> {
+    this.calls.push('release');
+  }
+  async clear(): Promise<LiftedLock> {
+    return { wasLocked: false, lockedUntil: null };
   }
 }
 
@@ -104,7 +114,7 @@ describe('MFA :: use cases', () => {
     await enrolled('half@x.io');
     attempts.calls.length = 0;
     await challenge('half@x.io');
-    expect(attempts.calls).to.not.include('succeeded');
+    expect(attempts.calls).to.deep.equal(['reserve', 'release']);
   });
 });
 

@@ -1,7 +1,5 @@
-import * as E from 'fp-ts/Either';
 import type { Context, Middleware, Next } from 'koa';
 import type { RateDecision, RateLimiter } from '../../../application/ports/rate-limiter.port';
-import { emailKey, parseEmail } from '../../../domain/users/email';
 import { replyError } from '../envelope';
 import { CREDENTIAL_FAILED_STATE, type MatchedRoute, type RouteTable } from '../routing';
 
@@ -10,8 +8,6 @@ export interface RateLimits {
   readonly api: RateLimiter;
   /** Failed credential checks (routes marked `credentialCheck`), per client. */
   readonly authClient: RateLimiter;
-  /** Failed credential checks naming an account (a login's e-mail), per account. */
-  readonly authAccount: RateLimiter;
 }
 
 const headers = (ctx: Context, d: RateDecision): void => {
@@ -26,25 +22,9 @@ const tooMany = (ctx: Context, d: RateDecision, what: string): void => {
   replyError(ctx, 429, `Too many ${what}; try again in ${Math.max(1, Math.ceil(d.resetMs / 1000))} s`);
 };
 
-/**
- * The account a credential check names: its e-mail under the very key the account lookup uses
- * (the domain's parse and case fold), so no other spelling of an address (`ı`, `ſ`, `ß`, `ﬁ`)
- * reaches the account with a lock of its own. An address that does not parse names no account.
- */
-const accountOf = (ctx: Context): string | undefined => {
-  const email = (ctx.request as { body?: { email?: unknown } }).body?.email;
-  if (typeof email !== 'string' || email.length > MAX_ACCOUNT_INPUT) return undefined;
-  const parsed = parseEmail(email);
-  return E.isRight(parsed) ? emailKey(parsed.right) : undefined;
-};
-// Longer than any address a login accepts (its codec refuses it): not worth folding.
-const MAX_ACCOUNT_INPUT = 320;
-
 /** Routes outside /api (health, metrics) are not limited; every other request is, matched or not. */
 const underApi = (route: MatchedRoute | undefined): boolean => route === undefined || route.template.startsWith('/api/');
 const AUTH_AREA = '/api/auth/';
-/** The route `rateLimit` resolved, for `accountRateLimit` after the body is parsed. */
-const CHECKED_ROUTE = 'rateLimitedCredentialCheck';
 
 /** Runs the rest of the request; gives the reserved point back unless a credential check failed. */
 const reserving = async (ctx: Context, next: Next, limiter: RateLimiter, key: string, reserved: RateDecision): Promise<void> => {
@@ -69,7 +49,10 @@ const reserving = async (ctx: Context, next: Next, limiter: RateLimiter, key: st
  *   auth limits; a successful login, a malformed body or a bad bearer token costs nothing there.
  *   The count is taken before the check (an atomic reservation) and given back when the check
  *   did not fail, so requests sent at once cannot all be checked: at most the limit are.
- * The per-account part needs the body: see `accountRateLimit`, which runs after it is parsed.
+ * There is no per-account limit here: an account is protected by the lockout (application/auth/
+ * account-lockout.ts), which answers exactly like a wrong password and comes after more failures,
+ * where a 429 for the account told the attacker it had worked and let anyone shut an owner out
+ * with a handful of tries.
  */
 export const rateLimit =
   (limits: RateLimits, routes: RouteTable): Middleware =>
@@ -91,23 +74,5 @@ export const rateLimit =
       await limits.authClient.refund(client);
       return tooMany(ctx, byClient, 'failed attempts from this client');
     }
-    ctx.state[CHECKED_ROUTE] = true;
     return reserving(ctx, next, limits.authClient, client, byClient);
-  };
-
-/**
- * The per-account part of the auth limit, once the body is parsed: a credential check that names
- * an account (a login's e-mail) reserves a point for that account before the check, as above.
- */
-export const accountRateLimit =
-  (limits: RateLimits): Middleware =>
-  async (ctx, next) => {
-    const account = ctx.state[CHECKED_ROUTE] === true ? accountOf(ctx) : undefined;
-    if (account === undefined) return next();
-    const byAccount = await limits.authAccount.consume(account);
-    if (!byAccount.allowed) {
-      await limits.authAccount.refund(account);
-      return tooMany(ctx, byAccount, 'failed attempts for this account');
-    }
-    return reserving(ctx, next, limits.authAccount, account, byAccount);
   };
