@@ -6,6 +6,7 @@ import { connectRedis } from '../../src/adapters/redis/redis-connection';
 import { composeAccountMail } from '../../src/application/jobs/account-mail';
 import type { Clock } from '../../src/application/ports/clock.port';
 import { eventually, sleep } from '../support/eventually';
+import { linkToken } from '../support/mail-links';
 import { silentLogger } from '../support/logger';
 import { requireLocalBinary, requireService, startLocalRedis, uniqueDbName } from '../support/services';
 import { ADMIN_EMAIL, PROFILES, startTestApp, type TestApp } from '../support/test-app';
@@ -185,6 +186,22 @@ for (const profile of PROFILES) {
       await login(user.email, newPassword).expect(200);
       const lifted = await auditOf(app, 'auth.lockout.lifted', user.userId);
       expect(lifted.map((e) => [e.actorId, e.after])).to.deep.equal([[user.userId, { reason: 'password-changed' }]]);
+    });
+
+    it('lifts the lock when the owner resets the password from the e-mailed link', async () => {
+      const user = await app.newUser('resetter');
+      await failTimes(user.email, THRESHOLD);
+      await login(user.email, user.password).expect(401);
+
+      const resetMails = () => app.smtp.to(user.email).filter((m) => linkToken(m, 'reset-password') !== undefined);
+      await app.http.post('/api/auth/password/forgot').send({ email: user.email }).expect(202);
+      const mail = await eventually(() => resetMails()[0], 10_000, 'the password-reset e-mail');
+      const newPassword = 'Juniper-Harbour-Compass-64';
+      await app.http.post('/api/auth/password/reset').send({ token: linkToken(mail, 'reset-password'), newPassword }).expect(200);
+
+      await login(user.email, newPassword).expect(200);
+      const lifted = await auditOf(app, 'auth.lockout.lifted', user.userId);
+      expect(lifted.map((e) => [e.actorId, e.after])).to.deep.equal([[user.userId, { reason: 'password-reset' }]]);
     });
 
     it('never creates lock state for unknown e-mails, which answer like a wrong password', async () => {
