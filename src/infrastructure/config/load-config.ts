@@ -77,10 +77,14 @@ const secretProblems = (raw: Record<string, string | undefined>): Map<string, st
   return problems;
 };
 
-/** A time zone the runtime knows (IANA names such as `Europe/Paris`, or `UTC`). */
+/**
+ * A time zone the queues can schedule in: judged by the library both queues compute the next run
+ * with (cron-parser, whose zones are the runtime's: IANA names such as `Europe/Paris`, `UTC`),
+ * so what passes here is exactly what will work. It only fails when asked for a date.
+ */
 const isTimeZone = (zone: string): boolean => {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    CronExpressionParser.parse('0 0 * * *', { tz: zone }).next();
     return true;
   } catch {
     return false;
