@@ -1,18 +1,35 @@
-# One image for the API and the worker; compose picks the command.
-FROM node:20-bookworm-slim AS build
+# One image for the API and the worker; compose picks the command (docker-compose.yml).
+# Node 24 LTS, the compiled build (dist/), production dependencies only, run as the
+# unprivileged `node` user. Build: docker build -t nexus .
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+# Production dependencies only. argon2 is the one native module: its N-API prebuild loads on
+# Node 24 (scripts/check-native.cjs proves it hashes here, or the build stops).
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY scripts/check-native.cjs ./scripts/
+RUN node scripts/check-native.cjs
+
+# The compiler and the rest of the dev dependencies, only to build dist/.
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+RUN npm run build
 
-FROM node:20-bookworm-slim
+FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=build /app/node_modules ./node_modules
+# Owned by root and read-only to the process: the app cannot change its own code.
+COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 USER node
-EXPOSE 3000
-CMD ["node", "dist/infrastructure/server.js"]
+# 3000: the API (PORT); 3001: the worker's health and metrics (WORKER_HEALTH_PORT);
+# 9464: the API's metrics when METRICS_PORT is set (compose sets it).
+EXPOSE 3000 3001 9464
+CMD ["node", "--enable-source-maps", "dist/infrastructure/server.js"]

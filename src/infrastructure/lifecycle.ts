@@ -138,11 +138,38 @@ export class HttpDrain {
 
 /** Reports a start-up failure in one clear line and exits with a code that says which kind. */
 export const failStartup = (logger: Logger | undefined, message: string, exitCode: number): never => {
+  exitStartup(logger, message, exitCode);
+  throw new StartupFailed(message);
+};
+
+/** As `failStartup`, without throwing: for event handlers, where a throw would print a stack trace. */
+export const exitStartup = (logger: Logger | undefined, message: string, exitCode: number): void => {
   if (logger) logger.error(message);
   else process.stderr.write(`${message}\n`);
   // Let the logger flush before exiting.
   setTimeout(() => process.exit(exitCode), 50);
-  throw new StartupFailed(message);
+};
+
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'the port is already in use (another Nexus, or another program, listens there)',
+  EACCES: 'permission denied (ports below 1024 need privileges; choose a higher port)',
+  EADDRNOTAVAIL: 'the address is not one of this machine\'s (check HOST)',
+};
+
+/**
+ * Makes a listen failure of `server` (a port in use, above all) one clear line and exit 69,
+ * naming what listens there and the variable that sets its port; no stack trace.
+ */
+export const exitIfCannotListen = <S extends NetServer>(server: S, what: string, logger: Logger): S => {
+  server.on('error', (err: NodeJS.ErrnoException & { address?: string; port?: number }) => {
+    if (server.listening) {
+      logger.error(`${what} failed`, { error: err.message });
+      return;
+    }
+    const where = err.port === undefined ? '' : ` on ${err.address ?? ''}:${err.port}`;
+    exitStartup(logger, `cannot listen${where} for ${what}: ${(err.code && LISTEN_ERRORS[err.code]) ?? err.message}`, EXIT_UNAVAILABLE);
+  });
+  return server;
 };
 
 export class StartupFailed extends Error {

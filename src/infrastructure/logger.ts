@@ -46,9 +46,21 @@ export interface LoggerOptions {
   /** Where lines go; defaults to stdout. Tests pass a stream to read what was logged. */
   readonly stream?: NodeJS.WritableStream;
   readonly silent?: boolean;
+  /**
+   * Colour codes in `pretty` lines; by default only when writing to stdout and stdout is a
+   * terminal (so a file or a pipe never holds escape codes) and NO_COLOR is unset.
+   */
+  readonly colors?: boolean;
 }
 
-/** A winston logger behind the Logger port: JSON lines in production, readable lines in development. */
+/** Colours by default only for a person reading stdout in a terminal (https://no-color.org). */
+export const colorsByDefault = (options: Pick<LoggerOptions, 'stream' | 'colors'>): boolean =>
+  options.colors ?? (options.stream === undefined && process.stdout.isTTY === true && !process.env['NO_COLOR']);
+
+/**
+ * A winston logger behind the Logger port: JSON lines (production, files, log collectors) or
+ * readable lines for a person at a terminal.
+ */
 export class WinstonLogger implements Logger {
   private readonly winston: winston.Logger;
 
@@ -56,7 +68,7 @@ export class WinstonLogger implements Logger {
     const format =
       options.format === 'json'
         ? winston.format.combine(contextAndRedaction(), winston.format.timestamp(), winston.format.json())
-        : winston.format.combine(contextAndRedaction(), winston.format.timestamp(), winston.format.colorize(), pretty);
+        : winston.format.combine(contextAndRedaction(), winston.format.timestamp(), ...(colorsByDefault(options) ? [winston.format.colorize()] : []), pretty);
     const transport = options.stream
       ? new winston.transports.Stream({ stream: options.stream })
       : new winston.transports.Console();

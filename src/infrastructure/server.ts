@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { buildWorkerHttpApp } from '../adapters/http/worker-app';
 import type { Config } from './config/load-config';
-import { closeServer, EXIT_UNAVAILABLE, failStartup, HttpDrain, onShutdown } from './lifecycle';
+import { closeServer, exitIfCannotListen, HttpDrain, onShutdown } from './lifecycle';
 import { startProcess } from './start-process';
 
 const describeProfile = (config: Config): string =>
@@ -16,8 +16,7 @@ const main = async (): Promise<void> => {
   const { config, logger, nexus } = await startProcess('api', drain.isDraining, (config, logger) =>
     logger.info(`Nexus API starting in the ${describeProfile(config)}`, { profile: config.profile }),
   );
-  const server = drain.track(nexus.http!.listen(config.http.port, config.http.host));
-  server.on('error', (err) => failStartup(logger, `cannot listen on ${config.http.host}:${config.http.port}: ${err.message}`, EXIT_UNAVAILABLE));
+  const server = exitIfCannotListen(drain.track(nexus.http!.listen(config.http.port, config.http.host)), 'the API (PORT)', logger);
   server.on('listening', () => {
     const { port } = server.address() as AddressInfo;
     logger.info(`listening on http://${config.http.host}:${port}`, { port });
@@ -27,13 +26,17 @@ const main = async (): Promise<void> => {
   const metricsServer =
     config.metrics.port === undefined
       ? undefined
-      : buildWorkerHttpApp({
-          checks: nexus.adapters.healthChecks,
-          timeoutMs: config.timeouts.healthMs,
+      : exitIfCannotListen(
+          buildWorkerHttpApp({
+            checks: nexus.adapters.healthChecks,
+            timeoutMs: config.timeouts.healthMs,
+            logger,
+            metrics: nexus.adapters.metrics,
+            ...(config.metrics.token ? { metricsToken: config.metrics.token } : {}),
+          }).listen(config.metrics.port, config.http.host),
+          'the metrics server (METRICS_PORT)',
           logger,
-          metrics: nexus.adapters.metrics,
-          ...(config.metrics.token ? { metricsToken: config.metrics.token } : {}),
-        }).listen(config.metrics.port, config.http.host);
+        );
 
   onShutdown(logger, config.timeouts.shutdownMs, [
     { name: 'drain', run: () => startDraining(drain, config.timeouts.drainMs) },

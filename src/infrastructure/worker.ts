@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { buildWorkerHttpApp } from '../adapters/http/worker-app';
-import { closeServer, EXIT_CONFIG, failStartup, onShutdown } from './lifecycle';
+import { closeServer, EXIT_CONFIG, exitIfCannotListen, failStartup, onShutdown } from './lifecycle';
 import { startProcess } from './start-process';
 
 const main = async (): Promise<void> => {
@@ -11,15 +11,18 @@ const main = async (): Promise<void> => {
     }
     logger.info('Nexus worker starting in the production profile', { concurrency: config.jobs.concurrency });
   });
-  const http = buildWorkerHttpApp({
-    checks: nexus.adapters.healthChecks,
-    timeoutMs: config.timeouts.healthMs,
+  const http = exitIfCannotListen(
+    buildWorkerHttpApp({
+      checks: nexus.adapters.healthChecks,
+      timeoutMs: config.timeouts.healthMs,
+      logger,
+      metrics: nexus.adapters.metrics,
+      ...(config.metrics.token ? { metricsToken: config.metrics.token } : {}),
+    }).listen(config.workerHealthPort, config.http.host),
+    'the worker health server (WORKER_HEALTH_PORT)',
     logger,
-    metrics: nexus.adapters.metrics,
-    ...(config.metrics.token ? { metricsToken: config.metrics.token } : {}),
-  }).listen(config.workerHealthPort, config.http.host);
+  );
   http.on('listening', () => logger.info('worker ready', { healthPort: (http.address() as AddressInfo).port }));
-  http.on('error', (err) => logger.error('worker health server failed', { error: err.message }));
 
   onShutdown(logger, config.timeouts.shutdownMs, [
     { name: 'health', run: () => closeServer(http) },

@@ -11,8 +11,11 @@ export interface RunningProcess {
 }
 
 /** Runs an entrypoint (`src/infrastructure/server.ts`) as `npm start` does, with a clean environment. */
-export const runEntrypoint = (entry: string, env: Record<string, string>): RunningProcess => {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+export const runEntrypoint = (entry: string, env: Record<string, string>): RunningProcess => runNode(['--import', 'tsx', entry], env);
+
+/** Runs this Node with `args` (`dist/infrastructure/server.js`, as `npm run start:prod` does), with a clean environment. */
+export const runNode = (args: readonly string[], env: Record<string, string>): RunningProcess => {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -77,8 +77,49 @@ const secretProblems = (raw: Record<string, string | undefined>): Map<string, st
   return problems;
 };
 
+/**
+ * A time zone the queues can schedule in: judged by the library both queues compute the next run
+ * with (cron-parser, whose zones are the runtime's: IANA names such as `Europe/Paris`, `UTC`),
+ * so what passes here is exactly what will work. It only fails when asked for a date.
+ */
+const isTimeZone = (zone: string): boolean => {
+  try {
+    CronExpressionParser.parse('0 0 * * *', { tz: zone }).next();
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The weekly report's schedule, each variable judged on its own so a bad time zone and a bad
+ * cron expression are two lines, neither a library's stack trace at start-up. The expression is
+ * parsed in UTC and its next run computed, as the queues will do.
+ */
+const scheduleProblems = (cron: string | undefined, zone: string | undefined): string[] => {
+  const problems: string[] = [];
+  if (zone !== undefined && !isTimeZone(zone)) problems.push(`REPORT_TIMEZONE: must be an IANA time zone such as UTC or Europe/Paris (got "${zone}")`);
+  if (cron !== undefined) {
+    try {
+      CronExpressionParser.parse(cron, { tz: 'UTC' }).next();
+    } catch (err) {
+      problems.push(`REPORT_CRON: must be a cron expression such as "0 9 * * 1" (minute hour day-of-month month day-of-week): ${(err as Error).message} (got "${cron}")`);
+    }
+  }
+  return problems;
+};
+
+/** How log lines are written unless LOG_FORMAT says: JSON in production and whenever stdout is not a terminal. */
+const defaultLogFormat = (nodeEnv: Env['NODE_ENV'], terminal: boolean): 'json' | 'pretty' => (nodeEnv !== 'production' && terminal ? 'pretty' : 'json');
+
+export interface LoadOptions {
+  /** Whether stdout is a terminal (readable lines by default) or a file or pipe (JSON lines). */
+  readonly terminal?: boolean;
+}
+
 /** Decodes the environment; every problem is reported at once so an operator fixes them in one go. */
-export const loadConfig = (env: Record<string, string | undefined> = process.env): Config => {
+export const loadConfig = (env: Record<string, string | undefined> = process.env, options: LoadOptions = {}): Config => {
+  const terminal = options.terminal ?? process.stdout.isTTY === true;
   const decoded = decodeEnv(env);
   const weakSecrets = secretProblems(env);
   // A weak secret gets one line, the one that says how to make a good one.
@@ -99,13 +140,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
   if (decodedAll('NEXUS_ADMIN_EMAIL', 'NEXUS_ADMIN_PASSWORD') && (e.NEXUS_ADMIN_EMAIL === undefined) !== (e.NEXUS_ADMIN_PASSWORD === undefined)) {
     problems.push('NEXUS_ADMIN_EMAIL and NEXUS_ADMIN_PASSWORD: set both to create the first admin, or neither');
   }
-  if (e.REPORT_CRON !== undefined && e.REPORT_TIMEZONE !== undefined) {
-    try {
-      CronExpressionParser.parse(e.REPORT_CRON, { tz: e.REPORT_TIMEZONE });
-    } catch (err) {
-      problems.push(`REPORT_CRON / REPORT_TIMEZONE: ${(err as Error).message}`);
-    }
-  }
+  problems.push(...scheduleProblems(e.REPORT_CRON, e.REPORT_TIMEZONE));
   if (e.CORS_ORIGINS?.includes('*')) problems.push('CORS_ORIGINS: list the allowed origins; "*" is not allowed (responses carry credentials)');
   if (decodedAll('SHUTDOWN_DRAIN_MS', 'SHUTDOWN_TIMEOUT_MS') && e.SHUTDOWN_DRAIN_MS >= e.SHUTDOWN_TIMEOUT_MS) {
     problems.push('SHUTDOWN_DRAIN_MS: must be less than SHUTDOWN_TIMEOUT_MS (the drain happens within the shutdown limit)');
@@ -125,7 +160,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     rateLimit: { windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS, apiMax: e.RATE_LIMIT_API_MAX, authMax: e.RATE_LIMIT_AUTH_MAX },
     metrics: { ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}), ...(e.METRICS_PORT ? { port: e.METRICS_PORT } : {}) },
     workerHealthPort: e.WORKER_HEALTH_PORT,
-    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty') },
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? defaultLogFormat(e.NODE_ENV, terminal) },
     ...(e.MONGO_URL ? { mongo: { url: e.MONGO_URL, dbName: e.MONGO_DB } } : {}),
     ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } } : {}),
     mail: {

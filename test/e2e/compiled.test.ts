@@ -1,0 +1,91 @@
+import { expect } from 'chai';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { eventually } from '../support/eventually';
+import { runNode, type RunningProcess } from '../support/process';
+import { freePort, requireService, uniqueDbName } from '../support/services';
+
+// The compiled build, run exactly as `npm run start:prod` and `npm run worker:prod` run it (the
+// production image runs the same files): no tsx, plain Node on dist/. CI builds before testing.
+
+const ROOT = resolve(__dirname, '../..');
+const REQUIRE = process.env['NEXUS_REQUIRE_SERVICES'] === '1';
+const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+
+/** The script's command line, with this test's Node in place of `node`. */
+const nodeArgs = (script: string): string[] => {
+  const [command, ...args] = (scripts[script] ?? '').split(/\s+/);
+  expect(command, `npm run ${script} runs plain node`).to.equal('node');
+  return args;
+};
+
+const newestMtime = (dir: string): number =>
+  readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
+    const path = join(dir, entry.name);
+    return Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }, 0);
+
+const stop = async (proc: RunningProcess): Promise<number | string> => {
+  proc.child.kill('SIGTERM');
+  return proc.exited;
+};
+
+describe('e2e :: the compiled build (npm run start:prod, npm run worker:prod)', function () {
+  this.timeout(60_000);
+
+  before(function () {
+    const missing = ['server', 'worker'].map((name) => `dist/infrastructure/${name}.js`).filter((file) => !existsSync(join(ROOT, file)));
+    if (missing.length > 0) {
+      const message = `${missing.join(' and ')} not found: the compiled build was not made`;
+      if (REQUIRE) throw new Error(`${message} (run \`npm run build\` before the tests, as CI does), and NEXUS_REQUIRE_SERVICES=1`);
+      process.stderr.write(`\n  !!! SKIPPING the compiled-build tests: ${message}. Run \`npm run build\` first.\n\n`);
+      this.skip();
+    }
+    if (newestMtime(join(ROOT, 'src')) > statSync(join(ROOT, 'dist/infrastructure/server.js')).mtimeMs) {
+      process.stderr.write('\n  !!! NOTE: src/ changed after the last `npm run build`: the compiled-build tests run the older dist/.\n\n');
+    }
+  });
+
+  it('start:prod serves the API from dist/ and stops cleanly on SIGTERM', async () => {
+    const args = nodeArgs('start:prod');
+    expect(args).to.include('dist/infrastructure/server.js');
+    const port = await freePort();
+    const proc = runNode(args, { PORT: String(port), HOST: '127.0.0.1' });
+    try {
+      await eventually(() => (proc.output().includes('listening on') ? true : undefined), 30_000, 'compiled server listening');
+      const live = await fetch(`http://127.0.0.1:${port}/health/live`);
+      expect(live.status).to.equal(200);
+      expect(await live.json()).to.deep.include({ success: true, statusCode: 200 });
+      const first = JSON.parse(proc.output().split('\n')[0]!) as { message: string; service: string };
+      expect(first.service).to.equal('nexus-api');
+      expect(first.message).to.include('embedded profile');
+    } finally {
+      expect(await stop(proc)).to.equal(0);
+    }
+  });
+
+  it('worker:prod runs the worker from dist/ in the production profile and answers its health', async function () {
+    const args = nodeArgs('worker:prod');
+    expect(args).to.include('dist/infrastructure/worker.js');
+    const mongo = await requireService(this, 'mongodb');
+    const redis = await requireService(this, 'redis');
+    const healthPort = await freePort();
+    const proc = runNode(args, {
+      MONGO_URL: mongo,
+      MONGO_DB: uniqueDbName('nexus_compiled'),
+      REDIS_URL: redis,
+      REDIS_KEY_PREFIX: `compiled-${process.pid}`,
+      WORKER_HEALTH_PORT: String(healthPort),
+      HOST: '127.0.0.1',
+    });
+    try {
+      await eventually(() => (proc.output().includes('worker ready') ? true : undefined), 30_000, 'compiled worker ready');
+      const live = await fetch(`http://127.0.0.1:${healthPort}/health/live`);
+      expect(live.status).to.equal(200);
+      const metrics = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();
+      expect(metrics).to.include('nexus_job_attempts_total');
+    } finally {
+      expect(await stop(proc)).to.equal(0);
+    }
+  });
+});
