@@ -20,6 +20,8 @@ export const TYPES = {
   PasswordStrength: Symbol.for('PasswordStrength'),
   AccessTokens: Symbol.for('AccessTokens'),
   SecretTokens: Symbol.for('SecretTokens'),
+  SecretBox: Symbol.for('SecretBox'),
+  MailTemplates: Symbol.for('MailTemplates'),
   AuthSettings: Symbol.for('AuthSettings'),
   AccountSettings: Symbol.for('AccountSettings'),
   LoginAttempts: Symbol.for('LoginAttempts'),

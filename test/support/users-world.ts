@@ -36,6 +36,7 @@ import { ADMIN_ROLE, newRole, type Role, type RoleId, USER_ROLE } from '../../sr
 import type { User } from '../../src/domain/users/user';
 import { aUser } from './builders/user.builder';
 import { FastPasswordHasher } from './fast-hasher';
+import { testSecretBox } from './mail';
 import { silentLogger } from './logger';
 import { RecordingJobQueue } from './recording-job-queue';
 
@@ -73,7 +74,7 @@ export const usersWorld = () => {
   const audit = new AuditRecorder(auditLog, ids, fixedClock);
   const credentials = new UserCredentials(sessions, apiKeys);
   const outbox = new InMemoryOutboxStore();
-  const mail = new AccountMail(outbox, new RelayOutbox(outbox, queue, users, fixedClock, logger), ids, fixedClock);
+  const mail = new AccountMail(outbox, new RelayOutbox(outbox, queue, users, fixedClock, logger), ids, fixedClock, testSecretBox());
   const register = new RegisterUser(users, roles, hasher, new PasswordRules({ score: () => 4 }), mail, accessCache, ids, fixedClock);
 
   const role = async (name: string, permissions: Permission[]): Promise<Role> => {

@@ -10,6 +10,7 @@ import type { IdGenerator } from '../../application/ports/id-generator.port';
 import type { JobQueue, JobWorker } from '../../application/ports/job-queue.port';
 import type { Leases } from '../../application/ports/leases.port';
 import type { Mailer } from '../../application/ports/mailer.port';
+import type { MailTemplates } from '../../application/ports/mail-templates.port';
 import type { Metrics } from '../../application/ports/metrics.port';
 import type { OutboxStore } from '../../application/ports/outbox.port';
 import type { RefreshTokenStore } from '../../application/ports/refresh-token-store.port';
@@ -17,6 +18,7 @@ import type { RoleRepository } from '../../application/ports/role-repository.por
 import type { AccessTokens } from '../../application/ports/access-tokens.port';
 import type { PasswordHasher } from '../../application/ports/password-hasher.port';
 import type { PasswordStrength } from '../../application/ports/password-strength.port';
+import type { SecretBox } from '../../application/ports/secret-box.port';
 import type { SecretTokens } from '../../application/ports/secret-tokens.port';
 import type { UnitOfWork } from '../../application/ports/unit-of-work.port';
 import type { UserRepository } from '../../application/ports/user-repository.port';
@@ -50,6 +52,9 @@ export interface Adapters {
   readonly passwordStrength: PasswordStrength;
   readonly accessTokens: AccessTokens;
   readonly secretTokens: SecretTokens;
+  /** Seals what account mails carry through the outbox and the queue (its key from `JWT_SECRET`). */
+  readonly secretBox: SecretBox;
+  readonly mailTemplates: MailTemplates;
 }
 
 /** The container identifier of each port: a key missing here is a compile error too. */
@@ -75,6 +80,8 @@ const PORT_IDS: { readonly [K in keyof Adapters]-?: symbol } = {
   passwordStrength: TYPES.PasswordStrength,
   accessTokens: TYPES.AccessTokens,
   secretTokens: TYPES.SecretTokens,
+  secretBox: TYPES.SecretBox,
+  mailTemplates: TYPES.MailTemplates,
 };
 
 export const bindAdapters = (container: Container, adapters: Adapters): void => {

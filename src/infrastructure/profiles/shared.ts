@@ -3,6 +3,8 @@ import { MemoryRateLimiter } from '../../adapters/rate-limit/memory-rate-limiter
 import type { RateLimits } from '../../adapters/http/middleware/rate-limit';
 import { OutboxMailer } from '../../adapters/memory/outbox-mailer';
 import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics';
+import { LiquidMailTemplates } from '../../adapters/mail/liquid-mail-templates';
+import { AesGcmSecretBox } from '../../adapters/security/aes-gcm-secret-box';
 import { Argon2PasswordHasher } from '../../adapters/security/argon2-password-hasher';
 import { CryptoSecretTokens } from '../../adapters/security/crypto-secret-tokens';
 import { JoseAccessTokens } from '../../adapters/security/jose-access-tokens';
@@ -48,11 +50,17 @@ export class Closers {
   }
 }
 
-type ProcessAdapters = Pick<Adapters, 'clock' | 'ids' | 'metrics' | 'passwordHasher' | 'passwordStrength' | 'accessTokens' | 'secretTokens'>;
+type ProcessAdapters = Pick<
+  Adapters,
+  'clock' | 'ids' | 'metrics' | 'passwordHasher' | 'passwordStrength' | 'accessTokens' | 'secretTokens' | 'secretBox' | 'mailTemplates'
+>;
 
-/** The adapters that are the same in both profiles: time, ids, metrics and the security primitives. */
+/** The adapters that are the same in both profiles: time, ids, metrics, the security primitives and the mail templates. */
 export const processAdapters = ({ config, logger, role, given }: ProfileInputs): ProcessAdapters => {
   const clock = given.clock ?? new SystemClock();
+  // One secret for both: a random one (outside production) must be the same for the tokens and the sealed mails of this process.
+  let secret: string | undefined;
+  const theSecret = (): string => (secret ??= jwtSecret(config, logger));
   return {
     clock,
     ids: given.ids ?? new ObjectIdGenerator(),
@@ -60,15 +68,21 @@ export const processAdapters = ({ config, logger, role, given }: ProfileInputs):
     passwordHasher: given.passwordHasher ?? new Argon2PasswordHasher(),
     passwordStrength: given.passwordStrength ?? new ZxcvbnPasswordStrength(),
     // Tokens are stamped and checked on the process clock, so a swapped clock moves them too.
-    accessTokens: given.accessTokens ?? new JoseAccessTokens(jwtSecret(config, logger), config.auth.accessTtlSeconds, () => clock.now().getTime()),
+    accessTokens: given.accessTokens ?? new JoseAccessTokens(theSecret(), config.auth.accessTtlSeconds, () => clock.now().getTime()),
     secretTokens: given.secretTokens ?? new CryptoSecretTokens(),
+    // Account mails are sealed under a key derived (HKDF) from JWT_SECRET: every process of a deployment opens what another sealed.
+    secretBox: given.secretBox ?? new AesGcmSecretBox(theSecret()),
+    // Read and parsed once, here: a missing or broken template stops the start.
+    mailTemplates: given.mailTemplates ?? LiquidMailTemplates.load({ appUrl: config.account.appUrl }),
   };
 };
 
 const jwtSecret = (config: Config, logger: Logger): string => {
   if (config.auth.jwtSecret) return config.auth.jwtSecret;
   // Only outside NODE_ENV=production (the configuration refuses it there): tokens die with the process.
-  logger.warn('JWT_SECRET is not set: using a random key for this process; access tokens will not survive a restart or work across instances');
+  logger.warn(
+    'JWT_SECRET is not set: using a random key for this process; access tokens, and account e-mails still waiting in the outbox or the queue, will not survive a restart or work across instances',
+  );
   return randomBytes(48).toString('base64url');
 };
 
