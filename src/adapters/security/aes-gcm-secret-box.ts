@@ -1,60 +1,47 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import type { SecretBox, Unsealed } from '../../application/ports/secret-box.port';
+import type { SecretBox } from '../../application/ports/secret-box.port';
 
 const VERSION = 'v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-const SALT = 'nexus/secret-box';
+/** HKDF's `info`: this key is for sealing stored secrets, and nothing else derived from the same secret can equal it. */
+const INFO = 'nexus/secret-box/aes-256-gcm/v1';
+const SALT = 'nexus-secret-box';
 
 /**
- * AES-256-GCM with a key derived by HKDF-SHA-256 from the deployment's secret (`JWT_SECRET`),
- * under its own label, so the sealing key is independent of the token-signing key. A sealed
- * value reads `v1.<key id>.<base64url(iv | ciphertext | tag)>`; the key id (derived under
- * another label, so it says nothing of the key) tells "sealed by another key" apart from
- * "changed". The context is the additional authenticated data.
+ * AES-256-GCM (node:crypto) with a key derived by HKDF-SHA-256 from the server secret
+ * (`JWT_SECRET`): `v1.<iv>.<ciphertext>.<tag>`, base64url, a fresh 96-bit IV per seal, the
+ * context as associated data. A value sealed under another key or context, or altered, does
+ * not open.
  */
 export class AesGcmSecretBox implements SecretBox {
   private readonly key: Buffer;
-  private readonly keyId: string;
 
-  constructor(secret: string | Uint8Array, purpose = 'account-mail') {
-    const ikm = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret);
-    if (ikm.length < 16) throw new Error('the secret box needs a secret of at least 16 bytes');
-    this.key = Buffer.from(hkdfSync('sha256', ikm, SALT, `${purpose}/aes-256-gcm`, 32));
-    this.keyId = Buffer.from(hkdfSync('sha256', ikm, SALT, `${purpose}/key-id`, 6)).toString('base64url');
-  }
-
-  /** A box whose key lives and dies with this process. */
-  static random(purpose?: string): AesGcmSecretBox {
-    return new AesGcmSecretBox(randomBytes(32), purpose);
+  constructor(serverSecret: string) {
+    this.key = Buffer.from(hkdfSync('sha256', serverSecret, SALT, INFO, 32));
   }
 
   seal(plaintext: string, context: string): string {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
-    cipher.setAAD(this.aad(context));
-    const sealed = Buffer.concat([iv, cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-    return `${VERSION}.${this.keyId}.${sealed.toString('base64url')}`;
+    cipher.setAAD(Buffer.from(context, 'utf8'));
+    const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return [VERSION, iv.toString('base64url'), ciphertext.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
   }
 
-  open(sealed: string, context: string): Unsealed {
-    const [version, keyId, body, ...rest] = sealed.split('.');
-    if (version !== VERSION || keyId === undefined || body === undefined || rest.length > 0) return { ok: false, reason: 'corrupt' };
-    if (keyId !== this.keyId) return { ok: false, reason: 'another-key' };
-    const bytes = Buffer.from(body, 'base64url');
-    if (bytes.length < IV_BYTES + TAG_BYTES) return { ok: false, reason: 'corrupt' };
+  open(sealed: string, context: string): string | null {
+    const [version, iv, ciphertext, tag, ...rest] = sealed.split('.');
+    if (version !== VERSION || iv === undefined || ciphertext === undefined || tag === undefined || rest.length > 0) return null;
+    const ivBytes = Buffer.from(iv, 'base64url');
+    const tagBytes = Buffer.from(tag, 'base64url');
+    if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES) return null;
     try {
-      const decipher = createDecipheriv('aes-256-gcm', this.key, bytes.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
-      decipher.setAAD(this.aad(context));
-      decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
-      const plaintext = Buffer.concat([decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)), decipher.final()]);
-      return { ok: true, plaintext: plaintext.toString('utf8') };
+      const decipher = createDecipheriv('aes-256-gcm', this.key, ivBytes, { authTagLength: TAG_BYTES });
+      decipher.setAAD(Buffer.from(context, 'utf8'));
+      decipher.setAuthTag(tagBytes);
+      return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
     } catch {
-      return { ok: false, reason: 'corrupt' };
+      return null;
     }
-  }
-
-  private aad(context: string): Buffer {
-    return Buffer.from(`${VERSION}.${this.keyId}.${context}`, 'utf8');
   }
 }

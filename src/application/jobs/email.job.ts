@@ -68,18 +68,16 @@ export interface OpenedAccountMail {
 
 /** Opens a sealed account mail; the reason it does not open otherwise (never any of its content). */
 export const openAccountMail = (box: SecretBox, mail: SealedAccountMail): E.Either<string, OpenedAccountMail> => {
-  const opened = box.open(mail.sealed, sealContext(mail.kind, mail.to));
-  if (!opened.ok) {
+  const plaintext = box.open(mail.sealed, sealContext(mail.kind, mail.to));
+  if (plaintext === null) {
     return E.left(
-      opened.reason === 'another-key'
-        ? 'it was sealed with another key (JWT_SECRET changed since, or it is unset and each process has its own)'
-        : 'its sealed part is corrupt or was changed',
+      'its sealed part does not open here: it was sealed under another JWT_SECRET (changed since, or unset so that each process has its own key), or it was changed on the way (its recipient or kind included)',
     );
   }
   const decoder: t.Decoder<unknown, AccountMailVars[AccountMailKind]> = VARS[mail.kind];
   return pipe(
     E.tryCatch(
-      () => JSON.parse(opened.plaintext) as unknown,
+      () => JSON.parse(plaintext) as unknown,
       () => 'its sealed part is not JSON',
     ),
     E.chain((json) => E.mapLeft(() => 'its sealed part does not decode')(SealedContent.decode(json))),

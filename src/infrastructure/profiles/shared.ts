@@ -58,9 +58,8 @@ type ProcessAdapters = Pick<
 /** The adapters that are the same in both profiles: time, ids, metrics, the security primitives and the mail templates. */
 export const processAdapters = ({ config, logger, role, given }: ProfileInputs): ProcessAdapters => {
   const clock = given.clock ?? new SystemClock();
-  // One secret for both: a random one (outside production) must be the same for the tokens and the sealed mails of this process.
-  let secret: string | undefined;
-  const theSecret = (): string => (secret ??= jwtSecret(config, logger));
+  // One server secret per process: access tokens are signed with it, account mails sealed with a key derived from it.
+  const serverSecret = given.accessTokens && given.secretBox ? '' : jwtSecret(config, logger);
   return {
     clock,
     ids: given.ids ?? new ObjectIdGenerator(),
@@ -68,10 +67,10 @@ export const processAdapters = ({ config, logger, role, given }: ProfileInputs):
     passwordHasher: given.passwordHasher ?? new Argon2PasswordHasher(),
     passwordStrength: given.passwordStrength ?? new ZxcvbnPasswordStrength(),
     // Tokens are stamped and checked on the process clock, so a swapped clock moves them too.
-    accessTokens: given.accessTokens ?? new JoseAccessTokens(theSecret(), config.auth.accessTtlSeconds, () => clock.now().getTime()),
+    accessTokens: given.accessTokens ?? new JoseAccessTokens(serverSecret, config.auth.accessTtlSeconds, () => clock.now().getTime()),
     secretTokens: given.secretTokens ?? new CryptoSecretTokens(),
     // Account mails are sealed under a key derived (HKDF) from JWT_SECRET: every process of a deployment opens what another sealed.
-    secretBox: given.secretBox ?? new AesGcmSecretBox(theSecret()),
+    secretBox: given.secretBox ?? new AesGcmSecretBox(serverSecret),
     // Read and parsed once, here: a missing or broken template stops the start.
     mailTemplates: given.mailTemplates ?? LiquidMailTemplates.load({ appUrl: config.account.appUrl }),
   };
