@@ -31,6 +31,7 @@ export const TYPES = {
   Totp: Symbol.for('Totp'),
   AccountTokenStore: Symbol.for('AccountTokenStore'),
   AccountMailLimiter: Symbol.for('AccountMailLimiter'),
+  MailTemplates: Symbol.for('MailTemplates'),
   Leases: Symbol.for('Leases'),
   ApiKeySettings: Symbol.for('ApiKeySettings'),
   SuperuserGuardSettings: Symbol.for('SuperuserGuardSettings'),

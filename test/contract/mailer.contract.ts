@@ -6,7 +6,11 @@ export interface DeliveredMail {
   readonly to: string;
   readonly subject: string;
   readonly text: string;
+  /** The HTML part, when the mail has one. */
+  readonly html?: string;
   readonly messageId: string;
+  /** The names of the headers as delivered, lower case, where the adapter writes headers. */
+  readonly headers?: readonly string[];
 }
 
 export type MakeMailer = () => Promise<{
@@ -15,6 +19,8 @@ export type MakeMailer = () => Promise<{
   delivered: (to: string) => Promise<DeliveredMail[]>;
   cleanup?: () => Promise<void>;
 }>;
+
+const HTML = '<!doctype html>\n<html><body><p>Hello <strong>Ada</strong>,</p><p><a href="https://app.example/verify-email?token=abc_DEF-123">Confirm</a></p></body></html>\n';
 
 /** What every Mailer must do, outbox and SMTP alike. */
 export const mailerContract = (name: string, make: MakeMailer): void => {
@@ -38,6 +44,32 @@ export const mailerContract = (name: string, make: MakeMailer): void => {
       const mails = await delivered(to);
       expect(mails).to.have.length(1);
       expect(mails[0]).to.deep.include({ to, subject: 'Welcome to Nexus', text: 'Hello Ada,\nyour account is ready.' });
+      expect(mails[0]?.html, 'no HTML part was given').to.equal(undefined);
+    });
+
+    it('delivers an HTML part alongside the text part when it is given one', async () => {
+      const to = recipient();
+
+      await mailer.send({ to, subject: 'Confirm your e-mail address', text: 'Hello Ada,\nconfirm: https://app.example/verify-email?token=abc_DEF-123', html: HTML });
+
+      const mails = await delivered(to);
+      expect(mails).to.have.length(1);
+      expect(mails[0]).to.deep.include({ to, subject: 'Confirm your e-mail address', text: 'Hello Ada,\nconfirm: https://app.example/verify-email?token=abc_DEF-123' });
+      expect(mails[0]?.html?.trim()).to.equal(HTML.trim());
+    });
+
+    it('keeps a subject with line breaks on one header line: nothing is added to the headers', async () => {
+      const to = recipient();
+      const intruder = `intruder-${process.pid}-${count}@example.com`;
+
+      await mailer.send({ to, subject: `Hello\r\nBcc: ${intruder}\r\nX-Injected: yes`, text: 'x' });
+
+      const mails = await delivered(to);
+      expect(mails).to.have.length(1);
+      expect(mails[0]?.subject).to.not.match(/[\r\n]/);
+      expect(mails[0]?.subject).to.match(/^Hello\s+Bcc:/);
+      expect(mails[0]?.headers ?? []).to.not.include.members(['bcc', 'x-injected']);
+      expect(await delivered(intruder)).to.have.length(0);
     });
 
     it('returns the message id it delivered under', async () => {
@@ -54,6 +86,7 @@ export const mailerContract = (name: string, make: MakeMailer): void => {
       const first = await mailer.send({ to, subject: 'One', text: '1' });
       const second = await mailer.send({ to, subject: 'Two', text: '2' });
       expect(first.messageId).to.not.equal(second.messageId);
+      expect(await delivered(to)).to.have.length(2);
     });
 
     it('honours a message id it is given, so a resend can be recognised', async () => {

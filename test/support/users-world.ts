@@ -42,6 +42,7 @@ import { ADMIN_ROLE, newRole, type Role, type RoleId, USER_ROLE } from '../../sr
 import type { User } from '../../src/domain/users/user';
 import { aUser } from './builders/user.builder';
 import { FastPasswordHasher } from './fast-hasher';
+import { testSecretBox } from './mail';
 import { silentLogger } from './logger';
 import { RecordingJobQueue } from './recording-job-queue';
 
@@ -80,7 +81,7 @@ export const usersWorld = () => {
   const audit = new AuditRecorder(auditLog, ids, fixedClock);
   const credentials = new UserCredentials(sessions, apiKeys);
   const outbox = new InMemoryOutboxStore();
-  const mail = new AccountMail(outbox, new RelayOutbox(outbox, queue, users, fixedClock, logger), ids, fixedClock);
+  const mail = new AccountMail(outbox, new RelayOutbox(outbox, queue, users, fixedClock, logger), ids, fixedClock, testSecretBox());
   const accountTokens = new InMemoryAccountTokenStore();
   const links = new AccountLinks(accountTokens, new CryptoSecretTokens(), ACCOUNT_SETTINGS, users, fixedClock);
   const verification = new EmailVerification(links, mail, audit);

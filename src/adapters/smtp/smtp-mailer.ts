@@ -1,7 +1,11 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import { MailRejected, type Mailer, type OutgoingMail } from '../../application/ports/mailer.port';
 
-/** Mail over SMTP with nodemailer; `SMTP_URL` is e.g. `smtp://user:pass@mail.example.com:587`. */
+/**
+ * Mail over SMTP with nodemailer; `SMTP_URL` is e.g. `smtp://user:pass@mail.example.com:587`.
+ * A mail with an HTML part goes out as multipart/alternative: the text part first, the HTML
+ * part last (the one a client prefers when it can show it).
+ */
 export class SmtpMailer implements Mailer {
   private readonly transport: Transporter;
 
@@ -19,6 +23,7 @@ export class SmtpMailer implements Mailer {
         to: mail.to,
         subject: mail.subject,
         text: mail.text,
+        ...(mail.html === undefined ? {} : { html: mail.html }),
         ...(mail.messageId === undefined ? {} : { messageId: mail.messageId }),
       });
       return { messageId: String(info.messageId) };

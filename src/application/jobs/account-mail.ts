@@ -2,46 +2,15 @@ import { inject, injectable } from 'inversify';
 import { currentContext } from '../context';
 import type { Clock } from '../ports/clock.port';
 import type { IdGenerator } from '../ports/id-generator.port';
+import type { AccountMailKind, AccountMailVars, Recipient } from '../ports/mail-templates.port';
 import type { OutboxStore } from '../ports/outbox.port';
+import type { SecretBox } from '../ports/secret-box.port';
 import type { Tx } from '../ports/unit-of-work.port';
 import { TYPES } from '../symbols';
-import { type EmailPayload, emailJob } from './email.job';
+import { type EmailPayload, emailJob, sealAccountMail } from './email.job';
 import { RelayOutbox } from './outbox-relay';
 
-/**
- * Every e-mail an account flow sends, and what each one is told. `link` carries a one-time
- * token: treat it as a secret (never log it, never store it in the clear).
- */
-export interface AccountMailVars {
-  'welcome': { readonly link: string };
-  'email-verification': { readonly link: string };
-  'password-reset': { readonly link: string; readonly expiresInMinutes: number };
-  'password-changed': Record<string, never>;
-  'account-locked': { readonly lockedUntil: string };
-  'email-changed': { readonly newEmail: string };
-}
-export type AccountMailKind = keyof AccountMailVars;
-
-export interface Recipient {
-  readonly email: string;
-  readonly name: string;
-}
-
-/** Placeholder wording until the templates land; `compose` is the one place mails are worded. */
-const SUBJECTS: Record<AccountMailKind, string> = {
-  'welcome': 'Welcome to Nexus',
-  'email-verification': 'Confirm your e-mail address',
-  'password-reset': 'Reset your password',
-  'password-changed': 'Your password was changed',
-  'account-locked': 'Someone is trying to sign in to your account',
-  'email-changed': 'Your e-mail address was changed',
-};
-
-export const composeAccountMail = <K extends AccountMailKind>(kind: K, to: Recipient, vars: AccountMailVars[K]): EmailPayload => ({
-  to: to.email,
-  subject: SUBJECTS[kind],
-  body: `Hello ${to.name},\n\n${Object.entries(vars).map(([k, v]) => `${k}: ${String(v)}`).join('\n')}\n`,
-});
+export type { AccountMailKind, AccountMailVars, Recipient } from '../ports/mail-templates.port';
 
 export interface RecordOptions {
   /** Set when the mail is recorded before this user is written (see `OutboxMessage.forUserId`). */
@@ -51,9 +20,12 @@ export interface RecordOptions {
 }
 
 /**
- * The one path of every e-mail an account flow sends (welcome today; password reset and
- * verification use it too): recorded in the database's outbox with the change that causes
- * it, then relayed to the queue, now if the queue is up, by the relay loop when it is back.
+ * The one path of every e-mail an account flow sends (welcome, verification, password reset,
+ * password changed, lockout, e-mail changed): recorded in the database's outbox with the
+ * change that causes it, then relayed to the queue, now if the queue is up, by the relay loop
+ * when it is back. The recipient's name and the mail's variables are sealed before they are
+ * recorded (a link carries a one-time token): neither the outbox nor the queue ever holds
+ * them in the clear; the worker opens them and words the mail from the templates.
  */
 @injectable()
 export class AccountMail {
@@ -62,6 +34,7 @@ export class AccountMail {
     @inject(RelayOutbox) private readonly relay: RelayOutbox,
     @inject(TYPES.IdGenerator) private readonly ids: IdGenerator,
     @inject(TYPES.Clock) private readonly clock: Clock,
+    @inject(TYPES.SecretBox) private readonly box: SecretBox,
   ) {}
 
   /** Records `mail` as a job called `name` on the `email` queue; returns the outbox message id. */
@@ -83,9 +56,11 @@ export class AccountMail {
     return id;
   }
 
-  /** Records the account mail `kind` to `to` (see `record`); returns the outbox message id. */
-  send<K extends AccountMailKind>(kind: K, to: Recipient, vars: AccountMailVars[K], options: RecordOptions = {}): Promise<string> {
-    return this.record(kind, composeAccountMail(kind, to, vars), options);
+  /** Records the account mail `kind` to `to`, sealed (see `record`); returns the outbox message id. */
+  async send<K extends AccountMailKind>(kind: K, to: Recipient, vars: AccountMailVars[K], options: RecordOptions = {}): Promise<string> {
+    const link = (vars as { readonly link?: unknown }).link;
+    if (typeof link === 'string' && link !== '' && !/^https?:\/\//i.test(link)) throw new Error(`the ${kind} mail's link must be an http(s) URL`);
+    return this.record(kind, sealAccountMail(this.box, kind, to, vars), options);
   }
 
   /** Hands a recorded mail to the queue now; never throws (the relay loop retries). */

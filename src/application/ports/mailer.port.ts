@@ -1,7 +1,10 @@
 export interface OutgoingMail {
   readonly to: string;
   readonly subject: string;
+  /** The plain-text part; every mail has one. */
   readonly text: string;
+  /** An HTML part with the same content; with one, the mail is sent as multipart/alternative (text first, HTML preferred). */
+  readonly html?: string;
   /** Lets a receiving system drop a resend of a message it already has. */
   readonly messageId?: string;
 }

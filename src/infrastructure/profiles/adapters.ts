@@ -13,6 +13,7 @@ import type { LoginLockStore } from '../../application/ports/login-lock-store.po
 import type { Mailer } from '../../application/ports/mailer.port';
 import type { MfaChallengeStore } from '../../application/ports/mfa-challenge-store.port';
 import type { MfaStore } from '../../application/ports/mfa-store.port';
+import type { MailTemplates } from '../../application/ports/mail-templates.port';
 import type { Metrics } from '../../application/ports/metrics.port';
 import type { OutboxStore } from '../../application/ports/outbox.port';
 import type { RefreshTokenStore } from '../../application/ports/refresh-token-store.port';
@@ -67,6 +68,7 @@ export interface Adapters {
   readonly mfaChallenges: MfaChallengeStore;
   readonly secretBox: SecretBox;
   readonly totp: Totp;
+  readonly mailTemplates: MailTemplates;
 }
 
 /** The container identifier of each port: a key missing here is a compile error too. */
@@ -99,6 +101,7 @@ const PORT_IDS: { readonly [K in keyof Adapters]-?: symbol } = {
   mfaChallenges: TYPES.MfaChallengeStore,
   secretBox: TYPES.SecretBox,
   totp: TYPES.Totp,
+  mailTemplates: TYPES.MailTemplates,
 };
 
 export const bindAdapters = (container: Container, adapters: Adapters): void => {

@@ -3,6 +3,7 @@ import { MemoryRateLimiter } from '../../adapters/rate-limit/memory-rate-limiter
 import type { RateLimits } from '../../adapters/http/middleware/rate-limit';
 import { OutboxMailer } from '../../adapters/memory/outbox-mailer';
 import { PrometheusMetrics } from '../../adapters/metrics/prometheus-metrics';
+import { LiquidMailTemplates } from '../../adapters/mail/liquid-mail-templates';
 import { Argon2PasswordHasher } from '../../adapters/security/argon2-password-hasher';
 import { AesGcmSecretBox } from '../../adapters/security/aes-gcm-secret-box';
 import { CryptoSecretTokens } from '../../adapters/security/crypto-secret-tokens';
@@ -50,12 +51,15 @@ export class Closers {
   }
 }
 
-type ProcessAdapters = Pick<Adapters, 'clock' | 'ids' | 'metrics' | 'passwordHasher' | 'passwordStrength' | 'accessTokens' | 'secretTokens' | 'secretBox' | 'totp'>;
+type ProcessAdapters = Pick<
+  Adapters,
+  'clock' | 'ids' | 'metrics' | 'passwordHasher' | 'passwordStrength' | 'accessTokens' | 'secretTokens' | 'secretBox' | 'totp' | 'mailTemplates'
+>;
 
-/** The adapters that are the same in both profiles: time, ids, metrics and the security primitives. */
+/** The adapters that are the same in both profiles: time, ids, metrics, the security primitives and the mail templates. */
 export const processAdapters = ({ config, logger, role, given }: ProfileInputs): ProcessAdapters => {
   const clock = given.clock ?? new SystemClock();
-  // One server secret per process: access tokens are signed with it, stored TOTP secrets sealed with a key derived from it.
+  // One server secret per process: access tokens are signed with it; stored TOTP secrets and account mails are sealed with keys derived from it.
   const serverSecret = given.accessTokens && given.secretBox ? '' : jwtSecret(config, logger);
   return {
     clock,
@@ -66,15 +70,20 @@ export const processAdapters = ({ config, logger, role, given }: ProfileInputs):
     // Tokens are stamped and checked on the process clock, so a swapped clock moves them too.
     accessTokens: given.accessTokens ?? new JoseAccessTokens(serverSecret, config.auth.accessTtlSeconds, () => clock.now().getTime()),
     secretTokens: given.secretTokens ?? new CryptoSecretTokens(),
+    // Stored TOTP secrets and account mails are sealed under a key derived (HKDF) from JWT_SECRET: every process of a deployment opens what another sealed.
     secretBox: given.secretBox ?? new AesGcmSecretBox(serverSecret),
     totp: given.totp ?? new OtpauthTotp(),
+    // Read and parsed once, here: a missing or broken template stops the start.
+    mailTemplates: given.mailTemplates ?? LiquidMailTemplates.load({ appUrl: config.account.appUrl }),
   };
 };
 
 const jwtSecret = (config: Config, logger: Logger): string => {
   if (config.auth.jwtSecret) return config.auth.jwtSecret;
   // Only outside NODE_ENV=production (the configuration refuses it there): tokens die with the process.
-  logger.warn('JWT_SECRET is not set: using a random key for this process; access tokens and stored TOTP secrets will not survive a restart or work across instances');
+  logger.warn(
+    'JWT_SECRET is not set: using a random key for this process; access tokens, stored TOTP secrets, and account e-mails still waiting in the outbox or the queue, will not survive a restart or work across instances',
+  );
   return randomBytes(48).toString('base64url');
 };
 

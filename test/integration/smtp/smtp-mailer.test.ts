@@ -1,12 +1,20 @@
 import { expect } from 'chai';
+import { simpleParser } from 'mailparser';
 import { SmtpMailer } from '../../../src/adapters/smtp/smtp-mailer';
 import { type DeliveredMail, mailerContract } from '../../contract/mailer.contract';
 import { SmtpCapture, type CapturedMail } from '../../support/smtp-capture';
 
-/** The text of a plain mail as nodemailer sends it: what follows the headers, with `\n` line ends. */
-const bodyOf = (mail: CapturedMail): string => {
-  const raw = mail.raw.replace(/\r\n/g, '\n');
-  return raw.slice(raw.indexOf('\n\n') + 2).replace(/\n$/, '');
+/** A mail as the SMTP server received it, read by a MIME parser: its parts and headers. */
+const deliveredOf = async (to: string, mail: CapturedMail): Promise<DeliveredMail> => {
+  const parsed = await simpleParser(mail.raw);
+  return {
+    to,
+    subject: parsed.subject ?? '',
+    text: (parsed.text ?? '').replace(/\r\n/g, '\n').replace(/\n$/, ''),
+    ...(parsed.html === false ? {} : { html: parsed.html }),
+    messageId: mail.messageId,
+    headers: [...parsed.headers.keys()],
+  };
 };
 
 describe('SMTP :: mailer', function () {
@@ -31,8 +39,20 @@ describe('SMTP :: mailer', function () {
 
   mailerContract('SmtpMailer', async () => ({
     mailer: mailerAt(smtp.url),
-    delivered: async (to): Promise<DeliveredMail[]> => smtp.to(to).map((m) => ({ to, subject: m.subject, text: bodyOf(m), messageId: m.messageId })),
+    delivered: (to): Promise<DeliveredMail[]> => Promise.all(smtp.to(to).map((m) => deliveredOf(to, m))),
   }));
+
+  it('sends a mail with an HTML part as multipart/alternative: the text part first, the HTML part last', async () => {
+    await mailerAt(smtp.url).send({ to: 'both-parts@example.com', subject: 's', text: 'plain words', html: '<p>rich &amp; words</p>' });
+
+    const raw = smtp.to('both-parts@example.com')[0]?.raw ?? '';
+    expect(raw).to.match(/^Content-Type: multipart\/alternative;/m);
+    const parts = [...raw.matchAll(/^Content-Type: (text\/(?:plain|html))/gm)].map((m) => m[1]);
+    expect(parts).to.deep.equal(['text/plain', 'text/html']);
+    const parsed = await simpleParser(raw);
+    expect(parsed.text?.trim()).to.equal('plain words');
+    expect(parsed.html).to.equal('<p>rich &amp; words</p>');
+  });
 
   it('sends from the configured address', async () => {
     await mailerAt(smtp.url).send({ to: 'from-check@example.com', subject: 's', text: 't' });

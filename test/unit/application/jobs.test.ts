@@ -4,6 +4,7 @@ import { SendEmail } from '../../../src/application/jobs/email.job';
 import { PermanentJobFailure, type RunningJob } from '../../../src/application/ports/job-queue.port';
 import { MailRejected, type Mailer, type OutgoingMail } from '../../../src/application/ports/mailer.port';
 import { silentLogger } from '../../support/logger';
+import { testMailTemplates, testSecretBox } from '../../support/mail';
 
 class CountingMailer implements Mailer {
   readonly sent: OutgoingMail[] = [];
@@ -25,7 +26,7 @@ const data = { to: 'a@example.com', subject: 'Hi', body: 'There' };
 describe('Jobs :: SendEmail', () => {
   it('sends once per job id: a retry after a success does not send again', async () => {
     const mailer = new CountingMailer();
-    const send = new SendEmail(mailer, new InMemoryCache(), silentLogger());
+    const send = new SendEmail(mailer, new InMemoryCache(), silentLogger(), testMailTemplates(), testSecretBox());
     const first = await send.execute(job('42'), data);
     const retry = await send.execute(job('42', 1), data);
     expect(mailer.sent).to.have.length(1);
@@ -37,7 +38,7 @@ describe('Jobs :: SendEmail', () => {
   it('sends on the retry when the first attempt failed', async () => {
     const mailer = new CountingMailer();
     mailer.failNext = true;
-    const send = new SendEmail(mailer, new InMemoryCache(), silentLogger());
+    const send = new SendEmail(mailer, new InMemoryCache(), silentLogger(), testMailTemplates(), testSecretBox());
     const first = await send.execute(job('7'), data).then(
       () => 'sent',
       (err: Error) => err.message,
@@ -50,12 +51,12 @@ describe('Jobs :: SendEmail', () => {
 
   it('turns a permanent refusal into a permanent job failure, and leaves a temporary one retryable', async () => {
     const refusing = (err: Error): Mailer => ({ send: async () => Promise.reject(err), ping: async () => undefined });
-    const permanent = await new SendEmail(refusing(new MailRejected('permanent SMTP failure (550): no such mailbox', 550)), new InMemoryCache(), silentLogger())
+    const permanent = await new SendEmail(refusing(new MailRejected('permanent SMTP failure (550): no such mailbox', 550)), new InMemoryCache(), silentLogger(), testMailTemplates(), testSecretBox())
       .execute(job('8'), data)
       .catch((e: unknown) => e);
     expect(permanent).to.be.instanceOf(PermanentJobFailure);
     expect((permanent as Error).message).to.include('550');
-    const temporary = await new SendEmail(refusing(new Error('451 try later')), new InMemoryCache(), silentLogger())
+    const temporary = await new SendEmail(refusing(new Error('451 try later')), new InMemoryCache(), silentLogger(), testMailTemplates(), testSecretBox())
       .execute(job('9'), data)
       .catch((e: unknown) => e);
     expect(temporary).to.not.be.instanceOf(PermanentJobFailure);

@@ -16,6 +16,7 @@ import type { QueueName } from '../../../src/domain/jobs/job';
 import { aUser } from '../../support/builders/user.builder';
 import { embeddedContainer, STRONG_PASSWORD } from '../../support/embedded';
 import { silentLogger } from '../../support/logger';
+import { testSecretBox } from '../../support/mail';
 import { SystemClock } from '../../../src/adapters/system/system-clock';
 
 class SteppingClock implements Clock {
@@ -45,7 +46,7 @@ const setup = () => {
   const jobs = new InProcessJobQueue(silentLogger(), { concurrency: 1, retry: DEFAULT_RETRY_POLICIES, clock: new SystemClock() });
   const queue = new SwitchableQueue(jobs);
   const relay = new RelayOutbox(outbox, queue as unknown as JobQueue, users, clock, silentLogger());
-  const mail = new AccountMail(outbox, relay, new ObjectIdGenerator(), clock);
+  const mail = new AccountMail(outbox, relay, new ObjectIdGenerator(), clock, testSecretBox());
   const emails = async () => (await jobs.list('email', 0, 1000)).items;
   return { clock, outbox, users, jobs, queue, relay, mail, emails };
 };

@@ -45,7 +45,8 @@ describe('Users :: use cases', () => {
       expect(welcomes).to.have.length(1);
       const job = welcomes[0];
       expect(job?.id).to.match(/^outbox-[0-9a-f]{24}$/);
-      expect(job?.data).to.deep.include({ to: 'grace@navy.mil', subject: 'Welcome to Nexus' });
+      // Queued sealed (the worker words it from the templates): kind and recipient in the clear, nothing else.
+      expect(job?.data).to.have.keys('kind', 'to', 'sealed').and.deep.include({ kind: 'welcome', to: 'grace@navy.mil' });
       const stored = (await users.findCredentials(result.right.email))?.passwordHash ?? '';
       expect(stored).to.not.include(STRONG_PASSWORD);
       expect(await c.get<PasswordHasher>(TYPES.PasswordHasher).verify(stored, STRONG_PASSWORD)).to.equal(true);

@@ -48,19 +48,29 @@ rateLimiterContract('MemoryRateLimiter', async ({ limit, windowSeconds }) => ({ 
 mailerContract('OutboxMailer (kept in memory)', async () => {
   const mailer = new OutboxMailer(silentLogger());
   const delivered = async (to: string): Promise<DeliveredMail[]> =>
-    mailer.sent.filter((m) => m.to === to).map((m) => ({ to: m.to, subject: m.subject, text: m.text, messageId: m.messageId ?? '' }));
+    mailer.sent.filter((m) => m.to === to).map((m) => ({ to: m.to, subject: m.subject, text: m.text, messageId: m.messageId ?? '', ...(m.html === undefined ? {} : { html: m.html }) }));
   return { mailer, delivered };
 });
 
-/** Reads back the files OutboxMailer writes: headers, a blank line, then the text. */
+/** Reads back the files OutboxMailer writes: `<name>.txt` (headers, a blank line, then the text) and, with an HTML part, `<name>.html`. */
 const outboxFiles = async (folder: string): Promise<DeliveredMail[]> => {
-  const names = (await readdir(folder).catch(() => [])).sort();
+  const all: string[] = await readdir(folder).catch((): string[] => []);
+  const names = all.filter((f) => f.endsWith('.txt')).sort();
   return Promise.all(
     names.map(async (file) => {
       const content = await readFile(join(folder, file), 'utf8');
       const [head = '', ...body] = content.split('\n\n');
       const header = (name: string) => new RegExp(`^${name}: (.*)$`, 'm').exec(head)?.[1] ?? '';
-      return { to: header('To'), subject: header('Subject'), messageId: header('Message-ID'), text: body.join('\n\n').replace(/\n$/, '') };
+      const htmlFile = file.replace(/\.txt$/, '.html');
+      const html = all.includes(htmlFile) ? { html: await readFile(join(folder, htmlFile), 'utf8') } : {};
+      return {
+        to: header('To'),
+        subject: header('Subject'),
+        messageId: header('Message-ID'),
+        text: body.join('\n\n').replace(/\n$/, ''),
+        headers: head.split('\n').map((line) => line.slice(0, line.indexOf(':')).toLowerCase()),
+        ...html,
+      };
     }),
   );
 };

@@ -9,9 +9,11 @@ import { ChangePassword } from '../../../../src/application/auth/change-password
 import { Login } from '../../../../src/application/auth/login';
 import type { RegisterUser } from '../../../../src/application/auth/register-user';
 import { UnlockAccount } from '../../../../src/application/auth/unlock-account';
+import { openAccountMail, type SealedAccountMail } from '../../../../src/application/jobs/email.job';
 import type { OutboxMessage } from '../../../../src/application/ports/outbox.port';
 import type { Clock } from '../../../../src/application/ports/clock.port';
 import type { PasswordHasher } from '../../../../src/application/ports/password-hasher.port';
+import type { SecretBox } from '../../../../src/application/ports/secret-box.port';
 import { TYPES } from '../../../../src/application/symbols';
 import type { AuditAction, AuditEntry } from '../../../../src/domain/audit/audit-entry';
 import type { Actor } from '../../../../src/domain/auth/actor';
@@ -117,7 +119,9 @@ describe('Account lockout :: use cases on the embedded profile, with a clock mov
     expect(locked[0]).to.deep.include({ actorId: null, target: { type: 'user', id: user.id }, after: { until, repeat: 1, minutes: 15 } });
     const mails = lockMails(user);
     expect(mails).to.have.length(1);
-    expect((mails[0]!.data as { body: string }).body).to.include(until);
+    // Queued sealed: opened as the worker opens it, it says when the lock ends.
+    const opened = openAccountMail(c.get<SecretBox>(TYPES.SecretBox), mails[0]!.data as SealedAccountMail);
+    expect(E.isRight(opened) && opened.right.vars).to.deep.equal({ lockedUntil: until });
   });
 
   it('ends a lock after 15 minutes, doubles each repeat up to 24 hours, and starts again after a day without a lock', async () => {
