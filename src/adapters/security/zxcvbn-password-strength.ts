@@ -8,6 +8,10 @@ export class ZxcvbnPasswordStrength implements PasswordStrength {
 
   score(password: string, userInputs: readonly string[]): number {
     // zxcvbn's cost grows with length; the policy refuses over 256 characters anyway.
-    return this.zxcvbn.check(password.slice(0, 256), [...userInputs]).score;
+    const { score } = this.zxcvbn.check(password.slice(0, 256), [...userInputs]);
+    // zxcvbn keeps the last password it scored (and the person's name and e-mail) on the
+    // instance until the next check: scoring nothing leaves no password behind in memory.
+    this.zxcvbn.check('', []);
+    return score;
   }
 }
