@@ -13,7 +13,7 @@ import type { PasswordHasher } from '../ports/password-hasher.port';
 import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';
 import { LiveSessions } from './live-sessions';
-import type { LoginAttempts } from './login-attempts';
+import { type LoginAttempts, passwordCheckUnderLockout } from './login-attempts';
 import { PasswordRules } from './passwords';
 
 /**
@@ -41,7 +41,9 @@ export class ChangePassword {
     if (!user || user.isDeleted) return E.left(userNotFound(actor.userId));
     const history = await this.users.passwordHistory(user.id);
     const current = history[0];
-    if (!current || !(await this.hasher.verify(current.hash, currentPassword))) {
+    // Under the login's lockout: a stolen access token is no way to guess the password unlimited.
+    const right = current !== undefined && (await passwordCheckUnderLockout(this.attempts, user, () => this.hasher.verify(current.hash, currentPassword)));
+    if (!right) {
       return E.left(validationFailed([fieldError('currentPassword', 'is not correct')]));
     }
     const problems = this.rules.problems(newPassword, user.name, user.email, 'newPassword');
