@@ -1,5 +1,8 @@
 import { expect } from 'chai';
 import { Secret, TOTP } from 'otpauth';
+import { OffPathWork } from '../../src/application/account/off-path-work';
+import { eventually } from '../support/eventually';
+import { linkToken } from '../support/mail-links';
 import { PROFILES, type Session, startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -47,6 +50,13 @@ for (const profile of PROFILES) {
       await app.http.post('/api/auth/mfa/totp/confirm').set('Authorization', s.auth).send({ code: codeAt(secret, Date.now()) }).expect(200);
       return secret;
     };
+    const resetToken = async (email: string): Promise<string> => {
+      const mails = () => app.smtp.to(email).filter((m) => linkToken(m, 'reset-password') !== undefined);
+      const before = mails().length;
+      await app.http.post('/api/auth/password/forgot').send({ email }).expect(202);
+      await app.runtime.container.get(OffPathWork).idle();
+      return linkToken(await eventually(() => mails()[before], 10_000, `the reset e-mail to ${email}`), 'reset-password')!;
+    };
 
     context('password checks outside the login route (a stolen access token guessing the password)', () => {
       it('counts wrong current passwords at POST /api/auth/password toward the lockout', async () => {
@@ -81,6 +91,44 @@ for (const profile of PROFILES) {
         await disableTotp(user, { password: user.password }).expect(400);
         const me = await app.http.get('/api/auth/me').set('Authorization', user.auth).expect(200);
         expect(me.body.data.mfaEnabled).to.equal(true);
+      });
+    });
+
+    context('reset links that outlive what should end them', () => {
+      it('refuses a reset link mailed before a suspension once the account is active again', async () => {
+        const admin = await app.admin();
+        const user = await app.newUser('probe-suspended-link');
+        const token = await resetToken(user.email);
+        await app.http.patch(`/api/users/${user.userId}`).set('Authorization', admin.auth).send({ status: 'suspended' }).expect(200);
+        await app.http.patch(`/api/users/${user.userId}`).set('Authorization', admin.auth).send({ status: 'active' }).expect(200);
+        await app.http.post('/api/auth/password/reset').send({ token, newPassword: NEW_PASSWORD }).expect(400);
+        await login(user.email, user.password).expect(200);
+      });
+
+      it('refuses a reset link mailed before a deletion once the account is restored', async () => {
+        const admin = await app.admin();
+        const user = await app.newUser('probe-deleted-link');
+        const token = await resetToken(user.email);
+        await app.http.delete(`/api/users/${user.userId}`).set('Authorization', admin.auth).expect(200);
+        await app.http.post(`/api/users/${user.userId}/restore`).set('Authorization', admin.auth).expect(200);
+        await app.http.post('/api/auth/password/reset').send({ token, newPassword: NEW_PASSWORD }).expect(400);
+      });
+
+      it('refuses a reset link mailed before the owner changed the password', async () => {
+        const user = await app.newUser('probe-changed-link');
+        const token = await resetToken(user.email);
+        await changePassword(user, user.password, 'Another-Quiet-Harbour-42!').expect(200);
+        await app.http.post('/api/auth/password/reset').send({ token, newPassword: NEW_PASSWORD }).expect(400);
+      });
+
+      it('refuses a link mailed to an address the account left and then came back to', async () => {
+        const admin = await app.admin();
+        const user = await app.newUser('probe-aba');
+        const token = await resetToken(user.email);
+        const other = `probe-aba-elsewhere.${profile}@example.com`;
+        await app.http.patch(`/api/users/${user.userId}`).set('Authorization', admin.auth).send({ email: other }).expect(200);
+        await app.http.patch(`/api/users/${user.userId}`).set('Authorization', admin.auth).send({ email: user.email }).expect(200);
+        await app.http.post('/api/auth/password/reset').send({ token, newPassword: NEW_PASSWORD }).expect(400);
       });
     });
   });

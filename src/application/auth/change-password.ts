@@ -8,6 +8,7 @@ import { parseUserId } from '../../domain/users/user';
 import { type UserError, userNotFound } from '../../domain/users/user.errors';
 import { AuditRecorder } from '../audit/audit-recorder';
 import { refuseApiKey } from '../authorization';
+import type { AccountTokenStore } from '../ports/account-token-store.port';
 import type { Clock } from '../ports/clock.port';
 import type { PasswordHasher } from '../ports/password-hasher.port';
 import type { UserRepository } from '../ports/user-repository.port';
@@ -31,6 +32,7 @@ export class ChangePassword {
     @inject(AuditRecorder) private readonly audit: AuditRecorder,
     @inject(TYPES.Clock) private readonly clock: Clock,
     @inject(TYPES.LoginAttempts) private readonly attempts: LoginAttempts,
+    @inject(TYPES.AccountTokenStore) private readonly accountTokens: AccountTokenStore,
   ) {}
 
   async execute(actor: Actor, currentPassword: string, newPassword: string): Promise<E.Either<ValidationFailed | AuthError | UserError, void>> {
@@ -58,6 +60,8 @@ export class ChangePassword {
     }
     const hash = await this.hasher.hash(newPassword);
     await this.users.setPassword(user.id, rememberedPasswords([{ hash, changedAt: now }, ...remembered], now));
+    // An outstanding reset link (requested by someone reading the mailbox, or leaked) would undo this change.
+    await this.accountTokens.revokeUnused(user.id, ['password-reset'], now);
     const revoked = await this.sessions.revokeAllOf(user.id, actor.sessionId);
     await this.audit.record({ actorId: actor.userId, action: 'auth.password.changed', target: { type: 'user', id: user.id }, after: { otherSessionsRevoked: revoked.length } });
     // The guesses were against the old password: a lock on the account ends with it.
