@@ -94,6 +94,21 @@ for (const profile of PROFILES) {
       });
     });
 
+    context('the second step of a login under the lockout', () => {
+      it('checks at most the threshold of TOTP codes sent at once with one mfaToken (the rest are refused unchecked)', async () => {
+        const user = await app.newUser('probe-mfa-burst');
+        const secret = await enrol(user);
+        const mfaToken = (await login(user.email, user.password).expect(200)).body.data.mfaToken as string;
+        const code = wrongCode(secret);
+        const responses = await Promise.all(Array.from({ length: 100 }, () => app.http.post('/api/auth/login/mfa').set('X-Forwarded-For', freshIp()).send({ mfaToken, code })));
+        expect(responses.map((r) => r.status)).to.deep.equal(Array.from({ length: 100 }, () => 401));
+        const admin = await app.admin();
+        const audit = await app.http.get('/api/audit?action=auth.mfa.failed&limit=100').set('Authorization', admin.auth).expect(200);
+        const checked = (audit.body.data.items as { target: { id: string }; after: { reason: string } }[]).filter((e) => e.target.id === user.userId && e.after.reason === 'wrong-code');
+        expect(checked.length).to.be.at.most(THRESHOLD);
+      });
+    });
+
     context('reset links that outlive what should end them', () => {
       it('refuses a reset link mailed before a suspension once the account is active again', async () => {
         const admin = await app.admin();
