@@ -85,7 +85,7 @@ export const accountTokenStoreContract = (name: string, make: () => Promise<Acco
       await store.consume('password-reset', used.tokenHash, at(1));
 
       expect(await store.revokeUnused(userId, ['password-reset'], at(100))).to.equal(1);
-      expect(await store.check('password-reset', open.tokenHash, at(101))).to.deep.equal({ status: 'revoked' });
+      expect(await store.check('password-reset', open.tokenHash, at(101))).to.deep.equal({ status: 'revoked', token: open });
       expect(await store.consume('password-reset', open.tokenHash, at(101))).to.deep.equal({ status: 'revoked' });
       expect((await store.check('password-reset', used.tokenHash, at(101))).status).to.equal('used');
       expect((await store.check('password-reset', expired.tokenHash, at(101))).status).to.equal('expired');

@@ -79,10 +79,10 @@ export const usersWorld = () => {
   const sessions = new LiveSessions(refreshTokens, lookup, accessCache, cache, fixedClock, logger);
   const guard = new SuperuserGuard(new InMemoryLeases(), roles, users, logger);
   const audit = new AuditRecorder(auditLog, ids, fixedClock);
-  const credentials = new UserCredentials(sessions, apiKeys);
+  const accountTokens = new InMemoryAccountTokenStore();
+  const credentials = new UserCredentials(sessions, apiKeys, accountTokens);
   const outbox = new InMemoryOutboxStore();
   const mail = new AccountMail(outbox, new RelayOutbox(outbox, queue, users, fixedClock, logger), ids, fixedClock, testSecretBox());
-  const accountTokens = new InMemoryAccountTokenStore();
   const links = new AccountLinks(accountTokens, new CryptoSecretTokens(), ACCOUNT_SETTINGS, users, fixedClock);
   const verification = new EmailVerification(links, mail, audit);
   const register = new RegisterUser(users, roles, hasher, new PasswordRules({ score: () => 4 }), mail, verification, accessCache, ids, fixedClock);

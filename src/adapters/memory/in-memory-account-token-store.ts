@@ -32,7 +32,7 @@ export class InMemoryAccountTokenStore implements AccountTokenStore {
   async consume(purpose: AccountTokenPurpose, tokenHash: string, now: Date): Promise<TokenConsumption> {
     // Checked and ended with no await between: concurrent consumers cannot interleave here.
     const checked = this.checkNow(purpose, tokenHash, now);
-    if (checked.status !== 'valid') return checked;
+    if (checked.status !== 'valid') return { status: checked.status };
     this.rows.set(tokenHash, { token: checked.token, endedAs: 'used', endedAt: now });
     return { status: 'consumed', token: checked.token };
   }
@@ -40,6 +40,7 @@ export class InMemoryAccountTokenStore implements AccountTokenStore {
   private checkNow(purpose: AccountTokenPurpose, tokenHash: string, now: Date): TokenCheck {
     const row = this.rows.get(tokenHash);
     if (!row || row.token.purpose !== purpose) return { status: 'unknown' };
+    if (row.endedAs === 'revoked') return { status: 'revoked', token: row.token };
     if (row.endedAs) return { status: row.endedAs };
     if (row.token.expiresAt.getTime() <= now.getTime()) return { status: 'expired' };
     return { status: 'valid', token: structuredClone(row.token) };

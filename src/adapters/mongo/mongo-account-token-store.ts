@@ -88,14 +88,14 @@ export class MongoAccountTokenStore implements AccountTokenStore {
     const doc = await this.tokens.findOne({ _id: tokenHash, purpose });
     if (!doc) return { status: 'unknown' };
     if (doc.usedAt) return { status: 'used' };
-    if (doc.revokedAt) return { status: 'revoked' };
+    if (doc.revokedAt) return { status: 'revoked', token: toToken(doc) };
     if (doc.expiresAt.getTime() <= now.getTime()) return { status: 'expired' };
     return { status: 'valid', token: toToken(doc) };
   }
 
   async consume(purpose: AccountTokenPurpose, tokenHash: string, now: Date): Promise<TokenConsumption> {
     const checked = await this.check(purpose, tokenHash, now);
-    if (checked.status !== 'valid') return checked;
+    if (checked.status !== 'valid') return { status: checked.status };
     const ended = await this.end(tokenHash, 'used', now, purgeAt(checked.token));
     if (!ended.won) return { status: ended.as };
     await this.tokens.updateOne({ _id: tokenHash }, { $set: { usedAt: now } });

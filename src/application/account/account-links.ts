@@ -55,14 +55,25 @@ export class AccountLinks {
    */
   async holder(purpose: AccountTokenPurpose, token: string): Promise<E.Either<AuthError, { readonly token: AccountToken; readonly user: User }>> {
     const checked = await this.tokens.check(purpose, this.secrets.digest(token), this.clock.now());
+    if (checked.status === 'revoked' && (await this.addressLeft(checked.token))) return E.left(accountTokenRefused(purpose, 'email-changed'));
     if (checked.status !== 'valid') return E.left(accountTokenRefused(purpose, checked.status));
-    const userId = parseUserId(checked.token.userId);
-    const user = E.isRight(userId) ? await this.users.findById(userId.right) : null;
+    const user = await this.userOf(checked.token);
     if (!user) return E.left(accountTokenRefused(purpose, 'unknown'));
     // Deleted or suspended since the link went out: the account changed.
     if (user.isDeleted || user.status !== 'active') return E.left(accountTokenRefused(purpose, 'revoked'));
     if (emailKey(user.email) !== checked.token.email) return E.left(accountTokenRefused(purpose, 'email-changed'));
     return E.right({ token: checked.token, user });
+  }
+
+  private async userOf(token: AccountToken): Promise<User | null> {
+    const userId = parseUserId(token.userId);
+    return E.isRight(userId) ? this.users.findById(userId.right) : null;
+  }
+
+  /** Was the token withdrawn because its account left the address it went to? */
+  private async addressLeft(token: AccountToken): Promise<boolean> {
+    const user = await this.userOf(token);
+    return user !== null && emailKey(user.email) !== token.email;
   }
 
   /** Uses the link up; only one of any number of concurrent callers gets Right. */

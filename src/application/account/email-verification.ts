@@ -45,11 +45,14 @@ export class EmailVerification {
   /**
    * The user's address changed from `before.email` to `after.email`: the new address gets a
    * verification link, and the old one a notice naming the new one (so the owner learns of a
-   * change they did not make). Links mailed to the old address stop working by themselves:
-   * every link is bound to the address it went to.
+   * change they did not make). Links mailed to the old address are withdrawn (and each is bound
+   * to the address it went to besides).
    */
   async addressChanged(actorId: string, before: Pick<User, 'id' | 'email' | 'name'>, after: Pick<User, 'id' | 'email' | 'name'>): Promise<void> {
     await this.audit.record({ actorId, action: 'user.email.changed', target: { type: 'user', id: after.id }, before: { email: before.email }, after: { email: after.email } });
+    // Bound to the address it went to, a link would work again were the account to come back to
+    // that address later (A -> B -> A): every unused link of the old address ends now.
+    await this.links.withdraw(after.id, ['password-reset', 'email-verification']);
     const notice = await this.mail.send('email-changed', { email: before.email, name: before.name }, { newEmail: after.email });
     await this.send(after, actorId, 'email-change');
     await this.mail.dispatch(notice);

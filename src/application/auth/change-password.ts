@@ -8,12 +8,13 @@ import { parseUserId } from '../../domain/users/user';
 import { type UserError, userNotFound } from '../../domain/users/user.errors';
 import { AuditRecorder } from '../audit/audit-recorder';
 import { refuseApiKey } from '../authorization';
+import type { AccountTokenStore } from '../ports/account-token-store.port';
 import type { Clock } from '../ports/clock.port';
 import type { PasswordHasher } from '../ports/password-hasher.port';
 import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';
 import { LiveSessions } from './live-sessions';
-import type { LoginAttempts } from './login-attempts';
+import { type LoginAttempts, passwordCheckUnderLockout } from './login-attempts';
 import { PasswordRules } from './passwords';
 
 /**
@@ -31,6 +32,7 @@ export class ChangePassword {
     @inject(AuditRecorder) private readonly audit: AuditRecorder,
     @inject(TYPES.Clock) private readonly clock: Clock,
     @inject(TYPES.LoginAttempts) private readonly attempts: LoginAttempts,
+    @inject(TYPES.AccountTokenStore) private readonly accountTokens: AccountTokenStore,
   ) {}
 
   async execute(actor: Actor, currentPassword: string, newPassword: string): Promise<E.Either<ValidationFailed | AuthError | UserError, void>> {
@@ -41,7 +43,9 @@ export class ChangePassword {
     if (!user || user.isDeleted) return E.left(userNotFound(actor.userId));
     const history = await this.users.passwordHistory(user.id);
     const current = history[0];
-    if (!current || !(await this.hasher.verify(current.hash, currentPassword))) {
+    // Under the login's lockout: a stolen access token is no way to guess the password unlimited.
+    const right = current !== undefined && (await passwordCheckUnderLockout(this.attempts, user, () => this.hasher.verify(current.hash, currentPassword)));
+    if (!right) {
       return E.left(validationFailed([fieldError('currentPassword', 'is not correct')]));
     }
     const problems = this.rules.problems(newPassword, user.name, user.email, 'newPassword');
@@ -56,6 +60,8 @@ export class ChangePassword {
     }
     const hash = await this.hasher.hash(newPassword);
     await this.users.setPassword(user.id, rememberedPasswords([{ hash, changedAt: now }, ...remembered], now));
+    // An outstanding reset link (requested by someone reading the mailbox, or leaked) would undo this change.
+    await this.accountTokens.revokeUnused(user.id, ['password-reset'], now);
     const revoked = await this.sessions.revokeAllOf(user.id, actor.sessionId);
     await this.audit.record({ actorId: actor.userId, action: 'auth.password.changed', target: { type: 'user', id: user.id }, after: { otherSessionsRevoked: revoked.length } });
     // The guesses were against the old password: a lock on the account ends with it.

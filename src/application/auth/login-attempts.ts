@@ -76,3 +76,23 @@ export class NoLockout implements LoginAttempts {
     return Promise.resolve({ wasLocked: false, lockedUntil: null });
   }
 }
+
+/**
+ * A password check outside the login route (the current password of a change, the password that
+ * turns TOTP off) under the same lockout as a login: someone holding a stolen access token must
+ * not find a guessing oracle there. A locked account's right password is refused like a wrong
+ * one, a wrong one is a failed attempt (it can lock the account), and a place is reserved first,
+ * as a login does, so checks sent at once stay within the threshold. True when the password is
+ * right and the account open (the failures are kept: nothing here ends a lock).
+ */
+export const passwordCheckUnderLockout = async (attempts: LoginAttempts, user: LockableUser, check: () => Promise<boolean>): Promise<boolean> => {
+  const ticket = await attempts.reserve(user);
+  const matches = await check();
+  if (!ticket.open) return false;
+  if (!matches) {
+    await attempts.failed(user, ticket);
+    return false;
+  }
+  await attempts.release(user.id, ticket);
+  return true;
+};

@@ -22,7 +22,11 @@ export interface AccountToken {
 export type TokenUnusable = 'unknown' | 'used' | 'revoked' | 'expired';
 
 /** A token that may still be used, or why not. */
-export type TokenCheck = { readonly status: 'valid'; readonly token: AccountToken } | { readonly status: TokenUnusable };
+export type TokenCheck =
+  | { readonly status: 'valid'; readonly token: AccountToken }
+  /** A withdrawn token says what it was (whose, mailed where), so a refusal can say why it was withdrawn. */
+  | { readonly status: 'revoked'; readonly token: AccountToken }
+  | { readonly status: Exclude<TokenUnusable, 'revoked'> };
 
 /** This call used the token up, or why it could not. */
 export type TokenConsumption = { readonly status: 'consumed'; readonly token: AccountToken } | { readonly status: TokenUnusable };

@@ -49,17 +49,23 @@ export class CompleteMfaLogin {
     const active = (await this.store.find(user.id))?.active;
     // TOTP was turned off since the password step: this token has nothing left to prove.
     if (!active) return E.left(mfaTokenInvalid);
-    const refusal = (await this.attempts.isLocked(user.id)) ? 'account-locked' : await this.refusalOf(user.id, active, proof);
+    // A place is reserved before the factor is checked, as for a password: codes sent at once
+    // (on any number of instances) get at most the threshold's worth of checks before the lock.
+    const ticket = await this.attempts.reserve(user);
+    const refusal = !ticket.open ? (ticket.reason === 'locked' ? 'account-locked' : 'too-many-at-once') : await this.refusalOf(user.id, active, proof);
     if (refusal) {
       // A lock is reported like a wrong code (no telling a locked account apart), and not counted again.
-      if (refusal !== 'account-locked') await this.attempts.failed(user);
+      if (ticket.open) await this.attempts.failed(user, ticket);
       await this.audit.record({ actorId: null, action: 'auth.mfa.failed', target: { type: 'user', id: user.id }, after: { stage: 'login', factor: path, reason: refusal } });
       return E.left(mfaCodeInvalid(path));
     }
     // Two exchanges of one token with two good codes: the second finds it spent.
-    if (!(await this.challenges.spend(tokenHash, this.clock.now()))) return E.left(mfaTokenInvalid);
+    if (!(await this.challenges.spend(tokenHash, this.clock.now()))) {
+      await this.attempts.release(user.id, ticket);
+      return E.left(mfaTokenInvalid);
+    }
 
-    await this.attempts.succeeded(user.id);
+    await this.attempts.succeeded(user.id, ticket);
     if ('recoveryCode' in proof) {
       const left = (await this.store.find(user.id))?.active?.recoveryCodeHashes.length ?? 0;
       await this.audit.record({ actorId: user.id, action: 'auth.mfa.recovery-code.used', target: { type: 'user', id: user.id }, after: { recoveryCodesLeft: left } });
