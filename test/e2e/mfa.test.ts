@@ -271,6 +271,31 @@ for (const profile of PROFILES) {
       expect(disabled.map((e) => e.after?.['method']).sort()).to.deep.equal(['code', 'password']);
     });
 
+    it("lets an administrator (users:update) turn someone's TOTP off: the way back without the second factor; refused to keys, to others, for unknown users", async () => {
+      const u = await enrolled('admin-reset');
+      const admin = await app.admin();
+      const reset = (id: string, auth: { set: (r: ReturnType<typeof app.http.delete>) => ReturnType<typeof app.http.delete> }) => auth.set(app.http.delete(`/api/users/${id}/mfa`));
+      const asAdmin = { set: (r: ReturnType<typeof app.http.delete>) => r.set('Authorization', admin.auth) };
+
+      // Another ordinary user may not; an API key may not, whatever its scope.
+      const other = await app.newUser('admin-reset-other');
+      await reset(u.userId, { set: (r) => r.set('Authorization', other.auth) }).expect(403);
+      const key = (await app.http.post('/api/api-keys').set('Authorization', admin.auth).send({ name: 'mfa-reset', permissions: [{ resource: '*', action: '*' }] }).expect(201)).body.data.key as string;
+      await reset(u.userId, { set: (r) => r.set('X-API-Key', key) }).expect(403);
+      await reset('0123456789abcdef01234567', asAdmin).expect(404);
+      await asAdmin.set(app.http.delete(`/api/users/${u.userId}/mfa`)).send({ force: true }).expect(400);
+      expect((await me(u)).body.data.mfaEnabled).to.equal(true);
+
+      const done = await reset(u.userId, asAdmin).expect(200);
+      expect(done.body.data).to.deep.equal({ id: u.userId, wasEnabled: true });
+      expect((await me(u)).body.data.mfaEnabled).to.equal(false);
+      const plain = await app.agent().post('/api/auth/login').send({ email: u.email, password: u.password }).expect(200);
+      expect(plain.body.data.accessToken).to.be.a('string');
+      expect((await reset(u.userId, asAdmin).expect(200)).body.data.wasEnabled).to.equal(false);
+      const disabled = await audit('auth.mfa.disabled', u.userId);
+      expect(disabled.map((e) => [e.actorId, e.after?.['method']])).to.deep.equal([[admin.userId, 'admin-reset']]);
+    });
+
     it('refuses an API key on every MFA route, whatever its scope', async () => {
       const admin = await app.admin();
       const created = await app.http.post('/api/api-keys').set('Authorization', admin.auth).send({ name: 'mfa-probe', permissions: [{ resource: '*', action: '*' }] }).expect(201);

@@ -151,6 +151,7 @@ export const ROUTE_CODECS: Readonly<Record<string, RouteSpec>> = {
   'POST /api/users/:id/restore': { params: UserIdParams },
   // Takes no body (one that names a field is refused by name, like the junk the fuzzer sends).
   'POST /api/users/:id/unlock': { params: UserIdParams },
+  'DELETE /api/users/:id/mfa': { params: UserIdParams },
   'POST /api/users/:id/roles': { params: UserIdParams, body: AssignRoleBody },
   'DELETE /api/users/:id/roles/:roleId': { params: UserRoleParams },
   'POST /api/users/:id/roles/transfer': { params: UserIdParams, body: TransferRoleBody },

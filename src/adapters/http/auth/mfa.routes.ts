@@ -3,11 +3,13 @@ import * as E from 'fp-ts/Either';
 import type { CompleteMfaLogin } from '../../../application/auth/mfa/complete-mfa-login';
 import type { ConfirmTotpEnrolment } from '../../../application/auth/mfa/confirm-totp-enrolment';
 import type { DisableTotp } from '../../../application/auth/mfa/disable-totp';
+import type { ResetUserMfa } from '../../../application/auth/mfa/reset-user-mfa';
 import type { StartTotpEnrolment } from '../../../application/auth/mfa/start-totp-enrolment';
-import { decodeOrThrow } from '../decode';
+import { decodeOrThrow, strictObject } from '../decode';
 import { actorOf, requireActor } from '../middleware/authenticate';
 import { respond } from '../respond';
 import { createRouter, credentialCheck } from '../routing';
+import { UserIdParams } from '../users/users.codecs';
 import { presentUser } from '../users/users.presenter';
 import { clientOf, sessionCookies } from './auth.routes';
 import { ConfirmTotpBody, DisableTotpBody, MfaLoginBody, StartTotpBody } from './mfa.codecs';
@@ -17,6 +19,7 @@ export interface MfaRoutesDeps {
   readonly confirm: ConfirmTotpEnrolment;
   readonly disable: DisableTotp;
   readonly completeLogin: CompleteMfaLogin;
+  readonly resetUser: ResetUserMfa;
   /** As for the login route: the session cookies of the MFA step are the login's own. */
   readonly secureCookies: boolean;
   readonly csrfSecret: string;
@@ -27,6 +30,9 @@ export interface MfaRoutesDeps {
  * step of a login. The routes that check a code or a password are credential checks: their
  * failures count toward the auth rate limits.
  */
+/** No body is needed; one that names fields is refused by name, as everywhere. */
+export const ResetUserMfaBody = strictObject('ResetUserMfaBody', {});
+
 export const mfaRoutes = (deps: MfaRoutesDeps): Router => {
   const router = createRouter();
   const cookies = sessionCookies(deps);
@@ -53,6 +59,13 @@ export const mfaRoutes = (deps: MfaRoutesDeps): Router => {
     const result = await deps.completeLogin.execute(body.mfaToken, factor, clientOf(ctx));
     if (E.isRight(result)) cookies.set(ctx, result.right.refreshToken, result.right.refreshExpiresIn);
     respond(ctx, result, 200, 'Logged in', ({ user, ...pair }) => ({ ...pair, user: presentUser(user) }));
+  });
+
+  // An administrator's way back for an owner without their second factor (users:update).
+  router.delete('/api/users/:id/mfa', requireActor, async (ctx) => {
+    const { id } = decodeOrThrow(UserIdParams, ctx.params);
+    decodeOrThrow(ResetUserMfaBody, ctx.request.body ?? {});
+    respond(ctx, await deps.resetUser.execute(actorOf(ctx), id), 200, 'Two-factor login is off for this user', (r) => ({ id: r.userId, wasEnabled: r.wasEnabled }));
   });
 
   return router;

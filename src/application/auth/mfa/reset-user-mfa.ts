@@ -1,0 +1,50 @@
+import * as E from 'fp-ts/Either';
+import { inject, injectable } from 'inversify';
+import type { Actor } from '../../../domain/auth/actor';
+import type { AuthError } from '../../../domain/auth/auth.errors';
+import type { UserId } from '../../../domain/users/user';
+import { type UserError, userNotFound } from '../../../domain/users/user.errors';
+import { AuditRecorder } from '../../audit/audit-recorder';
+import { authorize, refuseApiKey, refuseOutranked } from '../../authorization';
+import type { MfaStore } from '../../ports/mfa-store.port';
+import type { UserRepository } from '../../ports/user-repository.port';
+import { PermissionResolver } from '../../roles/permission-resolver';
+import { TYPES } from '../../symbols';
+
+export interface MfaReset {
+  readonly userId: UserId;
+  /** Was TOTP on before the reset? */
+  readonly wasEnabled: boolean;
+}
+
+/**
+ * Turns someone else's TOTP off (recovery codes and a pending enrolment with it), with
+ * `users:update`, for a person signed in: the way back for an owner who lost the authenticator
+ * and the recovery codes, or whose account had TOTP turned on by someone holding a stolen access
+ * token. The same limits as an unlock: API keys are refused whatever their scope, and nobody
+ * resets a user who holds permissions they do not. Audited as `auth.mfa.disabled` by the admin.
+ */
+@injectable()
+export class ResetUserMfa {
+  constructor(
+    @inject(TYPES.UserRepository) private readonly users: UserRepository,
+    @inject(PermissionResolver) private readonly permissions: PermissionResolver,
+    @inject(TYPES.MfaStore) private readonly store: MfaStore,
+    @inject(AuditRecorder) private readonly audit: AuditRecorder,
+  ) {}
+
+  async execute(actor: Actor, id: UserId): Promise<E.Either<AuthError | UserError, MfaReset>> {
+    const allowed = authorize(actor, 'users', 'update');
+    if (E.isLeft(allowed)) return allowed;
+    const signedIn = refuseApiKey(actor);
+    if (E.isLeft(signedIn)) return signedIn;
+    const user = await this.users.findById(id);
+    if (!user || user.isDeleted) return E.left(userNotFound(id));
+    const reachable = refuseOutranked(actor, await this.permissions.of(user));
+    if (E.isLeft(reachable)) return reachable;
+    // A pending enrolment goes too (a thief's half-done one); `disable` answers whether TOTP was on.
+    const wasEnabled = await this.store.disable(user.id);
+    if (wasEnabled) await this.audit.record({ actorId: actor.userId, action: 'auth.mfa.disabled', target: { type: 'user', id: user.id }, after: { factor: 'totp', method: 'admin-reset' } });
+    return E.right({ userId: user.id, wasEnabled });
+  }
+}
