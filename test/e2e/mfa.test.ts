@@ -271,6 +271,19 @@ for (const profile of PROFILES) {
       expect(disabled.map((e) => e.after?.['method']).sort()).to.deep.equal(['code', 'password']);
     });
 
+    it('starts enrolment only from a session that logged in within 15 minutes: an older stolen access token cannot add a second factor', async () => {
+      const u = await app.newUser('stale-session');
+      clock.offsetMs += 16 * 60_000;
+      // The access token is refreshed, so it is new; the session's login is not.
+      const refreshed = await app.http.post('/api/auth/refresh').send({ refreshToken: u.refreshToken }).expect(200);
+      const stale = await app.http.post('/api/auth/mfa/totp').set('Authorization', `Bearer ${refreshed.body.data.accessToken}`).expect(403);
+      expect(stale.body.message).to.include('Log in again');
+      expect((await audit('auth.mfa.enrolment.started', u.userId))).to.have.length(0);
+
+      const fresh = await app.agent().post('/api/auth/login').send({ email: u.email, password: u.password }).expect(200);
+      await app.http.post('/api/auth/mfa/totp').set('Authorization', `Bearer ${fresh.body.data.accessToken}`).expect(200);
+    });
+
     it("lets an administrator (users:update) turn someone's TOTP off: the way back without the second factor; refused to keys, to others, for unknown users", async () => {
       const u = await enrolled('admin-reset');
       const admin = await app.admin();

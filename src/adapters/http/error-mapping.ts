@@ -68,6 +68,8 @@ export const toHttpFailure = (error: AppError): HttpFailure => {
       return { status: 400, message: `This ${LINK_NAMES[error.purpose]} ${TOKEN_REFUSALS[error.reason]}`, errors: [{ path: 'token', message: TOKEN_REFUSALS[error.reason] }] };
     case 'EmailNotVerified':
       return { status: 403, message: 'Your e-mail address is not verified yet: open the link in the verification e-mail (POST /api/auth/email/verification sends a new one once you are signed in), then log in again' };
+    case 'RecentLoginRequired':
+      return { status: 403, message: `Log in again to change two-factor settings: this session began more than ${error.withinMinutes} minutes ago` };
     case 'EmailAlreadyVerified':
       return { status: 409, message: 'Your e-mail address is already verified' };
     case 'AccountMailThrottled':

@@ -11,6 +11,7 @@ export type AuthError =
   | { readonly _tag: 'ApiKeyCannotManageCredentials' }
   | { readonly _tag: 'AccountTokenRefused'; readonly purpose: AccountTokenPurpose; readonly reason: AccountTokenRefusal }
   | { readonly _tag: 'EmailNotVerified' }
+  | { readonly _tag: 'RecentLoginRequired'; readonly withinMinutes: number }
   | { readonly _tag: 'EmailAlreadyVerified' }
   | { readonly _tag: 'AccountMailThrottled'; readonly retryAfterSeconds: number };
 
@@ -33,5 +34,6 @@ export const apiKeyCannotManageCredentials: AuthError = { _tag: 'ApiKeyCannotMan
 export const accountTokenRefused = (purpose: AccountTokenPurpose, reason: AccountTokenRefusal): AuthError => ({ _tag: 'AccountTokenRefused', purpose, reason });
 /** A correct password, but REQUIRE_VERIFIED_EMAIL is on and the address is not verified yet. */
 export const emailNotVerified: AuthError = { _tag: 'EmailNotVerified' };
+export const recentLoginRequired = (withinMinutes: number): AuthError => ({ _tag: 'RecentLoginRequired', withinMinutes });
 export const emailAlreadyVerified: AuthError = { _tag: 'EmailAlreadyVerified' };
 export const accountMailThrottled = (retryAfterSeconds: number): AuthError => ({ _tag: 'AccountMailThrottled', retryAfterSeconds });
