@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
+import { Secret, TOTP } from 'otpauth';
 import { OffPathWork } from '../../src/application/account/off-path-work';
 import type { Clock } from '../../src/application/ports/clock.port';
 import { eventually } from '../support/eventually';
@@ -241,6 +242,31 @@ for (const profile of PROFILES) {
         await app.http.patch(`/api/users/${s.userId}`).set('Authorization', admin.auth).send({ status: 'suspended' }).expect(200);
         const res = await reset(token, NEW_PASSWORD).expect(400);
         expect(res.body.errors[0].message).to.match(/^is no longer valid/);
+      });
+
+      it("drops what an account's unproven holder set up (a second factor) on the first proof of the mailbox; a verified account keeps its second factor", async () => {
+        const totpOn = async (u: { auth: string }) => {
+          const started = await app.http.post('/api/auth/mfa/totp').set('Authorization', u.auth).expect(200);
+          const code = new TOTP({ secret: Secret.fromBase32(started.body.data.secret as string), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: clock.now().getTime() });
+          await app.http.post('/api/auth/mfa/totp/confirm').set('Authorization', u.auth).send({ code }).expect(200);
+        };
+        const loginAnswer = async (email: string) => (await app.agent().post('/api/auth/login').send({ email, password: NEW_PASSWORD }).expect(200)).body.data as Record<string, unknown>;
+
+        // Someone registered this address (never verified) and put TOTP on it; the mailbox's owner resets.
+        const planted = await app.newUser('reset-planted');
+        await totpOn(planted);
+        await reset(await resetToken(planted.email), NEW_PASSWORD).expect(200);
+        expect(await loginAnswer(planted.email)).to.have.property('accessToken');
+        const dropped = (await audit('auth.mfa.disabled')).filter((e) => e.target.id === planted.userId);
+        expect(dropped.map((e) => e.after?.['method'])).to.deep.equal(['first-mailbox-proof']);
+
+        // A verified owner's second factor stays: a mailbox alone does not get past it.
+        const owner = await app.newUser('reset-verified');
+        const welcome = await eventually(() => app.smtp.to(owner.email).find((m) => linkToken(m, 'verify-email') !== undefined), 10_000, 'the welcome mail');
+        await app.http.post('/api/auth/email/verify').send({ token: linkToken(welcome, 'verify-email') }).expect(200);
+        await totpOn(owner);
+        await reset(await resetToken(owner.email), NEW_PASSWORD).expect(200);
+        expect(await loginAnswer(owner.email)).to.include({ mfaRequired: true });
       });
 
       it('refuses a malformed body with 400 naming each field', async () => {

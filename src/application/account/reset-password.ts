@@ -1,3 +1,5 @@
+import type { ApiKeyRepository } from '../ports/api-key-repository.port';
+import type { MfaStore } from '../ports/mfa-store.port';
 import type { LoginAttempts } from '../auth/login-attempts';
 import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
@@ -40,6 +42,8 @@ export class ResetPassword {
     @inject(AccountMail) private readonly mail: AccountMail,
     @inject(AuditRecorder) private readonly audit: AuditRecorder,
     @inject(TYPES.LoginAttempts) private readonly attempts: LoginAttempts,
+    @inject(TYPES.ApiKeyRepository) private readonly apiKeys: ApiKeyRepository,
+    @inject(TYPES.MfaStore) private readonly mfa: MfaStore,
     @inject(TYPES.Clock) private readonly clock: Clock,
   ) {}
 
@@ -63,12 +67,27 @@ export class ResetPassword {
     await this.users.setPassword(user.id, rememberedPasswords([{ hash, changedAt: now }, ...remembered], now));
     await this.links.withdraw(user.id, ['password-reset']);
     const ended = await this.sessions.revokeAllOf(user.id);
+    if (!user.emailVerified) await this.dropUnprovenSetUp(user);
     // The guesses were against the old password, and the link proved the mailbox: a lock ends.
     await this.attempts.clear(user.id, { by: user.id, reason: 'password-reset' });
     await this.audit.record({ actorId: user.id, action: 'auth.password.reset.completed', target: { type: 'user', id: user.id }, after: { sessionsEnded: ended.length } });
     await this.verifyAddress(user);
     await this.mail.dispatch(await this.mail.send('password-changed', user, {}));
     return E.right({ sessionsEnded: ended.length });
+  }
+
+  /**
+   * The first proof that the account's owner reads its mailbox. Whoever used the account until
+   * now never proved it (someone may have registered another person's address): what they set
+   * up -- API keys, a second factor -- must not stand between the mailbox's owner and the account.
+   * A verified account keeps its second factor through a reset (a mailbox alone does not pass it).
+   */
+  private async dropUnprovenSetUp(user: User): Promise<void> {
+    const now = this.clock.now();
+    const keys = await this.apiKeys.revokeForOwner(user.id, now);
+    const totpWasOn = await this.mfa.disable(user.id);
+    if (totpWasOn) await this.audit.record({ actorId: user.id, action: 'auth.mfa.disabled', target: { type: 'user', id: user.id }, after: { factor: 'totp', method: 'first-mailbox-proof' } });
+    if (keys > 0 || totpWasOn) await this.accessCache.forgetUser(user.id);
   }
 
   /** Marks the address verified (it was proved by the link), unless it was already. */
