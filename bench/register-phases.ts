@@ -54,7 +54,9 @@ const main = async (): Promise<void> => {
   if (profileName === 'production') {
     const [mongo, redis] = await Promise.all([mongoService(), redisService()]);
     if (!mongo || !redis) throw new Error('no MongoDB or Redis (npm run services)');
-    Object.assign(env, { MONGO_URL: mongo.url, MONGO_DB: uniqueDbName('nexus_phases'), REDIS_URL: redis.url, REDIS_KEY_PREFIX: `phases-${process.pid}` });
+    // e.g. BENCH_MONGO_OPTIONS=maxPoolSize=4 to try a driver setting.
+    const options = process.env['BENCH_MONGO_OPTIONS'];
+    Object.assign(env, { MONGO_URL: options ? `${mongo.url}${mongo.url.includes('?') ? '&' : '?'}${options}` : mongo.url, MONGO_DB: uniqueDbName('nexus_phases'), REDIS_URL: redis.url, REDIS_KEY_PREFIX: `phases-${process.pid}` });
   }
   const config = loadConfig(env);
   const logger = new WinstonLogger({ level: 'error', format: 'json', service: 'phases', silent: true });

@@ -22,9 +22,11 @@ process.env['PATH'] = `${join(ROOT, '.tools/bin')}:${process.env['PATH'] ?? ''}`
 
 const args = new Set(process.argv.slice(2));
 const PROFILE = args.has('--profile');
-/** `--only=ceilings,embedded,production,jobs`: a shorter run of some sections. */
+/** `--only=ceilings,embedded,production,jobs`: a shorter run of some sections (see also --routes). */
 const ONLY = [...args].find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const wanted = (section: string): boolean => !ONLY || ONLY.includes(section);
+/** `--routes=register,login`: only the runs whose name contains one of these (ceilings included). */
+const ROUTES = [...args].find((a) => a.startsWith('--routes='))?.slice('--routes='.length).split(',');
 const DURATION = Number(process.env['BENCH_DURATION'] ?? 5);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
 const RESULTS = resolve(ROOT, 'bench/results');
@@ -114,6 +116,7 @@ const rssMb = (child: ChildProcess): number => {
  * flight: requests still queued in the server would otherwise lengthen the next run's latencies.
  */
 const load = async (server: Server, name: string, options: autocannon.Options, heavy = false): Promise<Figure> => {
+  if (ROUTES && !ROUTES.some((r) => name.includes(r))) return { name, reqPerSec: 0, p50Ms: 0, p99Ms: 0, errors: 0 };
   const connections = options.connections ?? CONNECTIONS;
   await autocannon({ connections, ...options, ...(heavy ? { amount: 2 * connections } : { duration: 1 }) });
   const sampler = setInterval(() => (server.peakRssMb = Math.max(server.peakRssMb, rssMb(server.child))), 200);
