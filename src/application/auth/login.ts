@@ -50,7 +50,11 @@ export class Login {
   }
 
   private dummy(): Promise<string> {
-    this.dummyHash ??= this.hasher.hash(`no-such-account-${Math.random()}`);
+    // A refusal (a full hasher) is not kept: the next login makes the dummy hash again.
+    this.dummyHash ??= this.hasher.hash(`no-such-account-${Math.random()}`).catch((err: unknown) => {
+      this.dummyHash = undefined;
+      throw err;
+    });
     return this.dummyHash;
   }
 }
