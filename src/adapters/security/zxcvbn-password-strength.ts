@@ -1,13 +1,28 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
+import type * as ZxcvbnCore from '@zxcvbn-ts/core';
+import type * as ZxcvbnCommon from '@zxcvbn-ts/language-common';
 import type { PasswordStrength } from '../../application/ports/password-strength.port';
 
-/** zxcvbn with the language-independent dictionaries (common passwords, keyboard patterns). */
+/**
+ * zxcvbn with the language-independent dictionaries (common passwords, keyboard patterns),
+ * loaded and built at the first check: a process that never checks a password (a worker, an
+ * API nobody registers with yet) does not carry them.
+ */
 export class ZxcvbnPasswordStrength implements PasswordStrength {
-  private readonly zxcvbn = new ZxcvbnFactory({ dictionary: { ...dictionary }, graphs: adjacencyGraphs });
+  private zxcvbn: ZxcvbnCore.ZxcvbnFactory | undefined;
 
   score(password: string, userInputs: readonly string[]): number {
     // zxcvbn's cost grows with length; the policy refuses over 256 characters anyway.
-    return this.zxcvbn.check(password.slice(0, 256), [...userInputs]).score;
+    return this.checker().check(password.slice(0, 256), [...userInputs]).score;
+  }
+
+  private checker(): ZxcvbnCore.ZxcvbnFactory {
+    if (!this.zxcvbn) {
+      /* eslint-disable @typescript-eslint/no-require-imports -- loaded at the first check (see above) */
+      const { ZxcvbnFactory } = require('@zxcvbn-ts/core') as typeof ZxcvbnCore;
+      const { adjacencyGraphs, dictionary } = require('@zxcvbn-ts/language-common') as typeof ZxcvbnCommon;
+      /* eslint-enable @typescript-eslint/no-require-imports */
+      this.zxcvbn = new ZxcvbnFactory({ dictionary: { ...dictionary }, graphs: adjacencyGraphs });
+    }
+    return this.zxcvbn;
   }
 }
