@@ -60,6 +60,9 @@ const figures: Figure[] = [];
 const notes: { name: string; value: string | number }[] = [];
 const profileSummaries: Record<string, ReturnType<typeof summarise>> = {};
 
+const passThrough = (names: readonly string[]): Record<string, string> =>
+  Object.fromEntries(names.flatMap((n) => (process.env[n] === undefined ? [] : [[n, process.env[n]!]])));
+
 const serverEnv = (env: Record<string, string>): NodeJS.ProcessEnv => ({
   PATH: process.env['PATH'] ?? '',
   HOST: '127.0.0.1',
@@ -71,7 +74,9 @@ const serverEnv = (env: Record<string, string>): NodeJS.ProcessEnv => ({
   // The bench is one client hammering the API on purpose.
   RATE_LIMIT_API_MAX: '10000000',
   RATE_LIMIT_AUTH_MAX: '10000000',
-  ...(process.env['UV_THREADPOOL_SIZE'] ? { UV_THREADPOOL_SIZE: process.env['UV_THREADPOOL_SIZE'] } : {}),
+  // Settings to compare runs with (libuv's pool, glibc's allocator, V8 flags via BENCH_NODE_OPTIONS).
+  ...passThrough(['UV_THREADPOOL_SIZE', 'MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_']),
+  ...(process.env['BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_NODE_OPTIONS'] } : {}),
   ...env,
 });
 
@@ -281,25 +286,31 @@ const edgeCost = (profile: string): void => {
 };
 
 const measureEmbedded = async (ceilings: Ceilings): Promise<void> => {
-  // Idle: the compiled server as `npm run start:prod` runs it, a second after it listens.
-  const plain = await start('embedded idle', NEXUS_SERVER);
-  await new Promise((r) => setTimeout(r, 1000));
-  const idle = rssMb(plain.child);
-  await stop(plain);
-  notes.push({ name: 'embedded: RSS idle, compiled server (MB)', value: idle });
-  process.stderr.write(`  embedded: RSS idle ${idle} MB\n`);
-
-  const seeded = join(BENCH_BUILD, 'servers/seeded-embedded.js');
-  const server = await start('embedded', seeded);
+  // The compiled server as `npm run start:prod` runs it: idle a second after it listens, then
+  // the cached read, login and registration, with its peak RSS under that load.
+  const server = await start('embedded', NEXUS_SERVER);
   try {
+    await new Promise((r) => setTimeout(r, 1000));
+    const idle = rssMb(server.child);
+    notes.push({ name: 'embedded: RSS idle, compiled server (MB)', value: idle });
+    process.stderr.write(`  embedded: RSS idle ${idle} MB\n`);
     await measureReadAndAuth(server, 'embedded', ceilings);
-    await measureList(server, 'embedded', ceilings);
   } finally {
     await stop(server);
   }
-  notes.push({ name: `embedded: RSS peak under load, ${SEEDED_USERS} users (MB)`, value: server.peakRssMb });
+  notes.push({ name: 'embedded: RSS peak under load (read, login, register) (MB)', value: server.peakRssMb });
   for (const f of figures) if (f.name.startsWith('embedded:')) f.rssMb = server.peakRssMb;
-  await edgeOff('embedded', seeded, {}, ceilings);
+
+  // The list on SEEDED_USERS users, which live in that process' memory.
+  const seeded = await start('embedded seeded', join(BENCH_BUILD, 'servers/seeded-embedded.js'));
+  try {
+    notes.push({ name: `embedded: RSS with ${SEEDED_USERS} users, idle (MB)`, value: rssMb(seeded.child) });
+    const list = await measureList(seeded, 'embedded', ceilings);
+    list.rssMb = seeded.peakRssMb;
+  } finally {
+    await stop(seeded);
+  }
+  await edgeOff('embedded', NEXUS_SERVER, {}, ceilings);
   edgeCost('embedded');
 };
 
@@ -324,7 +335,9 @@ const listCommands = async (url: string, dbName: string): Promise<Document[]> =>
 
 const measureProduction = async (ceilings: Ceilings, mongoUrl: string, redisUrl: string): Promise<void> => {
   const dbName = uniqueDbName('nexus_bench');
-  const env = { MONGO_URL: mongoUrl, MONGO_DB: dbName, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `bench-${process.pid}` };
+  // BENCH_MONGO_OPTIONS (e.g. maxPoolSize=4) adds driver options to the server's MONGO_URL.
+  const options = process.env['BENCH_MONGO_OPTIONS'];
+  const env = { MONGO_URL: options ? `${mongoUrl}${mongoUrl.includes('?') ? '&' : '?'}${options}` : mongoUrl, MONGO_DB: dbName, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `bench-${process.pid}` };
   const server = await start('production', NEXUS_SERVER, env);
   let list: Figure;
   try {
