@@ -416,7 +416,7 @@ const main = async (): Promise<void> => {
     })),
   );
   if (notes.length > 0) console.table(notes.map((n) => ({ figure: n.name, value: n.value })));
-  if (jobs.length > 0) console.table(jobs.map((j) => ({ run: j.name, 'jobs/s': j.perSecond, 'x bare BullMQ': j.ratio === undefined ? '' : j.ratio.toFixed(2) })));
+  if (jobs.length > 0) console.table(jobs.map((j) => ({ run: j.name, 'jobs/s': j.perSecond, ratio: j.ratio === undefined ? '' : j.ratio.toFixed(2), 'x of': j.ref ?? '' })));
   const out = join(RESULTS, 'latest.json');
   writeFileSync(
     out,
