@@ -57,7 +57,7 @@ export const cut = (profile: CpuProfile, window: Window): CpuProfile => {
 
 /** Which step of a request a source file belongs to; null for Node's internals and anonymous frames. */
 const STEPS: readonly [RegExp, string][] = [
-  [/\/src\/adapters\/http\/middleware\/([\w-]+)\.[jt]s$/, 'middleware: $1'],
+  [/\/(?:src|dist)\/adapters\/http\/middleware\/([\w-]+)\.[jt]s$/, 'middleware: $1'],
   [/\/node_modules\/(koa-helmet|helmet)\//, 'middleware: edge (helmet headers)'],
   [/\/node_modules\/@koa\/cors\//, 'middleware: edge (cors)'],
   [/\/node_modules\/(koa-compress|compressible)\//, 'middleware: edge (compression)'],
@@ -75,11 +75,11 @@ const STEPS: readonly [RegExp, string][] = [
   [/\/node_modules\/(argon2|@phc)\//, 'argon2'],
   [/\/node_modules\/@zxcvbn-ts\//, 'zxcvbn'],
   [/\/node_modules\/(inversify|@inversifyjs|reflect-metadata)\//, 'dependency injection'],
-  [/\/src\/adapters\/http\//, 'http adapter (routes, codecs, presenters)'],
-  [/\/src\/application\//, 'application (use cases, cache)'],
-  [/\/src\/domain\//, 'domain'],
-  [/\/src\/adapters\/([\w-]+)\//, 'adapter: $1'],
-  [/\/src\/infrastructure\//, 'infrastructure'],
+  [/\/(?:src|dist)\/adapters\/http\//, 'http adapter (routes, codecs, presenters)'],
+  [/\/(?:src|dist)\/application\//, 'application (use cases, cache)'],
+  [/\/(?:src|dist)\/domain\//, 'domain'],
+  [/\/(?:src|dist)\/adapters\/([\w-]+)\//, 'adapter: $1'],
+  [/\/(?:src|dist)\/infrastructure\//, 'infrastructure'],
   [/\/node_modules\/([^/]+)\//, 'package: $1'],
 ];
 
@@ -98,6 +98,8 @@ const shortPath = (url: string): string => {
   if (packaged >= 0) return path.slice(packaged + 1);
   return path.startsWith('/') ? relative(ROOT, path) : path;
 };
+
+const NODE = 'node (http, net, streams, timers)';
 
 const SPECIAL = new Set(['(garbage collector)', '(program)', '(idle)', '(root)']);
 
@@ -123,9 +125,14 @@ export const summarise = (profile: CpuProfile, topN = 15): Summary => {
     const leaf = byId.get(id)!;
     let step: string | null = null;
     if (SPECIAL.has(leaf.callFrame.functionName)) step = leaf.callFrame.functionName === '(garbage collector)' ? 'garbage collector' : leaf.callFrame.functionName;
-    // Node's internals and built-ins are charged to the nearest caller that is ours or a package's.
-    for (let at: number | undefined = id; step === null && at !== undefined; at = parent.get(at)) step = stepOf(byId.get(at)!.callFrame.url);
-    step ??= /node:|^_|^internal|^[a-z_]+\.js$/.test(leaf.callFrame.url) || leaf.callFrame.url === '' ? 'node (http, net, streams, timers)' : 'other';
+    // Built-ins (JSON.stringify, Map#get: no URL) are charged to their nearest caller that is ours
+    // or a package's; what runs inside Node's own modules (the socket write under a response's
+    // end, timers, microtask queues) to Node.
+    for (let at: number | undefined = id; step === null && at !== undefined; at = parent.get(at)) {
+      const url = byId.get(at)!.callFrame.url;
+      step = url.startsWith('node:') ? NODE : stepOf(url);
+    }
+    step ??= leaf.callFrame.url === '' ? NODE : 'other';
     stepCache.set(id, step);
     return step;
   };

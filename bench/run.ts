@@ -123,7 +123,10 @@ const rssMb = (child: ChildProcess): number => {
 const load = async (server: Server, name: string, options: autocannon.Options, heavy = false): Promise<Figure> => {
   if (ROUTES && !ROUTES.some((r) => name.includes(r))) return { name, reqPerSec: 0, p50Ms: 0, p99Ms: 0, errors: 0 };
   const connections = options.connections ?? CONNECTIONS;
-  await autocannon({ connections, ...options, ...(heavy ? { amount: 2 * connections } : { duration: 1 }) });
+  // A run given an `amount` (slow routes) warms up with one request per connection and then
+  // runs until every request is answered, so none is left behind to slow the next run.
+  const warmUp = options.amount !== undefined ? { amount: connections } : heavy ? { amount: 2 * connections } : { duration: 1 };
+  await autocannon({ connections, ...options, ...warmUp });
   const sampler = setInterval(() => (server.peakRssMb = Math.max(server.peakRssMb, rssMb(server.child))), 200);
   const fromUs = nowUs();
   const r = await autocannon({ connections, duration: DURATION, ...options });
@@ -132,11 +135,14 @@ const load = async (server: Server, name: string, options: autocannon.Options, h
   server.peakRssMb = Math.max(server.peakRssMb, rssMb(server.child));
   if (heavy) await new Promise((res) => setTimeout(res, 2000));
   // Successful answers only: a refusal (429, 503) is not throughput.
-  const figure: Figure = { name, reqPerSec: Math.round(r['2xx'] / r.duration), p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts };
+  const figure: Figure = { name, reqPerSec: perSecond(r['2xx'] / r.duration), p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts };
   figures.push(figure);
   process.stderr.write(`  ${name}: ${figure.reqPerSec} req/s, p50 ${figure.p50Ms} ms, p99 ${figure.p99Ms} ms${figure.errors ? `, ${figure.errors} errors` : ''}\n`);
   return figure;
 };
+
+/** Whole numbers, but two decimals for the slow routes (a few requests a second). */
+const perSecond = (x: number): number => (x >= 100 ? Math.round(x) : Math.round(x * 100) / 100);
 
 const relate = (figure: Figure, ref: Figure | undefined): void => {
   if (!ref || ref.reqPerSec === 0) return;
@@ -333,6 +339,12 @@ const listCommands = async (url: string, dbName: string): Promise<Document[]> =>
   return commands;
 };
 
+/**
+ * Each page of the seeded collection costs FerretDB a scan and a sort of all of it (a second
+ * or more on this machine): a fixed number of requests, two at a time, all of them answered.
+ */
+const SLOW_LIST = { connections: 2, amount: Number(process.env['BENCH_SLOW_REQUESTS'] ?? 12), timeout: 120 };
+
 const measureProduction = async (ceilings: Ceilings, mongoUrl: string, redisUrl: string): Promise<void> => {
   const dbName = uniqueDbName('nexus_bench');
   // BENCH_MONGO_OPTIONS (e.g. maxPoolSize=4) adds driver options to the server's MONGO_URL.
@@ -346,11 +358,11 @@ const measureProduction = async (ceilings: Ceilings, mongoUrl: string, redisUrl:
     // registration would cost it ~0.4 s and measure FerretDB, not Nexus. Real MongoDB uses the
     // unique e-mail index.
     await measureReadAndAuth(server, 'production', ceilings);
+    await edgeOff('production', NEXUS_SERVER, env, ceilings);
     const t = performance.now();
     await seedDatabase(mongoUrl, dbName, SEEDED_USERS, await argon2.hash(USER_PASSWORD, OWASP_ARGON2ID));
     process.stderr.write(`  production: ${SEEDED_USERS} users seeded in ${Math.round(performance.now() - t)} ms\n`);
-    // Each page costs FerretDB a scan and a sort of the whole collection: fewer at once, so none times out.
-    list = await measureList(server, 'production', ceilings, { connections: 4, timeout: 30 });
+    list = await measureList(server, 'production', ceilings, SLOW_LIST);
   } finally {
     await stop(server);
   }
@@ -365,13 +377,12 @@ const measureProduction = async (ceilings: Ceilings, mongoUrl: string, redisUrl:
     BENCH_LIST_COMMANDS: BSON.EJSON.stringify(commands, { relaxed: false }),
   });
   try {
-    const reference = await load(bare, 'reference: bare driver, the same list commands (Koa + router)', { url: `${bare.base}/api/users`, connections: 4, timeout: 30 });
+    const reference = await load(bare, 'reference: bare driver, the same list commands (Koa + router)', { url: `${bare.base}/api/users`, ...SLOW_LIST });
     relate(reference, ceilings.router);
     notes.push({ name: 'production list / bare driver', value: (list.reqPerSec / Math.max(1, reference.reqPerSec)).toFixed(2) });
   } finally {
     await stop(bare);
   }
-  await edgeOff('production', NEXUS_SERVER, env, ceilings);
   edgeCost('production');
   const client = await MongoClient.connect(mongoUrl);
   await client.db(dbName).dropDatabase().catch(() => undefined);
