@@ -286,7 +286,7 @@ const edgeOff = async (profile: string, entry: string, env: Record<string, strin
 const edgeCost = (profile: string): void => {
   const on = figures.find((f) => f.name === `${profile}: GET /api/users/:id (cached, bearer, edge on)`);
   const off = figures.find((f) => f.name === `${profile}: GET /api/users/:id (cached, bearer, edge off)`);
-  if (on && off) notes.push({ name: `${profile}: edge on / edge off (cached read)`, value: (on.reqPerSec / off.reqPerSec).toFixed(2) });
+  if (on && off && off.reqPerSec > 0) notes.push({ name: `${profile}: edge on / edge off (cached read)`, value: (on.reqPerSec / off.reqPerSec).toFixed(2) });
   const register = figures.find((f) => f.name === `${profile}: POST /api/auth/register`);
   if (register) notes.push({ name: `${profile}: register p99 / p50`, value: (register.p99Ms / Math.max(1, register.p50Ms)).toFixed(1) });
 };
@@ -379,7 +379,7 @@ const measureProduction = async (ceilings: Ceilings, mongoUrl: string, redisUrl:
   try {
     const reference = await load(bare, 'reference: bare driver, the same list commands (Koa + router)', { url: `${bare.base}/api/users`, ...SLOW_LIST });
     relate(reference, ceilings.router);
-    notes.push({ name: 'production list / bare driver', value: (list.reqPerSec / Math.max(1, reference.reqPerSec)).toFixed(2) });
+    notes.push({ name: 'production list / bare driver', value: reference.reqPerSec > 0 ? (list.reqPerSec / reference.reqPerSec).toFixed(2) : 'n/a' });
   } finally {
     await stop(bare);
   }
