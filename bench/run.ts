@@ -320,6 +320,12 @@ const measureEmbedded = async (ceilings: Ceilings): Promise<void> => {
   edgeCost('embedded');
 };
 
+/**
+ * What GET /api/users?page=1&limit=20 asks of the repository, in both shapes its query has had
+ * (`page`, and since the lists work `from: {page}` with `withTotal`): it reads the fields it knows.
+ */
+const PAGE_ONE = { page: 1, from: { page: 1 }, withTotal: true, limit: 20, sortBy: 'createdAt', sortOrder: 'desc' } as const;
+
 /** The commands the repository sends for page 1, captured with the driver's command monitoring. */
 const listCommands = async (url: string, dbName: string): Promise<Document[]> => {
   const database = await MongoDatabase.connect({ url: `${url}${url.includes('?') ? '&' : '?'}monitorCommands=true`, dbName });
@@ -331,7 +337,7 @@ const listCommands = async (url: string, dbName: string): Promise<Document[]> =>
     commands.push(command);
   });
   try {
-    await new MongoUserRepository(database).list({ page: 1, limit: 20, sortBy: 'createdAt', sortOrder: 'desc' });
+    await new MongoUserRepository(database).list(PAGE_ONE as never);
   } finally {
     await database.client.close();
   }
