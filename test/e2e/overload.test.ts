@@ -33,7 +33,7 @@ for (const profile of PROFILES) {
 
     before(async function () {
       this.timeout(120_000);
-      app = await startTestApp(this, profile, { RATE_LIMIT_AUTH_MAX: '2', RATE_LIMIT_WINDOW_SECONDS: '600' }, log.logger, { passwordHasher: hasher });
+      app = await startTestApp(this, profile, { RATE_LIMIT_AUTH_MAX: '2', ACCOUNT_LOCK_THRESHOLD: '2', RATE_LIMIT_WINDOW_SECONDS: '600' }, log.logger, { passwordHasher: hasher });
     });
     afterEach(() => (hasher.full = false));
     after(async () => app?.close());
@@ -61,9 +61,22 @@ for (const profile of PROFILES) {
         expect(res.headers['retry-after']).to.equal('1');
       }
       hasher.full = false;
-      // RATE_LIMIT_AUTH_MAX=2: had the four refusals counted, this client would now get 429.
-      expect((await app.http.post('/api/auth/login').send({ email: ADMIN_EMAIL, password: 'Wrong-Password-1!' })).status).to.equal(401);
+      // RATE_LIMIT_AUTH_MAX=2 and ACCOUNT_LOCK_THRESHOLD=2: had the four refusals counted, or
+      // kept the account's places for password checks, this client would now get 429 or 401.
       expect((await app.http.post('/api/auth/login').send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD })).status).to.equal(200);
+      expect((await app.http.post('/api/auth/login').send({ email: ADMIN_EMAIL, password: 'Wrong-Password-1!' })).status).to.equal(401);
+    });
+
+    it('answers a password change with 503, changes nothing, and keeps none of the account\'s places for password checks', async () => {
+      const ada = await app.newUser('busy-change');
+      hasher.full = true;
+      for (let i = 0; i < 3; i++) {
+        const res = await app.http.post('/api/auth/password').set('Authorization', ada.auth).send({ currentPassword: ada.password, newPassword: 'Another-Lighthouse-77!' });
+        expect(res.status).to.equal(503);
+      }
+      hasher.full = false;
+      // ACCOUNT_LOCK_THRESHOLD=2: had a refused check kept its place, the right password would now be refused.
+      expect((await app.http.post('/api/auth/login').send({ email: ada.email, password: ada.password })).status).to.equal(200);
     });
 
     it('answers an unknown e-mail with 401 again once there is room (a refused dummy hash is not kept)', async () => {
