@@ -35,3 +35,12 @@ export const JWT_SECRET = 'd281a393cfff72f99ca1152032ac0493e9a01b7dd7f1982348b41
 
 /** How many users the list routes run on. */
 export const SEEDED_USERS = Number(process.env['BENCH_USERS'] ?? 10_000);
+
+/**
+ * A module of the application build (`npm run build`'s dist/), for the bench's own servers and
+ * diagnostics: they run the very code `npm run start:prod` runs, with its assets (templates),
+ * not the bench build's copy of the sources. `T` is the source module's type.
+ */
+export const fromBuild = <T>(path: string): T =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a runtime path into dist/
+  require(join(ROOT, 'dist', path)) as T;

@@ -9,14 +9,23 @@ import 'reflect-metadata';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import type { RegisterUser } from '../src/application/auth/register-user';
-import { TYPES } from '../src/application/symbols';
-import { loadConfig } from '../src/infrastructure/config/load-config';
-import { WinstonLogger } from '../src/infrastructure/logger';
-import { type Adapters, createNexus } from '../src/infrastructure/nexus';
-import { embeddedProfile } from '../src/infrastructure/profiles/embedded.profile';
-import { productionProfile } from '../src/infrastructure/profiles/production.profile';
+import type * as Symbols from '../src/application/symbols';
+import type * as LoadConfig from '../src/infrastructure/config/load-config';
+import type * as Logging from '../src/infrastructure/logger';
+import type * as NexusModule from '../src/infrastructure/nexus';
+import type { Adapters } from '../src/infrastructure/nexus';
+import type * as Embedded from '../src/infrastructure/profiles/embedded.profile';
+import type * as Production from '../src/infrastructure/profiles/production.profile';
 import { mongoService, redisService, stopAllServices, uniqueDbName } from '../test/support/services';
-import { JWT_SECRET, ROOT, USER_PASSWORD } from './fixtures';
+import { fromBuild, JWT_SECRET, ROOT, USER_PASSWORD } from './fixtures';
+
+// The application build (dist/), as the server runs it.
+const { TYPES } = fromBuild<typeof Symbols>('application/symbols.js');
+const { loadConfig } = fromBuild<typeof LoadConfig>('infrastructure/config/load-config.js');
+const { WinstonLogger } = fromBuild<typeof Logging>('infrastructure/logger.js');
+const { createNexus } = fromBuild<typeof NexusModule>('infrastructure/nexus.js');
+const { embeddedProfile } = fromBuild<typeof Embedded>('infrastructure/profiles/embedded.profile.js');
+const { productionProfile } = fromBuild<typeof Production>('infrastructure/profiles/production.profile.js');
 
 process.env['PATH'] = `${join(ROOT, '.tools/bin')}:${process.env['PATH'] ?? ''}`;
 

@@ -1,15 +1,17 @@
-// The compiled embedded Nexus with SEEDED_USERS users in its in-memory store: the embedded
-// profile keeps its data in the process, so seeding happens here, through the repository,
-// before it listens. Everything else is what dist/infrastructure/server.js composes.
+// The compiled embedded Nexus (dist/, as start:prod runs it) with SEEDED_USERS users in its
+// in-memory store: the embedded profile keeps its data in the process, so seeding happens here,
+// through the repository, before it listens.
 import 'reflect-metadata';
 import argon2 from 'argon2';
-import { loadConfig } from '../../src/infrastructure/config/load-config';
-import { createNexus } from '../../src/infrastructure/nexus';
+import type * as LoadConfig from '../../src/infrastructure/config/load-config';
+import type * as NexusModule from '../../src/infrastructure/nexus';
 import { OWASP_ARGON2ID } from '../../src/adapters/security/argon2-password-hasher';
-import { SEEDED_USERS, USER_PASSWORD } from '../fixtures';
+import { fromBuild, SEEDED_USERS, USER_PASSWORD } from '../fixtures';
 import { seedRepository } from '../seed';
 
 const main = async (): Promise<void> => {
+  const { loadConfig } = fromBuild<typeof LoadConfig>('infrastructure/config/load-config.js');
+  const { createNexus } = fromBuild<typeof NexusModule>('infrastructure/nexus.js');
   const config = loadConfig();
   const nexus = await createNexus(config, { role: 'api' });
   const role = await nexus.adapters.roles.findByName('user');
