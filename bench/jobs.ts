@@ -1,13 +1,21 @@
-// Job throughput: our queue adapters against a bare BullMQ add/process loop, same Redis, same run.
-import { Queue, Worker } from 'bullmq';
-import { BullmqJobQueue } from '../src/adapters/bullmq/bullmq-job-queue';
+// Job throughput: our queue adapters against a bare BullMQ add/process loop, same Redis, same
+// run. On a shared machine one pass of each is mostly noise, so each figure is taken ROUNDS
+// times, bare and ours in turn (A B A B ...), and reported as the medians and the median of the
+// round-by-round ratios.
+import { type JobsOptions, Queue, Worker } from 'bullmq';
+import { BULLMQ_PRIORITY, BullmqJobQueue } from '../src/adapters/bullmq/bullmq-job-queue';
 import { BullmqJobWorker } from '../src/adapters/bullmq/bullmq-job-worker';
 import { LogAlerts } from '../src/adapters/alerts/log-alerts';
 import { InProcessJobQueue } from '../src/adapters/memory/in-process-job-queue';
+import { PrometheusMetrics } from '../src/adapters/metrics/prometheus-metrics';
+import { buildJobHandlers } from '../src/adapters/worker/job-handlers';
+import { dataProcessingJob, ProcessData } from '../src/application/jobs/data-processing.job';
+import type { JobDefinition } from '../src/application/jobs/job-definition';
 import { connectRedis } from '../src/adapters/redis/redis-connection';
-import type { JobQueue, JobWorker } from '../src/application/ports/job-queue.port';
+import type { JobHandler, JobHandlers, RunningJob } from '../src/application/ports/job-queue.port';
+import { ATTEMPTS_CEILING } from '../src/application/jobs/job-failures';
 import { DEFAULT_RETRY_POLICIES } from '../src/application/jobs/job-types';
-import { QUEUE_NAMES } from '../src/domain/jobs/job';
+import { QUEUE_NAMES, type QueueName } from '../src/domain/jobs/job';
 import { WinstonLogger } from '../src/infrastructure/logger';
 import { SystemClock } from '../src/adapters/system/system-clock';
 
@@ -15,115 +23,224 @@ export interface JobFigure {
   readonly name: string;
   readonly perSecond: number;
   readonly ratio?: number;
+  readonly ref?: string;
 }
 
 const N = Number(process.env['BENCH_JOBS'] ?? 3000);
+const ROUNDS = Number(process.env['BENCH_JOB_ROUNDS'] ?? 5);
+const BULK = 500;
 const logger = new WinstonLogger({ level: 'error', format: 'json', service: 'bench', silent: true });
 
-const timed = async (work: () => Promise<void>): Promise<number> => {
+/** Jobs per second of `work` on N jobs; `done` resolves when the last one is counted. */
+const rate = (ms: number): number => N / (ms / 1000);
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+/** What one side of the comparison can do: add one at a time, add in bulk, process N. */
+interface Side {
+  readonly name: string;
+  addOne(i: number): Promise<unknown>;
+  addBulk(from: number, count: number, data?: (i: number) => unknown): Promise<unknown>;
+  /** Processes the N jobs waiting at `concurrency` (as no-ops, or as `data-processing` jobs); resolves with the milliseconds it took. */
+  process(concurrency: number, work: 'noop' | 'data'): Promise<number>;
+  clear(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const MEASURES = ['add (one at a time)', 'add (bulk of 500)', 'process, concurrency 1', 'process, concurrency 10', 'data-processing jobs of 100 items, concurrency 10'] as const;
+type Measure = (typeof MEASURES)[number];
+
+/** The payload of the data-processing measure: 100 numbers to summarise. */
+const ITEMS = { items: Array.from({ length: 100 }, (_, i) => i) };
+
+/**
+ * The data-processing job as a worker process runs it (nexus.ts): its name checked and payload
+ * decoded (job-handlers.ts), ProcessData reporting progress every percent, the attempt timed
+ * into the metrics. `counted` is called after each.
+ */
+const realHandlers = (counted: () => Promise<void>): JobHandlers => {
+  const metrics = new PrometheusMetrics('bench');
+  const handlers = buildJobHandlers([dataProcessingJob as JobDefinition<unknown>], () => new ProcessData() as never);
+  const handler = handlers['data-processing']!;
+  const timed: JobHandler = async (job) => {
+    const started = performance.now();
+    try {
+      const result = await handler(job);
+      metrics.jobAttempt(job.queue, 'completed', (performance.now() - started) / 1000);
+      return result;
+    } catch (err) {
+      metrics.jobAttempt(job.queue, 'failed', (performance.now() - started) / 1000);
+      throw err;
+    } finally {
+      await counted();
+    }
+  };
+  return { 'data-processing': timed } as JobHandlers;
+};
+
+const measureOnce = async (side: Side, measure: Measure): Promise<number> => {
+  await side.clear();
+  if (measure === 'add (one at a time)') {
+    const t = performance.now();
+    for (let i = 0; i < N; i++) await side.addOne(i);
+    return rate(performance.now() - t);
+  }
+  if (measure === 'add (bulk of 500)') {
+    const t = performance.now();
+    for (let i = 0; i < N; i += BULK) await side.addBulk(i, Math.min(BULK, N - i));
+    return rate(performance.now() - t);
+  }
+  const data = measure.startsWith('data-processing');
+  for (let i = 0; i < N; i += BULK) await side.addBulk(i, Math.min(BULK, N - i), data ? () => ITEMS : undefined);
+  return rate(await side.process(measure === 'process, concurrency 1' ? 1 : 10, data ? 'data' : 'noop'));
+};
+
+/** Times a worker from its start to its N-th job (not its close). */
+const untilN = async (start: (handler: () => Promise<void>) => Promise<{ close(): Promise<void> }>): Promise<number> => {
+  let done = 0;
+  let finished!: () => void;
+  const all = new Promise<void>((r) => (finished = r));
+  let endedAt = 0;
   const t = performance.now();
-  await work();
-  return N / ((performance.now() - t) / 1000);
+  const worker = await start(async () => {
+    if (++done === N) {
+      endedAt = performance.now();
+      finished();
+    }
+  });
+  await all;
+  await worker.close();
+  return endedAt - t;
 };
 
-const waitFor = async (done: () => boolean): Promise<void> => {
-  while (!done()) await new Promise((r) => setTimeout(r, 5));
-};
-
-const bare = async (url: string, prefix: string) => {
+/**
+ * Bare BullMQ: `queue.add(name, data)` with `jobOptions` (none: the goal's reference). Its
+ * data-processing jobs run the same use case, with nothing around it and progress reports
+ * going nowhere: the least a worker can do for that job.
+ */
+const bareSide = (url: string, prefix: string, name: string, jobOptions: JobsOptions): Side => {
   const connection = { url, maxRetriesPerRequest: null };
   const queue = new Queue('bare', { connection, prefix });
-  await queue.waitUntilReady();
-  const single = await timed(async () => {
-    for (let i = 0; i < N; i++) await queue.add('noop', { i });
-  });
-  await queue.obliterate({ force: true });
-  const bulk = await timed(async () => {
-    for (let i = 0; i < N; i += 500) await queue.addBulk(Array.from({ length: Math.min(500, N - i) }, (_, k) => ({ name: 'noop', data: { i: i + k } })));
-  });
-  const processAt = async (concurrency: number) => {
-    await queue.obliterate({ force: true });
-    await queue.addBulk(Array.from({ length: N }, (_, i) => ({ name: 'noop', data: { i } })));
-    let done = 0;
-    const rate = await timed(async () => {
-      const worker = new Worker('bare', async () => void (done += 1), { connection, prefix, concurrency });
-      await waitFor(() => done >= N);
-      await worker.close();
-    });
-    return rate;
+  const use = new ProcessData();
+  return {
+    name,
+    addOne: (i) => queue.add('noop', { i }, jobOptions),
+    addBulk: (from, count, data = (i) => ({ i })) =>
+      queue.addBulk(Array.from({ length: count }, (_, k) => ({ name: 'noop', data: data(from + k), opts: jobOptions }))),
+    process: (concurrency, work) =>
+      untilN(async (counted) => {
+        const handler =
+          work === 'noop'
+            ? counted
+            : async (job: { data: typeof ITEMS }) => {
+                await use.execute({ reportProgress: async () => undefined } as unknown as RunningJob, job.data);
+                await counted();
+              };
+        const worker = new Worker('bare', handler, { connection, prefix, concurrency });
+        await worker.waitUntilReady();
+        return worker;
+      }),
+    clear: () => queue.obliterate({ force: true }),
+    close: () => queue.close(),
   };
-  const c1 = await processAt(1);
-  const c10 = await processAt(10);
-  await queue.obliterate({ force: true });
-  await queue.close();
-  return { single, bulk, c1, c10 };
 };
 
-const ours = async (makeQueue: () => Promise<{ queue: JobQueue; worker: (c: number) => Promise<JobWorker>; close: () => Promise<void> }>) => {
-  const { queue, worker, close } = await makeQueue();
-  const single = await timed(async () => {
-    for (let i = 0; i < N; i++) await queue.enqueue('data-processing', 'noop', { i });
-  });
-  const bulk = await timed(async () => {
-    for (let i = 0; i < N; i += 500) await queue.enqueueBulk('reports', Array.from({ length: Math.min(500, N - i) }, (_, k) => ({ name: 'noop', data: { i: i + k } })));
-  });
-  const processAt = async (concurrency: number, queueName: 'data-processing' | 'reports') => {
-    let done = 0;
-    return timed(async () => {
-      const w = await worker(concurrency);
-      await w.start({ [queueName]: async () => void (done += 1) });
-      await waitFor(() => done >= N);
-      await w.stop();
-    });
+/** Our BullmqJobQueue and BullmqJobWorker, as the production profile builds them. */
+const nexusSide = async (url: string, prefix: string): Promise<Side> => {
+  const producer = await connectRedis(url, { name: 'bench-producer', failFast: true });
+  const consumer = await connectRedis(url, { name: 'bench-worker', failFast: false });
+  const queue = new BullmqJobQueue(producer, prefix);
+  const target: QueueName = 'data-processing';
+  return {
+    name: 'Nexus BullmqJobQueue',
+    addOne: (i) => queue.enqueue(target, 'noop', { i }),
+    addBulk: (from, count, data = (i) => ({ i })) => queue.enqueueBulk(target, Array.from({ length: count }, (_, k) => ({ name: 'noop', data: data(from + k) }))),
+    process: (concurrency, work) =>
+      untilN(async (counted) => {
+        const worker = new BullmqJobWorker(consumer, queue, logger, new LogAlerts(logger), { concurrency, retry: DEFAULT_RETRY_POLICIES, clock: new SystemClock() }, prefix);
+        await worker.start(work === 'noop' ? ({ [target]: counted } as JobHandlers) : realHandlers(counted));
+        return { close: () => worker.stop() };
+      }),
+    clear: async () => {
+      await Promise.all(QUEUE_NAMES.map((q) => queue.queue(q).obliterate({ force: true }).catch(() => undefined)));
+    },
+    close: async () => {
+      await queue.close();
+      await producer.quit();
+      await consumer.quit();
+    },
   };
-  const c1 = await processAt(1, 'data-processing');
-  const c10 = await processAt(10, 'reports');
-  await close();
-  return { single, bulk, c1, c10 };
+};
+
+/** The in-process queue (embedded): no reference, its own figures. */
+const embeddedSide = (): Side => {
+  const make = () => new InProcessJobQueue(logger, { concurrency: 1, retry: DEFAULT_RETRY_POLICIES, keepFinished: 100, clock: new SystemClock() });
+  let queue = make();
+  return {
+    name: 'Nexus InProcessJobQueue (embedded)',
+    addOne: (i) => queue.enqueue('data-processing', 'noop', { i }),
+    addBulk: (from, count, data = (i) => ({ i })) => queue.enqueueBulk('data-processing', Array.from({ length: count }, (_, k) => ({ name: 'noop', data: data(from + k) }))),
+    process: (concurrency, work) =>
+      untilN(async (counted) => {
+        // The in-process queue is its own worker.
+        queue.setConcurrency(concurrency);
+        await queue.start(work === 'noop' ? ({ 'data-processing': counted } as JobHandlers) : realHandlers(counted));
+        return { close: () => queue.stop() };
+      }),
+    clear: async () => {
+      await queue.stop();
+      queue = make();
+    },
+    close: () => queue.stop(),
+  };
 };
 
 export const measureJobs = async (redisUrl: string | undefined): Promise<JobFigure[]> => {
   const figures: JobFigure[] = [];
-  const row = (label: string, r: { single: number; bulk: number; c1: number; c10: number }, base?: typeof r) => {
-    for (const [key, what] of [['single', 'add (one at a time)'], ['bulk', 'add (bulk of 500)'], ['c1', 'process, concurrency 1'], ['c10', 'process, concurrency 10']] as const) {
-      figures.push({ name: `${label}: ${what}`, perSecond: Math.round(r[key]), ...(base ? { ratio: r[key] / base[key] } : {}) });
-    }
-  };
   if (redisUrl) {
     const prefix = `bench-jobs-${process.pid}`;
-    // The first pass loads BullMQ's Lua scripts and warms the JIT; only the second is kept.
-    await bare(redisUrl, `${prefix}-warm`);
-    const base = await bare(redisUrl, prefix);
-    row('bare BullMQ', base, base);
-    const result = await ours(async () => {
-      const producer = await connectRedis(redisUrl, { name: 'bench-producer', failFast: true });
-      const consumer = await connectRedis(redisUrl, { name: 'bench-worker', failFast: false });
-      const queue = new BullmqJobQueue(producer, prefix);
-      return {
-        queue,
-        worker: async (concurrency) => new BullmqJobWorker(consumer, queue, logger, new LogAlerts(logger), { concurrency, retry: DEFAULT_RETRY_POLICIES, clock: new SystemClock() }, prefix),
-        close: async () => {
-          await Promise.all(QUEUE_NAMES.map((q) => queue.queue(q).obliterate({ force: true }).catch(() => undefined)));
-          await queue.close();
-          await producer.quit();
-          await consumer.quit();
-        },
-      };
+    const bare = bareSide(redisUrl, `${prefix}-bare`, 'bare BullMQ', {});
+    // BullMQ doing what our adapter asks of it (a priority on every job, the retry ceiling, the
+    // custom backoff, bounded completed/failed sets): what is left between this and ours is our code.
+    const sameOptions = bareSide(redisUrl, `${prefix}-opts`, 'bare BullMQ with the adapter\'s job options', {
+      priority: BULLMQ_PRIORITY.normal,
+      attempts: ATTEMPTS_CEILING,
+      backoff: { type: 'nexus' },
+      removeOnComplete: { count: 1000 },
+      removeOnFail: { count: 5000 },
     });
-    row('Nexus BullmqJobQueue', result, base);
+    const ours = await nexusSide(redisUrl, `${prefix}-ours`);
+    // A first pass of each loads BullMQ's Lua scripts and warms the JIT; it is not kept.
+    for (const side of [bare, sameOptions, ours]) for (const m of MEASURES) await measureOnce(side, m);
+    for (const measure of MEASURES) {
+      const runs = new Map<Side, number[]>([
+        [bare, []],
+        [sameOptions, []],
+        [ours, []],
+      ]);
+      for (let r = 0; r < ROUNDS; r++) for (const side of [bare, sameOptions, ours]) runs.get(side)!.push(await measureOnce(side, measure));
+      const ratio = (side: Side, ref: Side) => median(runs.get(side)!.map((x, i) => x / runs.get(ref)![i]!));
+      figures.push({ name: `bare BullMQ: ${measure}`, perSecond: Math.round(median(runs.get(bare)!)), ratio: 1 });
+      figures.push({ name: `bare BullMQ, our job options: ${measure}`, perSecond: Math.round(median(runs.get(sameOptions)!)), ratio: ratio(sameOptions, bare), ref: 'bare BullMQ' });
+      figures.push({ name: `Nexus BullmqJobQueue: ${measure}`, perSecond: Math.round(median(runs.get(ours)!)), ratio: ratio(ours, bare), ref: 'bare BullMQ' });
+      figures.push({ name: `Nexus BullmqJobQueue: ${measure}`, perSecond: Math.round(median(runs.get(ours)!)), ratio: ratio(ours, sameOptions), ref: 'bare BullMQ, our job options' });
+      process.stderr.write(`  jobs, ${measure}: bare ${Math.round(median(runs.get(bare)!))}/s, same options ${Math.round(median(runs.get(sameOptions)!))}/s, ours ${Math.round(median(runs.get(ours)!))}/s\n`);
+    }
+    for (const side of [bare, sameOptions, ours]) {
+      await side.clear();
+      await side.close();
+    }
   }
-  const embedded = await ours(async () => {
-    // The in-process queue is its own worker: the same object runs at each concurrency.
-    const queue = new InProcessJobQueue(logger, { concurrency: 1, retry: DEFAULT_RETRY_POLICIES, keepFinished: 100, clock: new SystemClock() });
-    return {
-      queue,
-      worker: async (concurrency) => {
-        queue.setConcurrency(concurrency);
-        return queue;
-      },
-      close: () => queue.stop(),
-    };
-  });
-  row('Nexus InProcessJobQueue (embedded)', embedded);
+  const embedded = embeddedSide();
+  for (const measure of MEASURES) {
+    const runs: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) runs.push(await measureOnce(embedded, measure));
+    figures.push({ name: `Nexus InProcessJobQueue (embedded): ${measure}`, perSecond: Math.round(median(runs)) });
+  }
+  await embedded.close();
   return figures;
 };

@@ -1,82 +1,222 @@
-// npm run bench: drives Nexus with autocannon and reports each figure as a ratio to a ceiling
-// measured in the same run, on the same machine, with the same load. See README "Performance".
+// npm run bench: the compiled build under load, each figure a ratio to a ceiling measured in the
+// same run, on the same machine, with the same load. `npm run bench -- --profile` also writes a
+// CPU profile per route and prints where the time goes. See README "Performance".
 import autocannon from 'autocannon';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
 import argon2 from 'argon2';
-import { measureJobs } from './jobs';
+import { BSON, type Document, MongoClient } from 'mongodb';
 import { OWASP_ARGON2ID } from '../src/adapters/security/argon2-password-hasher';
+import { MongoDatabase } from '../src/adapters/mongo/mongo-database';
+import { MongoUserRepository } from '../src/adapters/mongo/mongo-user-repository';
 import { freePort, mongoService, redisService, stopAllServices, uniqueDbName, waitForPort } from '../test/support/services';
+import { ADMIN, JWT_SECRET, ROOT, SEEDED_USERS, USER_PASSWORD } from './fixtures';
+import { measureJobs } from './jobs';
+import { cut, nowUs, readProfile, summarise, type Window, writeProfile } from './profile';
+import { seedDatabase } from './seed';
 
-const ROOT = resolve(__dirname, '..');
+// The services' finder looks for .tools/bin next to its own file; compiled, that is elsewhere.
+process.env['PATH'] = `${join(ROOT, '.tools/bin')}:${process.env['PATH'] ?? ''}`;
+
+const args = new Set(process.argv.slice(2));
+const PROFILE = args.has('--profile');
+/** `--only=ceilings,embedded,production,jobs`: a shorter run of some sections (see also --routes). */
+const ONLY = [...args].find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const wanted = (section: string): boolean => !ONLY || ONLY.includes(section);
+/** `--routes=register,login`: only the runs whose name contains one of these (ceilings included). */
+const ROUTES = [...args].find((a) => a.startsWith('--routes='))?.slice('--routes='.length).split(',');
 const DURATION = Number(process.env['BENCH_DURATION'] ?? 5);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
+const RESULTS = resolve(ROOT, 'bench/results');
+const PROFILES = join(RESULTS, 'profiles');
+/** Compiled by `npm run bench` (tsconfig.build.json, then bench/tsconfig.json). */
+const NEXUS_SERVER = join(ROOT, 'dist/infrastructure/server.js');
+const BENCH_BUILD = join(ROOT, 'dist/bench/bench');
 
 interface Figure {
   readonly name: string;
   readonly reqPerSec: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
-  readonly non2xx: number;
-  readonly ratio?: number;
-  readonly rssMb?: number;
+  readonly errors: number;
+  /** This figure over its reference's (`ref`), both from this run. */
+  ratio?: number;
+  ref?: string;
+  rssMb?: number;
 }
 
-const ADMIN = { email: 'bench-admin@example.com', password: 'Bench-Admin-Password-91!' };
+interface Server {
+  readonly name: string;
+  readonly base: string;
+  readonly child: ChildProcess;
+  readonly windows: Window[];
+  /** Highest RSS seen while a load ran against it. */
+  peakRssMb: number;
+}
 
-const start = async (entry: string, env: Record<string, string>): Promise<{ port: number; child: ChildProcess }> => {
+const figures: Figure[] = [];
+const notes: { name: string; value: string | number }[] = [];
+const profileSummaries: Record<string, ReturnType<typeof summarise>> = {};
+
+const passThrough = (names: readonly string[]): Record<string, string> =>
+  Object.fromEntries(names.flatMap((n) => (process.env[n] === undefined ? [] : [[n, process.env[n]!]])));
+
+const serverEnv = (env: Record<string, string>): NodeJS.ProcessEnv => ({
+  PATH: process.env['PATH'] ?? '',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  NODE_ENV: 'production',
+  JWT_SECRET,
+  NEXUS_ADMIN_EMAIL: ADMIN.email,
+  NEXUS_ADMIN_PASSWORD: ADMIN.password,
+  // The bench is one client hammering the API on purpose.
+  RATE_LIMIT_API_MAX: '10000000',
+  RATE_LIMIT_AUTH_MAX: '10000000',
+  // Settings to compare runs with (libuv's pool, glibc's allocator, V8 flags via BENCH_NODE_OPTIONS).
+  ...passThrough(['UV_THREADPOOL_SIZE', 'MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_']),
+  ...(process.env['BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_NODE_OPTIONS'] } : {}),
+  ...env,
+});
+
+const start = async (name: string, entry: string, env: Record<string, string> = {}): Promise<Server> => {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'production',
-      JWT_SECRET: 'd281a393cfff72f99ca1152032ac0493e9a01b7dd7f1982348b41d9ac24cc96a',
-      NEXUS_ADMIN_EMAIL: ADMIN.email,
-      NEXUS_ADMIN_PASSWORD: ADMIN.password,
-      // The bench is one client hammering the API on purpose.
-      RATE_LIMIT_API_MAX: '10000000',
-      RATE_LIMIT_AUTH_MAX: '10000000',
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await waitForPort(port, 60_000, child);
-  return { port, child };
+  const nodeArgs = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES}`, `--cpu-prof-name=${slug(name)}.raw.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...nodeArgs, entry], { cwd: ROOT, env: serverEnv({ ...env, PORT: String(port) }), stdio: ['ignore', 'ignore', 'inherit'] });
+  await waitForPort(port, 120_000, child);
+  return { name, base: `http://127.0.0.1:${port}`, child, windows: [], peakRssMb: 0 };
 };
 
-const stop = (child: ChildProcess): Promise<void> =>
-  new Promise((res) => {
-    if (child.exitCode !== null) return res();
-    child.once('exit', () => res());
-    child.kill('SIGTERM');
-  });
+const stop = async (server: Server): Promise<void> => {
+  const { child } = server;
+  if (child.exitCode === null) {
+    await new Promise<void>((res) => {
+      child.once('exit', () => res());
+      child.kill('SIGTERM');
+    });
+  }
+  if (PROFILE) reportProfiles(server);
+};
+
+const slug = (s: string): string =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 const rssMb = (child: ChildProcess): number => {
-  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return Math.round(kb / 1024);
+  try {
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
+    return Math.round(kb / 1024);
+  } catch {
+    return 0;
+  }
+};
+
+/**
+ * One route under load: a warm-up, then DURATION seconds measured (and profiled). Routes that
+ * spend an argon2 hash (`heavy`) warm up with a fixed number of requests, all answered before
+ * the measured run starts, and are given time afterwards for the requests autocannon leaves in
+ * flight: requests still queued in the server would otherwise lengthen the next run's latencies.
+ */
+const load = async (server: Server, name: string, options: autocannon.Options, heavy = false): Promise<Figure> => {
+  if (ROUTES && !ROUTES.some((r) => name.includes(r))) return { name, reqPerSec: 0, p50Ms: 0, p99Ms: 0, errors: 0 };
+  const connections = options.connections ?? CONNECTIONS;
+  // A run given an `amount` (slow routes) warms up with one request per connection and then
+  // runs until every request is answered, so none is left behind to slow the next run.
+  const warmUp = options.amount !== undefined ? { amount: connections } : heavy ? { amount: 2 * connections } : { duration: 1 };
+  await autocannon({ connections, ...options, ...warmUp });
+  const sampler = setInterval(() => (server.peakRssMb = Math.max(server.peakRssMb, rssMb(server.child))), 200);
+  const fromUs = nowUs();
+  const r = await autocannon({ connections, duration: DURATION, ...options });
+  server.windows.push({ name, fromUs, toUs: nowUs() });
+  clearInterval(sampler);
+  server.peakRssMb = Math.max(server.peakRssMb, rssMb(server.child));
+  if (heavy) await new Promise((res) => setTimeout(res, 2000));
+  // Successful answers only: a refusal (429, 503) is not throughput.
+  const figure: Figure = { name, reqPerSec: perSecond(r['2xx'] / r.duration), p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts };
+  figures.push(figure);
+  process.stderr.write(`  ${name}: ${figure.reqPerSec} req/s, p50 ${figure.p50Ms} ms, p99 ${figure.p99Ms} ms${figure.errors ? `, ${figure.errors} errors` : ''}\n`);
+  return figure;
+};
+
+/** Whole numbers, but two decimals for the slow routes (a few requests a second). */
+const perSecond = (x: number): number => (x >= 100 ? Math.round(x) : Math.round(x * 100) / 100);
+
+const relate = (figure: Figure, ref: Figure | undefined): void => {
+  if (!ref || ref.reqPerSec === 0) return;
+  figure.ratio = figure.reqPerSec / ref.reqPerSec;
+  figure.ref = ref.name;
+};
+
+/** Splits the server's profile into one per route and prints the top functions and the steps. */
+const reportProfiles = (server: Server): void => {
+  const raw = join(PROFILES, `${slug(server.name)}.raw.cpuprofile`);
+  if (!existsSync(raw)) return void process.stderr.write(`  no profile was written for ${server.name}\n`);
+  const profile = readProfile(raw);
+  for (const window of server.windows) {
+    const part = cut(profile, window);
+    const file = join(PROFILES, `${slug(window.name)}.cpuprofile`);
+    writeProfile(file, part);
+    const summary = summarise(part);
+    profileSummaries[window.name] = summary;
+    console.log(`\n${window.name}: CPU busy ${Math.round(summary.busyMs)} ms of ${Math.round(summary.totalMs)} ms (profile: ${file.replace(`${ROOT}/`, '')})`);
+    console.table(summary.top.map((t) => ({ 'self ms': t.selfMs, '%': t.pct, function: t.fn, where: t.where })));
+    console.table(summary.steps.slice(0, 20).map((s) => ({ step: s.step, ms: s.ms, '%': s.pct })));
+  }
+  rmSync(raw, { force: true });
 };
 
 let unique = 0;
-const load = async (name: string, options: autocannon.Options): Promise<Figure> => {
-  // A short warm-up lets the JIT and the pools settle before we measure.
-  await autocannon({ ...options, duration: 1 });
-  const r = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...options });
-  return { name, reqPerSec: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx + r.errors };
+const uniqueUserBody = (): string => JSON.stringify({ name: 'Bench User', email: `bench-${process.pid}-${++unique}@example.com`, age: 30, password: USER_PASSWORD });
+const json = { 'content-type': 'application/json' };
+
+const signIn = async (base: string): Promise<{ token: string; adminId: string }> => {
+  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: json, body: JSON.stringify(ADMIN) });
+  if (!res.ok) throw new Error(`bench admin login failed: ${res.status} ${await res.text()}`);
+  const { accessToken, user } = ((await res.json()) as { data: { accessToken: string; user: { id: string } } }).data;
+  return { token: accessToken, adminId: user.id };
 };
 
-const uniqueUserBody = (): string =>
-  JSON.stringify({ name: 'Bench User', email: `bench-${process.pid}-${++unique}@example.com`, age: 30, password: 'Tangerine-Lighthouse-58!' });
+/** A user of the seeded collection (page 1 of the list), for the cached read. */
+const someUserId = async (base: string, token: string): Promise<string> => {
+  const res = await fetch(`${base}/api/users?page=1&limit=1`, { headers: { authorization: `Bearer ${token}` } });
+  const id = ((await res.json()) as { data: { items: { id: string }[] } }).data.items[0]?.id;
+  if (!id) throw new Error('the list is empty');
+  return id;
+};
 
-/**
- * The ceiling for login: argon2id verifies per second with our parameters, on as many
- * concurrent verifies as libuv runs, measured in this process.
- */
+// ---------------------------------------------------------------------------------------------
+// Ceilings
+
+interface Ceilings {
+  router?: Figure;
+  argon2?: Figure;
+}
+
+const measureCeilings = async (): Promise<Ceilings> => {
+  const ceilings: Ceilings = {};
+  for (const [label, entry, path] of [
+    ['ceiling: bare node:http hello', 'servers/http.js', '/'],
+    ['ceiling: Koa hello', 'servers/koa.js', '/'],
+    ['ceiling: Koa + @koa/router GET /api/users/:id', 'servers/koa-router.js', '/api/users/6b0cffd059a9b604bb7adf04'],
+  ] as const) {
+    const server = await start(label, join(BENCH_BUILD, entry));
+    try {
+      const figure = await load(server, label, { url: `${server.base}${path}` });
+      figure.rssMb = server.peakRssMb;
+      if (entry === 'servers/koa-router.js') ceilings.router = figure;
+    } finally {
+      await stop(server);
+    }
+  }
+  for (const f of figures) if (f.name.startsWith('ceiling:')) relate(f, ceilings.router);
+  ceilings.argon2 = await argon2VerifyRate(DURATION);
+  return ceilings;
+};
+
+/** The ceiling for login: argon2id verifies per second with our parameters, 4 at a time (libuv's default pool), in this process. */
 const argon2VerifyRate = async (seconds: number): Promise<Figure> => {
   const hash = await argon2.hash(ADMIN.password, OWASP_ARGON2ID);
   const latencies: number[] = [];
@@ -91,124 +231,223 @@ const argon2VerifyRate = async (seconds: number): Promise<Figure> => {
   await Promise.all(Array.from({ length: 4 }, worker));
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0);
-  return { name: 'ceiling: bare argon2id verify (4 at a time)', reqPerSec: Math.round(latencies.length / seconds), p50Ms: pct(0.5), p99Ms: pct(0.99), non2xx: 0 };
+  const figure: Figure = { name: 'ceiling: bare argon2id verify (4 at a time)', reqPerSec: Math.round(latencies.length / seconds), p50Ms: pct(0.5), p99Ms: pct(0.99), errors: 0, ratio: 1 };
+  figures.push(figure);
+  process.stderr.write(`  ${figure.name}: ${figure.reqPerSec}/s\n`);
+  return figure;
 };
 
-interface Ceilings {
-  readonly get: number;
-  readonly post: number;
-  readonly argon2: number;
-}
+// ---------------------------------------------------------------------------------------------
+// Nexus
 
-const measureNexus = async (profile: string, env: Record<string, string>, ceiling: Ceilings): Promise<Figure[]> => {
-  const { port, child } = await start('src/infrastructure/server.ts', env);
-  try {
-    const base = `http://127.0.0.1:${port}`;
-    const json = { 'content-type': 'application/json' };
-    const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: json, body: JSON.stringify(ADMIN) });
-    const token = ((await login.json()) as { data: { accessToken: string } }).data.accessToken;
-    const auth = { ...json, authorization: `Bearer ${token}` };
-    // Enough users for a full first page, created through the API.
-    let id = '';
-    for (let i = 0; i < 25; i++) {
-      const created = await fetch(`${base}/api/users`, { method: 'POST', headers: auth, body: uniqueUserBody() });
-      id = ((await created.json()) as { data: { id: string } }).data.id;
-    }
-    const get = await load(`${profile}: GET /api/users/:id (cached, bearer)`, { url: `${base}/api/users/${id}`, headers: auth });
-    const list = await load(`${profile}: GET /api/users?page=1&limit=20 (bearer)`, { url: `${base}/api/users?page=1&limit=20`, headers: auth });
-    const post = await load(`${profile}: POST /api/auth/register`, {
-      url: `${base}/api/auth/register`,
+/** The cached read, login and registration; `relate` each to its ceiling. */
+const measureReadAndAuth = async (server: Server, profile: string, ceilings: Ceilings): Promise<void> => {
+  const { token } = await signIn(server.base);
+  const id = await someUserId(server.base, token);
+  relate(await load(server, `${profile}: GET /api/users/:id (cached, bearer, edge on)`, { url: `${server.base}/api/users/${id}`, headers: { authorization: `Bearer ${token}` } }), ceilings.router);
+  relate(await load(server, `${profile}: POST /api/auth/login (4 connections)`, { url: `${server.base}/api/auth/login`, method: 'POST', headers: json, body: JSON.stringify(ADMIN), connections: 4 }, true), ceilings.argon2);
+  relate(
+    await load(server, `${profile}: POST /api/auth/register`, {
+      url: `${server.base}/api/auth/register`,
       method: 'POST',
       headers: json,
       requests: [{ setupRequest: (req) => ({ ...req, body: uniqueUserBody() }) }],
-    });
-    const loginLoad = await load(`${profile}: POST /api/auth/login`, { url: `${base}/api/auth/login`, method: 'POST', headers: json, body: JSON.stringify(ADMIN), connections: 4 });
-    const rss = rssMb(child);
-    return [
-      { ...get, ratio: get.reqPerSec / ceiling.get, rssMb: rss },
-      { ...list, ratio: list.reqPerSec / ceiling.get, rssMb: rss },
-      { ...post, ratio: post.reqPerSec / ceiling.argon2, rssMb: rss },
-      { ...loginLoad, ratio: loginLoad.reqPerSec / ceiling.argon2, rssMb: rss },
-    ];
+      timeout: 30,
+    }, true),
+    ceilings.argon2,
+  );
+};
+
+/** Page 1 of the seeded collection, newest first (the route's defaults). */
+const measureList = async (server: Server, profile: string, ceilings: Ceilings, options: Partial<autocannon.Options> = {}): Promise<Figure> => {
+  const { token } = await signIn(server.base);
+  const list = await load(server, `${profile}: GET /api/users?page=1&limit=20 (${SEEDED_USERS} users)`, {
+    url: `${server.base}/api/users?page=1&limit=20`,
+    headers: { authorization: `Bearer ${token}` },
+    ...options,
+  });
+  relate(list, ceilings.router);
+  return list;
+};
+
+const edgeOff = async (profile: string, entry: string, env: Record<string, string>, ceilings: Ceilings): Promise<Figure> => {
+  const server = await start(`${profile} edge off`, entry, { ...env, EDGE_MIDDLEWARE: 'off' });
+  try {
+    const { token } = await signIn(server.base);
+    const id = await someUserId(server.base, token);
+    const figure = await load(server, `${profile}: GET /api/users/:id (cached, bearer, edge off)`, { url: `${server.base}/api/users/${id}`, headers: { authorization: `Bearer ${token}` } });
+    relate(figure, ceilings.router);
+    return figure;
   } finally {
-    await stop(child);
+    await stop(server);
   }
+};
+
+const edgeCost = (profile: string): void => {
+  const on = figures.find((f) => f.name === `${profile}: GET /api/users/:id (cached, bearer, edge on)`);
+  const off = figures.find((f) => f.name === `${profile}: GET /api/users/:id (cached, bearer, edge off)`);
+  if (on && off && off.reqPerSec > 0) notes.push({ name: `${profile}: edge on / edge off (cached read)`, value: (on.reqPerSec / off.reqPerSec).toFixed(2) });
+  const register = figures.find((f) => f.name === `${profile}: POST /api/auth/register`);
+  if (register) notes.push({ name: `${profile}: register p99 / p50`, value: (register.p99Ms / Math.max(1, register.p50Ms)).toFixed(1) });
+};
+
+const measureEmbedded = async (ceilings: Ceilings): Promise<void> => {
+  // The compiled server as `npm run start:prod` runs it: idle a second after it listens, then
+  // the cached read, login and registration, with its peak RSS under that load.
+  const server = await start('embedded', NEXUS_SERVER);
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    const idle = rssMb(server.child);
+    notes.push({ name: 'embedded: RSS idle, compiled server (MB)', value: idle });
+    process.stderr.write(`  embedded: RSS idle ${idle} MB\n`);
+    await measureReadAndAuth(server, 'embedded', ceilings);
+  } finally {
+    await stop(server);
+  }
+  notes.push({ name: 'embedded: RSS peak under load (read, login, register) (MB)', value: server.peakRssMb });
+  for (const f of figures) if (f.name.startsWith('embedded:')) f.rssMb = server.peakRssMb;
+
+  // The list on SEEDED_USERS users, which live in that process' memory.
+  const seeded = await start('embedded seeded', join(BENCH_BUILD, 'servers/seeded-embedded.js'));
+  try {
+    notes.push({ name: `embedded: RSS with ${SEEDED_USERS} users, idle (MB)`, value: rssMb(seeded.child) });
+    const list = await measureList(seeded, 'embedded', ceilings);
+    list.rssMb = seeded.peakRssMb;
+  } finally {
+    await stop(seeded);
+  }
+  await edgeOff('embedded', NEXUS_SERVER, {}, ceilings);
+  edgeCost('embedded');
 };
 
 /**
- * What the edge (security headers, CORS, compression, rate limits) costs: the cached user read
- * with it on, and with EDGE_MIDDLEWARE=off, one after the other in this run.
+ * What GET /api/users?page=1&limit=20 asks of the repository, in both shapes its query has had
+ * (`page`, and since the lists work `from: {page}` with `withTotal`): it reads the fields it knows.
  */
-const measureEdgeCost = async (): Promise<Figure[]> => {
-  const run = async (edge: 'on' | 'off'): Promise<Figure> => {
-    const { port, child } = await start('src/infrastructure/server.ts', { EDGE_MIDDLEWARE: edge });
-    try {
-      const base = `http://127.0.0.1:${port}`;
-      const json = { 'content-type': 'application/json' };
-      const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: json, body: JSON.stringify(ADMIN) });
-      const { accessToken, user } = ((await login.json()) as { data: { accessToken: string; user: { id: string } } }).data;
-      return { ...(await load(`edge ${edge}: GET /api/users/:id (cached, bearer)`, { url: `${base}/api/users/${user.id}`, headers: { authorization: `Bearer ${accessToken}` } })), rssMb: rssMb(child) };
-    } finally {
-      await stop(child);
-    }
-  };
-  const off = await run('off');
-  const on = await run('on');
-  return [
-    { ...off, ratio: 1 },
-    { ...on, ratio: on.reqPerSec / off.reqPerSec },
-  ];
+const PAGE_ONE = { page: 1, from: { page: 1 }, withTotal: true, limit: 20, sortBy: 'createdAt', sortOrder: 'desc' } as const;
+
+/** The commands the repository sends for page 1, captured with the driver's command monitoring. */
+const listCommands = async (url: string, dbName: string): Promise<Document[]> => {
+  const database = await MongoDatabase.connect({ url: `${url}${url.includes('?') ? '&' : '?'}monitorCommands=true`, dbName });
+  const commands: Document[] = [];
+  const keep = new Set(['find', 'aggregate', 'count', 'distinct']);
+  database.client.on('commandStarted', (e) => {
+    if (!keep.has(e.commandName)) return;
+    const { lsid: _lsid, $db: _db, $clusterTime: _ct, $readPreference: _rp, txnNumber: _t, ...command } = e.command as Document;
+    commands.push(command);
+  });
+  try {
+    await new MongoUserRepository(database).list(PAGE_ONE as never);
+  } finally {
+    await database.client.close();
+  }
+  if (commands.length === 0) throw new Error('captured no list commands (is monitorCommands honoured?)');
+  return commands;
 };
+
+/**
+ * Each page of the seeded collection costs FerretDB a scan and a sort of all of it (a second
+ * or more on this machine): a fixed number of requests, two at a time, all of them answered.
+ */
+const SLOW_LIST = { connections: 2, amount: Number(process.env['BENCH_SLOW_REQUESTS'] ?? 12), timeout: 120 };
+
+const measureProduction = async (ceilings: Ceilings, mongoUrl: string, redisUrl: string): Promise<void> => {
+  const dbName = uniqueDbName('nexus_bench');
+  // BENCH_MONGO_OPTIONS (e.g. maxPoolSize=4) adds driver options to the server's MONGO_URL.
+  const options = process.env['BENCH_MONGO_OPTIONS'];
+  const env = { MONGO_URL: options ? `${mongoUrl}${mongoUrl.includes('?') ? '&' : '?'}${options}` : mongoUrl, MONGO_DB: dbName, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `bench-${process.pid}` };
+  const server = await start('production', NEXUS_SERVER, env);
+  let list: Figure;
+  try {
+    // Before the seed: FerretDB answers every query but by _id with a scan (its SQLite backend
+    // pushes no other filter down), so on 10,000 users each e-mail lookup of a login or a
+    // registration would cost it ~0.4 s and measure FerretDB, not Nexus. Real MongoDB uses the
+    // unique e-mail index.
+    await measureReadAndAuth(server, 'production', ceilings);
+    await edgeOff('production', NEXUS_SERVER, env, ceilings);
+    const t = performance.now();
+    await seedDatabase(mongoUrl, dbName, SEEDED_USERS, await argon2.hash(USER_PASSWORD, OWASP_ARGON2ID));
+    process.stderr.write(`  production: ${SEEDED_USERS} users seeded in ${Math.round(performance.now() - t)} ms\n`);
+    list = await measureList(server, 'production', ceilings, SLOW_LIST);
+  } finally {
+    await stop(server);
+  }
+  for (const f of figures) if (f.name.startsWith('production:')) f.rssMb = server.peakRssMb;
+
+  // The same queries with the bare driver, on the same server and data.
+  const commands = await listCommands(mongoUrl, dbName);
+  notes.push({ name: 'production list: commands per page', value: commands.map((c) => Object.keys(c)[0]).join(' + ') });
+  const bare = await start('bare driver list', join(BENCH_BUILD, 'servers/bare-driver-list.js'), {
+    MONGO_URL: mongoUrl,
+    MONGO_DB: dbName,
+    BENCH_LIST_COMMANDS: BSON.EJSON.stringify(commands, { relaxed: false }),
+  });
+  try {
+    const reference = await load(bare, 'reference: bare driver, the same list commands (Koa + router)', { url: `${bare.base}/api/users`, ...SLOW_LIST });
+    relate(reference, ceilings.router);
+    notes.push({ name: 'production list / bare driver', value: reference.reqPerSec > 0 ? (list.reqPerSec / reference.reqPerSec).toFixed(2) : 'n/a' });
+  } finally {
+    await stop(bare);
+  }
+  edgeCost('production');
+  const client = await MongoClient.connect(mongoUrl);
+  await client.db(dbName).dropDatabase().catch(() => undefined);
+  await client.close();
+};
+
+// ---------------------------------------------------------------------------------------------
 
 const main = async (): Promise<void> => {
-  const figures: Figure[] = [];
-
-  const bare = await start('bench/bare-koa.ts', {});
-  const bareGet = await load('ceiling: bare Koa GET', { url: `http://127.0.0.1:${bare.port}/bare` });
-  const barePost = await load('ceiling: bare Koa POST (JSON body)', {
-    url: `http://127.0.0.1:${bare.port}/bare`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: uniqueUserBody(),
-  });
-  figures.push({ ...bareGet, ratio: 1, rssMb: rssMb(bare.child) }, { ...barePost, ratio: 1, rssMb: rssMb(bare.child) });
-  await stop(bare.child);
-  const argon2Ceiling = await argon2VerifyRate(DURATION);
-  figures.push({ ...argon2Ceiling, ratio: 1 });
-  const ceiling = { get: bareGet.reqPerSec, post: barePost.reqPerSec, argon2: argon2Ceiling.reqPerSec };
-
-  figures.push(...(await measureNexus('embedded', {}, ceiling)));
-  figures.push(...(await measureEdgeCost()));
-
-  const [mongo, redis] = await Promise.all([mongoService(), redisService()]);
-  if (mongo && redis) {
-    figures.push(
-      ...(await measureNexus('production', { MONGO_URL: mongo.url, MONGO_DB: uniqueDbName('nexus_bench'), REDIS_URL: redis.url, REDIS_KEY_PREFIX: `bench-${process.pid}` }, ceiling)),
-    );
-  } else {
-    process.stderr.write('production profile skipped: no MongoDB or Redis found (npm run services)\n');
+  for (const file of [NEXUS_SERVER, join(BENCH_BUILD, 'servers/koa-router.js')]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run the bench with \`npm run bench\`, which builds first`);
   }
-  const jobs = await measureJobs(redis?.url);
+  mkdirSync(RESULTS, { recursive: true });
+  if (PROFILE) {
+    rmSync(PROFILES, { recursive: true, force: true });
+    mkdirSync(PROFILES, { recursive: true });
+  }
+  process.stderr.write(`bench: ${DURATION} s per route after 1 s of warm-up, ${CONNECTIONS} connections, ${availableParallelism()} cores, Node ${process.version}${PROFILE ? ', profiling' : ''}\n`);
+
+  const ceilings = wanted('ceilings') || wanted('embedded') || wanted('production') ? await measureCeilings() : {};
+  if (wanted('embedded')) await measureEmbedded(ceilings);
+  const needsServices = wanted('production') || wanted('jobs');
+  const [mongo, redis] = needsServices ? await Promise.all([mongoService(), redisService()]) : [null, null];
+  if (wanted('production')) {
+    if (mongo && redis) await measureProduction(ceilings, mongo.url, redis.url);
+    else process.stderr.write('production profile skipped: no MongoDB or Redis found (npm run services)\n');
+  }
+  const jobs = wanted('jobs') ? await measureJobs(redis?.url) : [];
   await stopAllServices();
 
-  const rows = figures.map((f) => ({
-    name: f.name,
-    'req/s': f.reqPerSec,
-    'p50 ms': f.p50Ms,
-    'p99 ms': f.p99Ms,
-    'x ceiling': f.ratio === undefined ? '' : f.ratio.toFixed(2),
-    'RSS MB': f.rssMb ?? '',
-    errors: f.non2xx,
-  }));
-  console.table(rows);
-  console.table(jobs.map((j) => ({ name: j.name, 'jobs/s': j.perSecond, 'x bare BullMQ': j.ratio === undefined ? '' : j.ratio.toFixed(2) })));
-  mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
-  const out = resolve(ROOT, 'bench/results/latest.json');
-  writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), node: process.version, durationS: DURATION, connections: CONNECTIONS, figures, jobs }, null, 2));
-  console.log(`written to ${out}`);
+  console.log();
+  console.table(
+    figures.map((f) => ({
+      run: f.name,
+      'req/s': f.reqPerSec,
+      'p50 ms': f.p50Ms,
+      'p99 ms': f.p99Ms,
+      ratio: f.ratio === undefined ? '' : f.ratio.toFixed(2),
+      'x of': f.ref === undefined ? '' : f.ref.replace(/^ceiling: /, '').replace(/ (GET|\().*$/, ''),
+      'RSS MB': f.rssMb ?? '',
+      errors: f.errors,
+    })),
+  );
+  if (notes.length > 0) console.table(notes.map((n) => ({ figure: n.name, value: n.value })));
+  if (jobs.length > 0) console.table(jobs.map((j) => ({ run: j.name, 'jobs/s': j.perSecond, ratio: j.ratio === undefined ? '' : j.ratio.toFixed(2), 'x of': j.ref ?? '' })));
+  const out = join(RESULTS, 'latest.json');
+  writeFileSync(
+    out,
+    JSON.stringify(
+      { at: new Date().toISOString(), node: process.version, cores: availableParallelism(), durationS: DURATION, connections: CONNECTIONS, seededUsers: SEEDED_USERS, figures, notes, jobs, profiles: PROFILE ? profileSummaries : undefined },
+      null,
+      2,
+    ),
+  );
+  console.log(`written to ${out.replace(`${ROOT}/`, '')}${PROFILE ? `; profiles in ${PROFILES.replace(`${ROOT}/`, '')} (${readdirSync(PROFILES).length} files)` : ''}`);
 };
 
-main().catch((err: unknown) => {
+main().catch(async (err: unknown) => {
   console.error(err);
+  await stopAllServices();
   process.exit(1);
 });

@@ -65,6 +65,7 @@ export class BullmqJobWorker implements JobWorker {
 
   private async process(queue: QueueName, handler: JobHandler, job: Job): Promise<unknown> {
     const envelope = (job.data ?? {}) as Envelope;
+    const progress = new ProgressWriter(job, this.logger);
     const running: RunningJob = {
       id: job.id ?? '',
       queue,
@@ -72,7 +73,7 @@ export class BullmqJobWorker implements JobWorker {
       data: envelope.payload,
       attemptsMade: job.attemptsMade,
       ...(envelope.requestId === undefined ? {} : { requestId: envelope.requestId }),
-      reportProgress: (percent) => job.updateProgress(Math.min(100, Math.max(0, Math.round(percent)))),
+      reportProgress: (percent) => progress.report(percent),
     };
     const context = { requestId: envelope.requestId ?? `job-${queue}-${job.id}`, jobId: running.id };
     return runInContext(context, async () => {
@@ -85,7 +86,54 @@ export class BullmqJobWorker implements JobWorker {
         const after = await this.failures.afterFailure(attempt, err, attempts >= (job.opts.attempts ?? 1));
         if (!after.retry) throw new UnrecoverableError(after.error.message);
         throw err;
+      } finally {
+        await progress.end();
       }
+    });
+  }
+}
+
+/** How often a running job's progress is written at most; a job done sooner writes none. */
+export const PROGRESS_EVERY_MS = 100;
+
+/**
+ * A job's progress, written to Redis at most every PROGRESS_EVERY_MS (the latest value) instead
+ * of once per report: each write is a round trip and an event on the queue's stream, and a
+ * handler reporting every percent of a short job spent more on those than on its work. A job
+ * that ends before its first write is due writes none (once completed it shows 100). A failed
+ * write is logged, not thrown: progress is information, not the job's outcome.
+ */
+class ProgressWriter {
+  private latest: number | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private ended = false;
+
+  constructor(
+    private readonly job: Job,
+    private readonly logger: Logger,
+  ) {}
+
+  report(percent: number): Promise<void> {
+    this.latest = Math.min(100, Math.max(0, Math.round(percent)));
+    if (!this.timer && !this.ended) this.timer = setTimeout(() => this.flush(), PROGRESS_EVERY_MS);
+    return Promise.resolve();
+  }
+
+  /** No more writes; waits for one under way, so none lands after the job's completion. */
+  async end(): Promise<void> {
+    this.ended = true;
+    clearTimeout(this.timer);
+    await this.writing;
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    const percent = this.latest;
+    if (percent === undefined || this.ended) return;
+    this.latest = undefined;
+    this.writing = this.job.updateProgress(percent).catch((err: unknown) => {
+      this.logger.warn('could not write job progress', { queue: this.job.queueName, jobId: this.job.id, error: String(err) });
     });
   }
 }

@@ -87,7 +87,7 @@ export class NoLockout implements LoginAttempts {
  */
 export const passwordCheckUnderLockout = async (attempts: LoginAttempts, user: LockableUser, check: () => Promise<boolean>): Promise<boolean> => {
   const ticket = await attempts.reserve(user);
-  const matches = await check();
+  const matches = await givingBackOnError(attempts, user.id, ticket, check);
   if (!ticket.open) return false;
   if (!matches) {
     await attempts.failed(user, ticket);
@@ -95,4 +95,18 @@ export const passwordCheckUnderLockout = async (attempts: LoginAttempts, user: L
   }
   await attempts.release(user.id, ticket);
   return true;
+};
+
+/**
+ * Runs a password check for which `ticket` was reserved; if the check cannot run (it throws: a
+ * full hasher's Busy, an outage), the place is given back before the error goes on, so a refusal
+ * never holds one of the account's places (`userId` null: no account, nothing to give back).
+ */
+export const givingBackOnError = async <T>(attempts: LoginAttempts, userId: User['id'] | null, ticket: LoginTicket, check: () => Promise<T>): Promise<T> => {
+  try {
+    return await check();
+  } catch (err) {
+    if (userId !== null && ticket.open) await attempts.release(userId, ticket).catch(() => undefined);
+    throw err;
+  }
 };

@@ -8,7 +8,7 @@ import { AuditRecorder } from '../audit/audit-recorder';
 import type { PasswordHasher } from '../ports/password-hasher.port';
 import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';
-import type { LoginAttempts, LoginTicket } from './login-attempts';
+import { givingBackOnError, type LoginAttempts, type LoginTicket } from './login-attempts';
 import { type MfaChallengeIssued, MfaLoginGate } from './mfa/mfa-login-gate';
 import type { AccountSettings } from './account-settings';
 import { SessionIssuer, type TokenPair } from './sessions';
@@ -45,9 +45,11 @@ export class Login {
     const usable = credentials !== null && !credentials.user.isDeleted && credentials.user.status === 'active';
     const ticket = await this.attempts.reserve(usable ? credentials.user : null);
 
-    // Verify against a real hash even when there is no account, so timing does not tell.
-    const hash = usable ? credentials.passwordHash : await this.dummy();
-    const matches = await this.hasher.verify(hash, password);
+    // Verify against a real hash even when there is no account, so timing does not tell. A
+    // check that could not run (a full hasher: Busy) gives its place back and fails the request.
+    const matches = await givingBackOnError(this.attempts, usable ? credentials.user.id : null, ticket, async () =>
+      this.hasher.verify(usable ? credentials.passwordHash : await this.dummy(), password),
+    );
 
     if (!usable || !matches || !ticket.open) {
       const reason = credentials === null ? 'unknown-email' : !usable ? 'account-disabled' : !ticket.open ? (ticket.reason === 'locked' ? 'locked' : 'too-many-at-once') : 'wrong-password';
@@ -80,7 +82,11 @@ export class Login {
   }
 
   private dummy(): Promise<string> {
-    this.dummyHash ??= this.hasher.hash(`no-such-account-${Math.random()}`);
+    // A refusal (a full hasher) is not kept: the next login makes the dummy hash again.
+    this.dummyHash ??= this.hasher.hash(`no-such-account-${Math.random()}`).catch((err: unknown) => {
+      this.dummyHash = undefined;
+      throw err;
+    });
     return this.dummyHash;
   }
 }

@@ -10,11 +10,11 @@ import { CryptoSecretTokens } from '../../adapters/security/crypto-secret-tokens
 import { JoseAccessTokens } from '../../adapters/security/jose-access-tokens';
 import { OtpauthTotp } from '../../adapters/security/otpauth-totp';
 import { ZxcvbnPasswordStrength } from '../../adapters/security/zxcvbn-password-strength';
-import { SmtpMailer } from '../../adapters/smtp/smtp-mailer';
+import type * as Smtp from '../../adapters/smtp/smtp-mailer';
 import { ObjectIdGenerator } from '../../adapters/system/object-id-generator';
 import { SystemClock } from '../../adapters/system/system-clock';
 import type { Logger } from '../../application/ports/logger.port';
-import type { Mailer } from '../../application/ports/mailer.port';
+import type { Mailer, OutgoingMail } from '../../application/ports/mailer.port';
 import type { Config } from '../config/load-config';
 import type { Adapters } from './adapters';
 
@@ -93,10 +93,41 @@ export const mailerFor = ({ config, logger }: ProfileInputs, closers: Closers): 
     if (config.profile === 'production') logger.warn('SMTP_URL is not set: e-mails are written to the log, not sent');
     return new OutboxMailer(logger, config.mail.outboxDir);
   }
-  const smtp = new SmtpMailer(config.mail.smtpUrl, config.mail.from);
+  const smtp = new LazySmtpMailer(config.mail.smtpUrl, config.mail.from);
   closers.add(async () => smtp.close());
   return smtp;
 };
+
+/**
+ * The SMTP mailer, with nodemailer loaded for the first message: most processes never send one
+ * (in the production profile the worker sends, not the API), and it costs ~10 MB to load.
+ */
+class LazySmtpMailer implements Mailer {
+  private smtp: Smtp.SmtpMailer | undefined;
+
+  constructor(
+    private readonly url: string,
+    private readonly from: string,
+  ) {}
+
+  send(mail: OutgoingMail): Promise<{ messageId: string }> {
+    return this.mailer().send(mail);
+  }
+
+  ping(): Promise<void> {
+    return this.mailer().ping();
+  }
+
+  close(): void {
+    this.smtp?.close();
+  }
+
+  private mailer(): Smtp.SmtpMailer {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when first needed (see above)
+    this.smtp ??= new (require('../../adapters/smtp/smtp-mailer') as typeof Smtp).SmtpMailer(this.url, this.from);
+    return this.smtp;
+  }
+}
 
 /** The account mail limiter's window: one reset or verification e-mail per user per minute. */
 export const ACCOUNT_MAIL_WINDOW_SECONDS = 60;

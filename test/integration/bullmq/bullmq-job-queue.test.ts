@@ -106,6 +106,52 @@ describe('BullMQ :: job queue', function () {
     }
   });
 
+  it('writes a running job\'s progress at most every 100 ms, the latest value, not once per report', async function () {
+    this.timeout(30_000);
+    const prefix = `test-${process.pid}-progress`;
+    const producer = await connectRedis(url, { name: 'test-producer', failFast: true });
+    const consumer = await connectRedis(url, { name: 'test-worker', failFast: false });
+    connections.push(producer, consumer);
+    const queue = new BullmqJobQueue(producer, prefix);
+    const worker = new BullmqJobWorker(consumer, queue, silentLogger(), new RecordingAlerts(), { concurrency: 1, retry: TEST_RETRY, clock: new SystemClock() }, prefix);
+    // Every progress write is a Redis round trip and an event on the queue's stream.
+    const progressWrites = async (): Promise<number[]> =>
+      ((await producer.xrange(`${prefix}:data-processing:events`, '-', '+')) as [string, string[]][])
+        .map(([, fields]) => Object.fromEntries(Array.from({ length: fields.length / 2 }, (_, i) => [fields[2 * i], fields[2 * i + 1]])))
+        .filter((e) => e['event'] === 'progress')
+        .map((e) => Number(e['data']));
+    try {
+      await worker.start({
+        'data-processing': async (job) => {
+          if (job.name === 'quick') return job.reportProgress(50);
+          for (let percent = 1; percent <= 100; percent++) await job.reportProgress(percent);
+          await new Promise((r) => setTimeout(r, 300));
+        },
+      });
+      const finished = async (id: string) =>
+        eventually(async () => {
+          const job = await queue.get('data-processing', id);
+          return job?.state === 'completed' ? job : undefined;
+        }, 10_000, 'completed');
+
+      const slow = await queue.enqueue('data-processing', 'slow', {});
+      expect((await finished(slow.id)).progress).to.equal(100);
+      const written = await progressWrites();
+      expect(written.length, JSON.stringify(written)).to.be.within(1, 3);
+      expect(written.at(-1)).to.equal(100);
+
+      // A job that ends before its first write is due writes none; done, it shows 100.
+      const quick = await queue.enqueue('data-processing', 'quick', {});
+      expect((await finished(quick.id)).progress).to.equal(100);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await progressWrites()).to.deep.equal(written);
+    } finally {
+      await worker.stop();
+      await Promise.all(QUEUE_NAMES.map((name) => queue.queue(name).obliterate({ force: true }).catch(() => undefined)));
+      await queue.close();
+    }
+  });
+
   it('maps our priorities so that critical is the highest BullMQ priority', () => {
     expect(BULLMQ_PRIORITY.critical).to.be.lessThan(BULLMQ_PRIORITY.high);
     expect(BULLMQ_PRIORITY.high).to.be.lessThan(BULLMQ_PRIORITY.normal);

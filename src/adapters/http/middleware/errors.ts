@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { Busy } from '../../../application/ports/busy';
 import { DependencyUnavailable } from '../../../application/ports/dependency-unavailable';
 import type { Logger } from '../../../application/ports/logger.port';
 import { BadInput } from '../decode';
@@ -27,6 +28,12 @@ export const errorHandler =
       if (status !== undefined && status >= 400 && status < 500) {
         const parseFailure = (err as { type?: string }).type === 'entity.parse.failed' || err instanceof SyntaxError;
         return replyError(ctx, status, parseFailure ? 'The body is not valid JSON' : expose(err));
+      }
+      if (err instanceof Busy) {
+        // Refused before any work, by a bound that keeps latency flat under a burst.
+        logger.warn('busy: request refused', { resource: err.resource });
+        ctx.set('Retry-After', String(err.retryAfterSeconds));
+        return replyError(ctx, 503, 'Nexus is busy; try again shortly');
       }
       if (err instanceof DependencyUnavailable) {
         logger.error('dependency unavailable', { dependency: err.dependency, error: err.message });

@@ -1,0 +1,46 @@
+// What every bench server and the harness agree on: the response the ceilings answer with,
+// the first admin, and where the repository is, whether this runs compiled or under tsx.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** The checkout's root: the nearest folder up with Nexus' package.json (bench runs from dist/bench too). */
+export const ROOT = ((): string => {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'nexus') return dir;
+  }
+  throw new Error(`no Nexus package.json above ${__dirname}`);
+})();
+
+/** The same shape and size as a Nexus user, so a ceiling's ratio measures code, not bytes. */
+export const SAMPLE_USER = {
+  id: '6b0cffd059a9b604bb7adf04',
+  name: 'Bench User',
+  email: 'bench-12345-1@example.com',
+  age: 30,
+  status: 'active',
+  roleIds: ['6b0cffd059a9b604bb7adf01'],
+  isDeleted: false,
+  createdAt: '2026-11-30T04:47:12.554Z',
+  updatedAt: '2026-11-30T04:47:12.554Z',
+};
+
+/** The envelope Nexus answers a read with. */
+export const envelope = (data: unknown): { success: true; statusCode: 200; message: string; data: unknown } => ({ success: true, statusCode: 200, message: 'User found', data });
+
+export const ADMIN = { email: 'bench-admin@example.com', password: 'Bench-Admin-Password-91!' };
+/** A password the policy accepts, for the seeded users and registrations. */
+export const USER_PASSWORD = 'Tangerine-Lighthouse-58!';
+export const JWT_SECRET = 'd281a393cfff72f99ca1152032ac0493e9a01b7dd7f1982348b41d9ac24cc96a';
+
+/** How many users the list routes run on. */
+export const SEEDED_USERS = Number(process.env['BENCH_USERS'] ?? 10_000);
+
+/**
+ * A module of the application build (`npm run build`'s dist/), for the bench's own servers and
+ * diagnostics: they run the very code `npm run start:prod` runs, with its assets (templates),
+ * not the bench build's copy of the sources. `T` is the source module's type.
+ */
+export const fromBuild = <T>(path: string): T =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a runtime path into dist/
+  require(join(ROOT, 'dist', path)) as T;
