@@ -3,11 +3,9 @@ import { inject, injectable } from 'inversify';
 import type { Actor } from '../../domain/auth/actor';
 import type { AuthError } from '../../domain/auth/auth.errors';
 import type { UserId } from '../../domain/users/user';
-import { type UserError, userNotFound } from '../../domain/users/user.errors';
-import { authorize, refuseApiKey, refuseOutranked } from '../authorization';
-import type { UserRepository } from '../ports/user-repository.port';
-import { PermissionResolver } from '../roles/permission-resolver';
+import type { UserError } from '../../domain/users/user.errors';
 import { TYPES } from '../symbols';
+import { ManageableUser } from '../users/manageable-user';
 import type { LoginAttempts } from './login-attempts';
 
 export interface Unlocked {
@@ -27,21 +25,14 @@ export interface Unlocked {
 @injectable()
 export class UnlockAccount {
   constructor(
-    @inject(TYPES.UserRepository) private readonly users: UserRepository,
-    @inject(PermissionResolver) private readonly permissions: PermissionResolver,
+    @inject(ManageableUser) private readonly manageable: ManageableUser,
     @inject(TYPES.LoginAttempts) private readonly attempts: LoginAttempts,
   ) {}
 
   async execute(actor: Actor, id: UserId): Promise<E.Either<AuthError | UserError, Unlocked>> {
-    const allowed = authorize(actor, 'users', 'update');
-    if (E.isLeft(allowed)) return allowed;
-    const signedIn = refuseApiKey(actor);
-    if (E.isLeft(signedIn)) return signedIn;
-    const user = await this.users.findById(id);
-    if (!user || user.isDeleted) return E.left(userNotFound(id));
-    const reachable = refuseOutranked(actor, await this.permissions.of(user));
-    if (E.isLeft(reachable)) return reachable;
-    const lifted = await this.attempts.clear(user.id, { by: actor.userId, reason: 'unlocked' });
-    return E.right({ userId: user.id, ...lifted });
+    const user = await this.manageable.find(actor, id, ['users', 'update']);
+    if (E.isLeft(user)) return user;
+    const lifted = await this.attempts.clear(user.right.id, { by: actor.userId, reason: 'unlocked' });
+    return E.right({ userId: user.right.id, ...lifted });
   }
 }

@@ -11,7 +11,7 @@ import type { RefreshTokenStore } from '../ports/refresh-token-store.port';
 import { TYPES } from '../symbols';
 import type { EndedSessions } from './end-own-sessions';
 import { endedAmong } from './ended-sessions';
-import { ManageableUser } from './manageable-user';
+import { ManageableUser } from '../users/manageable-user';
 
 /**
  * An administrator's "sign out everywhere" for someone (`sessions:manage`, and not above them):
@@ -29,7 +29,7 @@ export class EndUserSessions {
   ) {}
 
   async execute(actor: Actor, userId: UserId): Promise<E.Either<AuthError | UserError, EndedSessions>> {
-    const user = await this.manageable.find(actor, userId);
+    const user = await this.manageable.find(actor, userId, ['sessions', 'manage']);
     if (E.isLeft(user)) return user;
     const before = await this.store.listLive(userId, this.clock.now());
     const sessionIds = endedAmong(before, await this.live.revokeAllOf(userId));

@@ -8,7 +8,7 @@ import type { UserError } from '../../domain/users/user.errors';
 import type { Clock } from '../ports/clock.port';
 import type { RefreshTokenStore } from '../ports/refresh-token-store.port';
 import { TYPES } from '../symbols';
-import { ManageableUser } from './manageable-user';
+import { ManageableUser } from '../users/manageable-user';
 
 /** An administrator's view of someone's live sessions (`sessions:manage`, and not above them). */
 @injectable()
@@ -20,7 +20,7 @@ export class ListUserSessions {
   ) {}
 
   async execute(actor: Actor, userId: UserId): Promise<E.Either<AuthError | UserError, ListedSession[]>> {
-    const user = await this.manageable.find(actor, userId);
+    const user = await this.manageable.find(actor, userId, ['sessions', 'manage']);
     if (E.isLeft(user)) return user;
     return E.right(listed(await this.store.listLive(user.right.id, this.clock.now()), actor.sessionId));
   }

@@ -5,7 +5,7 @@ import { EndOwnSessions } from '../../application/sessions/end-own-sessions';
 import { EndUserSessions } from '../../application/sessions/end-user-sessions';
 import { ListOwnSessions } from '../../application/sessions/list-own-sessions';
 import { ListUserSessions } from '../../application/sessions/list-user-sessions';
-import { ManageableUser } from '../../application/sessions/manageable-user';
+import { ManageableUser } from '../../application/users/manageable-user';
 import type { NexusModule } from './module';
 
 /** Listing and ending sessions: one's own, and (with `sessions:manage`) someone else's. */

@@ -3,13 +3,11 @@ import { inject, injectable } from 'inversify';
 import type { Actor } from '../../../domain/auth/actor';
 import type { AuthError } from '../../../domain/auth/auth.errors';
 import type { UserId } from '../../../domain/users/user';
-import { type UserError, userNotFound } from '../../../domain/users/user.errors';
+import type { UserError } from '../../../domain/users/user.errors';
 import { AuditRecorder } from '../../audit/audit-recorder';
-import { authorize, refuseApiKey, refuseOutranked } from '../../authorization';
 import type { MfaStore } from '../../ports/mfa-store.port';
-import type { UserRepository } from '../../ports/user-repository.port';
-import { PermissionResolver } from '../../roles/permission-resolver';
 import { TYPES } from '../../symbols';
+import { ManageableUser } from '../../users/manageable-user';
 
 export interface MfaReset {
   readonly userId: UserId;
@@ -27,21 +25,15 @@ export interface MfaReset {
 @injectable()
 export class ResetUserMfa {
   constructor(
-    @inject(TYPES.UserRepository) private readonly users: UserRepository,
-    @inject(PermissionResolver) private readonly permissions: PermissionResolver,
+    @inject(ManageableUser) private readonly manageable: ManageableUser,
     @inject(TYPES.MfaStore) private readonly store: MfaStore,
     @inject(AuditRecorder) private readonly audit: AuditRecorder,
   ) {}
 
   async execute(actor: Actor, id: UserId): Promise<E.Either<AuthError | UserError, MfaReset>> {
-    const allowed = authorize(actor, 'users', 'update');
-    if (E.isLeft(allowed)) return allowed;
-    const signedIn = refuseApiKey(actor);
-    if (E.isLeft(signedIn)) return signedIn;
-    const user = await this.users.findById(id);
-    if (!user || user.isDeleted) return E.left(userNotFound(id));
-    const reachable = refuseOutranked(actor, await this.permissions.of(user));
-    if (E.isLeft(reachable)) return reachable;
+    const found = await this.manageable.find(actor, id, ['users', 'update']);
+    if (E.isLeft(found)) return found;
+    const user = found.right;
     // A pending enrolment goes too (a thief's half-done one); `disable` answers whether TOTP was on.
     const wasEnabled = await this.store.disable(user.id);
     if (wasEnabled) await this.audit.record({ actorId: actor.userId, action: 'auth.mfa.disabled', target: { type: 'user', id: user.id }, after: { factor: 'totp', method: 'admin-reset' } });

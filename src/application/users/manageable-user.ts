@@ -10,10 +10,11 @@ import { PermissionResolver } from '../roles/permission-resolver';
 import { TYPES } from '../symbols';
 
 /**
- * The user whose sessions an administrator wants to see or end, if the administrator may: signed
- * in with a token (sessions are credentials, never managed by an API key), holding
- * `sessions:manage`, and holding every permission the user holds (nobody reads the sessions of,
- * or signs out, someone above them). An unknown or deleted user is not found.
+ * The user whose credentials an administrator wants to act on (see or end sessions, lift a
+ * lockout, turn TOTP off), if the administrator may: signed in with a token (credentials are
+ * never managed by an API key), holding the permission `needs`, and holding every permission the
+ * user holds (nobody acts on the account of someone above them). An unknown or deleted user is
+ * not found.
  */
 @injectable()
 export class ManageableUser {
@@ -22,10 +23,10 @@ export class ManageableUser {
     @inject(PermissionResolver) private readonly permissions: PermissionResolver,
   ) {}
 
-  async find(actor: Actor, userId: UserId): Promise<E.Either<AuthError | UserError, User>> {
+  async find(actor: Actor, userId: UserId, needs: readonly [resource: string, action: string]): Promise<E.Either<AuthError | UserError, User>> {
     const signedIn = refuseApiKey(actor);
     if (E.isLeft(signedIn)) return signedIn;
-    const allowed = authorize(actor, 'sessions', 'manage');
+    const allowed = authorize(actor, ...needs);
     if (E.isLeft(allowed)) return allowed;
     const user = await this.users.findById(userId);
     if (!user || user.isDeleted) return E.left(userNotFound(userId));
