@@ -72,7 +72,7 @@ describe('e2e :: the production profile on a three-master Redis Cluster (REDIS_C
   it("changes a role's permissions and every holder sees it at once: the cached permissions, spread over the masters, are all dropped", async () => {
     const admin = await app.admin();
     const role = await app.http.post('/api/roles').set('Authorization', admin.auth).send({ name: `readers-${Date.now() % 100000}`, permissions: [{ resource: 'users', action: 'read' }] }).expect(201);
-    const holders = [];
+    const holders: Awaited<ReturnType<TestApp['newUser']>>[] = [];
     for (let i = 0; i < 8; i++) {
       const s = await app.newUser(`reader${i}`);
       await app.http.post(`/api/users/${s.userId}/roles`).set('Authorization', admin.auth).send({ roleId: role.body.data.id }).expect(200);

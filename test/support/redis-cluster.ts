@@ -12,12 +12,34 @@ import { freePort, onPath, type ServiceHandle, waitForPort } from './services';
  * Resolves once every node says `cluster_state:ok`. Tests get one shared instance through
  * `requireService(ctx, 'redis-cluster')` (services.ts), stopped after the run.
  */
-export const startRedisCluster = async (masters = 3): Promise<ServiceHandle & { ports: number[] }> => {
+export interface LocalRedisCluster extends ServiceHandle {
+  readonly ports: readonly number[];
+  /** Kills one node at once (SIGKILL), as a crash would. */
+  killNode(port: number): Promise<void>;
+  /** Starts a killed node again on its port, with its nodes file: it rejoins with its slots. */
+  restartNode(port: number): Promise<void>;
+}
+
+export const startRedisCluster = async (masters = 3): Promise<LocalRedisCluster> => {
   const server = onPath('redis-server');
   const cli = onPath('redis-cli');
   if (!server || !cli) throw new Error('a Redis Cluster needs redis-server and redis-cli (npm run services installs them)');
   const dir = mkdtempSync(join(tmpdir(), 'nexus-redis-cluster-'));
   const children: ChildProcess[] = [];
+  const byPort = new Map<number, ChildProcess>();
+  const startNode = (port: number): ChildProcess => {
+    const args = [
+      '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
+      '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`),
+      // A node that stops answering is marked failed within 2 s (the default is 15 s).
+      '--cluster-node-timeout', '2000',
+      '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction',
+    ];
+    const child = spawn(server, args, { stdio: 'ignore' });
+    children.push(child);
+    byPort.set(port, child);
+    return child;
+  };
   const stop = async (): Promise<void> => {
     await Promise.all(children.map((child) => stopChild(child)));
     rmSync(dir, { recursive: true, force: true });
@@ -28,20 +50,22 @@ export const startRedisCluster = async (masters = 3): Promise<ServiceHandle & { 
       const port = await freePort();
       if (!ports.includes(port)) ports.push(port);
     }
-    for (const port of ports) {
-      const args = [
-        '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
-        '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`),
-        // A node that stops answering is marked failed within 2 s (the default is 15 s).
-        '--cluster-node-timeout', '2000',
-        '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction',
-      ];
-      children.push(spawn(server, args, { stdio: 'ignore' }));
-    }
-    await Promise.all(ports.map((port, i) => waitForPort(port, 10_000, children[i])));
+    for (const port of ports) startNode(port);
+    await Promise.all(ports.map((port) => waitForPort(port, 10_000, byPort.get(port))));
     await run(cli, ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
     await Promise.all(ports.map((port) => waitForClusterOk(port, 20_000)));
-    return { url: ports.map((p) => `127.0.0.1:${p}`).join(','), source: 'local binary', ports, stop };
+    const killNode = async (port: number): Promise<void> => {
+      const child = byPort.get(port);
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((res) => child.once('exit', () => res()));
+      child.kill('SIGKILL');
+      await exited;
+    };
+    const restartNode = async (port: number): Promise<void> => {
+      await waitForPort(port, 10_000, startNode(port));
+      await waitForClusterOk(port, 20_000);
+    };
+    return { url: ports.map((p) => `127.0.0.1:${p}`).join(','), source: 'local binary', ports, stop, killNode, restartNode };
   } catch (err) {
     await stop();
     throw err;
