@@ -201,7 +201,7 @@ export const requireService = async (ctx: Mocha.Context, name: 'mongodb' | 'redi
  * For tests that start (and stop) a private server: skip loudly when its binary is missing, or
  * fail under NEXUS_REQUIRE_SERVICES=1.
  */
-export const requireLocalBinary = (ctx: Mocha.Context, binary: 'redis-server' | 'ferretdb'): void => {
+export const requireLocalBinary = (ctx: Mocha.Context, binary: 'redis-server' | 'redis-cli' | 'ferretdb'): void => {
   if (onPath(binary)) return;
   const message = `this test starts and stops its own ${binary}, which is not installed`;
   if (REQUIRE) throw new Error(`${message}, and NEXUS_REQUIRE_SERVICES=1`);

@@ -123,20 +123,33 @@ export const removeKeys = async (client: RedisClient, keys: readonly string[], c
 };
 
 /**
- * Readiness: a single Redis answers PING; a cluster answers on every master it knows of and
- * says `cluster_state:ok` (every slot is served), else some keys cannot be read or written.
+ * Readiness: a single Redis answers PING. A cluster must serve every slot: it says
+ * `cluster_state:ok`, its slot table covers all 16384 slots, and the master of each range
+ * answers PING (right after a master dies the cluster still calls itself ok for
+ * cluster-node-timeout, while a third of the keys cannot be read or written).
  */
 export const pingRedis = async (client: RedisClient): Promise<void> => {
   if (!isCluster(client)) {
     await client.ping();
     return;
   }
-  const nodes = client.nodes('master');
-  if (nodes.length === 0) throw new Error('Redis Cluster: no master node is known');
-  await Promise.all(nodes.map((node) => node.ping()));
   const info = await client.cluster('INFO');
   if (!/cluster_state:ok/.test(info)) throw new Error(`Redis Cluster is not ok: ${/cluster_state:(\w+)/.exec(info)?.[1] ?? 'unknown state'}`);
+  const ranges = await client.cluster('SLOTS');
+  const covered = ranges.reduce((n, [start, end]) => n + end - start + 1, 0);
+  if (covered < CLUSTER_SLOTS) throw new Error(`Redis Cluster serves ${covered} of ${CLUSTER_SLOTS} slots`);
+  const known = new Map(client.nodes('master').map((node) => [`${node.options.host}:${node.options.port}`, node]));
+  const owners = new Set(ranges.map(([, , master]) => (master ? `${master[0]}:${master[1]}` : 'none')));
+  await Promise.all(
+    [...owners].map(async (owner) => {
+      const node = known.get(owner);
+      if (!node) throw new Error(`Redis Cluster: the master ${owner} is not reachable`);
+      await node.ping();
+    }),
+  );
 };
+
+const CLUSTER_SLOTS = 16_384;
 
 /**
  * One line when a ready connection drops (ioredis starts reconnecting), one when it is ready
