@@ -120,6 +120,23 @@ describe('Redis Cluster :: cache, login locks and rate limits', function () {
     }
   });
 
+  it('carries pub/sub through connectRedis on a cluster (a PUBLISH on any master reaches a subscriber on another)', async function () {
+    this.timeout(20_000);
+    for (const failFast of [false, true]) {
+      const subscriber = await connectRedis(clusterTarget(nodes), { name: 'test-cluster-sub', failFast });
+      try {
+        const channel = `${prefix}:events:${failFast}`;
+        const received = new Promise<string>((resolve) => subscriber.on('message', (ch: string, message: string) => ch === channel && resolve(message)));
+        await subscriber.subscribe(channel);
+        // A publisher on each master in turn: the cluster's bus delivers it wherever the subscriber listens.
+        for (const node of masters(a)) await node.publish(channel, `from ${node.options.port}`);
+        expect(await received).to.match(/^from \d+$/);
+      } finally {
+        subscriber.disconnect();
+      }
+    }
+  });
+
   it('says clearly when no seed node answers, and classes a client that cannot reach the cluster as an outage', async () => {
     const error = await connectRedis(clusterTarget('127.0.0.1:1,127.0.0.1:2'), { name: 'nowhere', failFast: true, connectTimeoutMs: 500 }).then(
       () => undefined,
