@@ -1,11 +1,12 @@
 import { injectable } from 'inversify';
 import type { Cache } from '../../application/ports/cache.port';
-import { masters, type RedisClient, removeKeys } from './redis-connection';
+import { everyMaster, type RedisClient, removeKeys } from './redis-connection';
 
 /**
  * Cache on Redis: JSON values under a key prefix; prefix deletes walk the keys with SCAN, never KEYS.
  * On a Redis Cluster the SCAN runs on every master (each holds its own slots' keys) and keys are
- * removed one slot at a time (redis-connection.ts: `masters`, `removeKeys`).
+ * removed one slot at a time (redis-connection.ts: `everyMaster`, `removeKeys`); a master this
+ * client cannot reach fails the call rather than leaving its keys behind.
  */
 @injectable()
 export class RedisCache implements Cache {
@@ -30,7 +31,7 @@ export class RedisCache implements Cache {
   async deleteByPrefix(prefix: string): Promise<number> {
     const pattern = escapeGlob(this.prefix + prefix) + '*';
     let removed = 0;
-    for (const node of masters(this.redis)) {
+    for (const node of await everyMaster(this.redis)) {
       let cursor = '0';
       do {
         const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 250);

@@ -122,6 +122,33 @@ export const removeKeys = async (client: RedisClient, keys: readonly string[], c
   return removed.reduce((a, b) => a + b, 0);
 };
 
+const CLUSTER_SLOTS = 16_384;
+
+/** A cluster whose slot table names a master this client has no connection to, or leaves slots unserved. */
+export class ClusterIncompleteError extends Error {
+  override readonly name = 'ClusterIncompleteError';
+}
+
+/**
+ * A connection to the master of every slot range, as the cluster's own slot table says (a
+ * single Redis: the client itself). Unlike `masters`, it refuses (ClusterIncompleteError, an
+ * outage) when a master is missing from this client's connections, so whatever must reach every
+ * key (invalidation by prefix) fails loudly instead of skipping a third of the keys.
+ */
+export const everyMaster = async (client: RedisClient): Promise<Redis[]> => {
+  if (!isCluster(client)) return [client];
+  const ranges = await client.cluster('SLOTS');
+  const covered = ranges.reduce((n, [start, end]) => n + end - start + 1, 0);
+  if (covered < CLUSTER_SLOTS) throw new ClusterIncompleteError(`Redis Cluster serves ${covered} of ${CLUSTER_SLOTS} slots`);
+  const known = new Map(client.nodes('master').map((node) => [`${node.options.host}:${node.options.port}`, node]));
+  const owners = new Set(ranges.map(([, , master]) => (master ? `${master[0]}:${master[1]}` : 'none')));
+  return [...owners].map((owner) => {
+    const node = known.get(owner);
+    if (!node) throw new ClusterIncompleteError(`Redis Cluster: the master ${owner} is not reachable`);
+    return node;
+  });
+};
+
 /**
  * Readiness: a single Redis answers PING. A cluster must serve every slot: it says
  * `cluster_state:ok`, its slot table covers all 16384 slots, and the master of each range
@@ -134,22 +161,9 @@ export const pingRedis = async (client: RedisClient): Promise<void> => {
     return;
   }
   const info = await client.cluster('INFO');
-  if (!/cluster_state:ok/.test(info)) throw new Error(`Redis Cluster is not ok: ${/cluster_state:(\w+)/.exec(info)?.[1] ?? 'unknown state'}`);
-  const ranges = await client.cluster('SLOTS');
-  const covered = ranges.reduce((n, [start, end]) => n + end - start + 1, 0);
-  if (covered < CLUSTER_SLOTS) throw new Error(`Redis Cluster serves ${covered} of ${CLUSTER_SLOTS} slots`);
-  const known = new Map(client.nodes('master').map((node) => [`${node.options.host}:${node.options.port}`, node]));
-  const owners = new Set(ranges.map(([, , master]) => (master ? `${master[0]}:${master[1]}` : 'none')));
-  await Promise.all(
-    [...owners].map(async (owner) => {
-      const node = known.get(owner);
-      if (!node) throw new Error(`Redis Cluster: the master ${owner} is not reachable`);
-      await node.ping();
-    }),
-  );
+  if (!/cluster_state:ok/.test(info)) throw new ClusterIncompleteError(`Redis Cluster is not ok: ${/cluster_state:(\w+)/.exec(info)?.[1] ?? 'unknown state'}`);
+  await Promise.all((await everyMaster(client)).map((node) => node.ping()));
 };
-
-const CLUSTER_SLOTS = 16_384;
 
 /**
  * One line when a ready connection drops (ioredis starts reconnecting), one when it is ready
@@ -203,6 +217,7 @@ export const isRedisOutage = (err: unknown): boolean => {
   return (
     err.name === 'MaxRetriesPerRequestError' ||
     err.name === 'ClusterAllFailedError' ||
+    err.name === 'ClusterIncompleteError' ||
     code === 'ECONNREFUSED' ||
     code === 'ECONNRESET' ||
     code === 'ETIMEDOUT' ||

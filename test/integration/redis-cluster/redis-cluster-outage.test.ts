@@ -51,6 +51,8 @@ describe('Redis Cluster :: a master goes away and comes back', function () {
     const error = await failure(cache.get(doomedKey));
     expect(error, String(error)).to.be.instanceOf(DependencyUnavailable);
     expect(await failure(pingRedis(client)), 'readiness').to.be.instanceOf(Error);
+    // Invalidation by prefix cannot reach that master's keys: it fails (and is logged by the caller), it does not skip them.
+    expect(await failure(cache.deleteByPrefix('k')), 'prefix invalidation').to.be.instanceOf(DependencyUnavailable);
     // Without replicas the cluster soon calls itself down (cluster-node-timeout): every key is then an outage too.
     await eventually(async () => {
       const e = await failure(cache.get(onMaster.get(survivor!)!));
