@@ -122,6 +122,16 @@ export const removeKeys = async (client: RedisClient, keys: readonly string[], c
   return removed.reduce((a, b) => a + b, 0);
 };
 
+/**
+ * Reads several string keys: one MGET on a single Redis; on a cluster one GET per key (an MGET
+ * across slots is CROSSSLOT, and an ioredis Cluster pipeline must keep to one node's slots).
+ */
+export const readKeys = async (client: RedisClient, keys: readonly string[]): Promise<(string | null)[]> => {
+  if (keys.length === 0) return [];
+  if (!isCluster(client)) return client.mget(...keys);
+  return Promise.all(keys.map((key) => client.get(key)));
+};
+
 const CLUSTER_SLOTS = 16_384;
 
 /** A cluster whose slot table names a master this client has no connection to, or leaves slots unserved. */

@@ -3,7 +3,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { RedisLoginLocks } from '../../../src/adapters/lockout/redis-login-locks';
 import { RedisRateLimiter } from '../../../src/adapters/rate-limit/redis-rate-limiter';
 import { RedisCache } from '../../../src/adapters/redis/redis-cache';
-import { connectRedis, isRedisOutage, masters, pingRedis, type RedisClient } from '../../../src/adapters/redis/redis-connection';
+import { connectRedis, isRedisOutage, masters, pingRedis, readKeys, type RedisClient, removeKeys } from '../../../src/adapters/redis/redis-connection';
 import { lockoutPolicy } from '../../../src/domain/auth/lockout';
 import { cacheContract } from '../../contract/cache.contract';
 import { loginLockStoreContract } from '../../contract/login-lock-store.contract';
@@ -99,6 +99,15 @@ describe('Redis Cluster :: cache, login locks and rate limits', function () {
     for (const k of keys) await cache.set(k, 1, 60);
     await cache.delete(...keys);
     for (const k of keys) expect(await cache.get(k), k).to.equal(undefined);
+  });
+
+  it('reads and removes keys of many slots in one call (readKeys, removeKeys: for batched cache reads)', async () => {
+    const keys = Array.from({ length: 12 }, (_, i) => `${prefix}:batch:${i}`);
+    expect(new Set(await Promise.all(keys.map((k) => keySlot(a, k)))).size).to.be.greaterThan(1);
+    for (const [i, k] of keys.entries()) if (i % 2 === 0) await a.set(k, String(i), 'EX', 60);
+    expect(await readKeys(a, keys)).to.deep.equal(keys.map((_, i) => (i % 2 === 0 ? String(i) : null)));
+    expect(await removeKeys(a, keys)).to.equal(6);
+    expect(await readKeys(a, keys)).to.deep.equal(keys.map(() => null));
   });
 
   it("keeps one account's lock state in one key, so its script runs on one master", async () => {
