@@ -249,7 +249,8 @@ const lockStateCounter = async (app: TestApp): Promise<{ count(): Promise<number
   if (store instanceof MemoryLoginLocks) return { count: async () => store.size, close: async () => undefined };
   const { redis } = app.runtime.config;
   if (!redis) throw new Error('production profile without Redis');
-  const client: Redis = await connectRedis(redis.url, { name: 'test-lock-count', failFast: true });
+  if (redis.target.kind !== 'single') throw new Error('this test reads one Redis');
+  const client: Redis = await connectRedis(redis.target.url, { name: 'test-lock-count', failFast: true });
   return { count: async () => (await client.keys(`${redis.keyPrefix}:lockout:*`)).length, close: async () => void (await client.quit()) };
 };
 

@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+// Loaded when first needed (it imports this file's helpers).
+import type * as RedisClusterHarness from './redis-cluster';
 
 /**
  * Finds the real servers the integration tests need, in this order: a URL in the environment,
@@ -49,7 +51,7 @@ export const waitForPort = async (port: number, timeoutMs: number, child?: Child
   throw new Error(`nothing listened on port ${port} within ${timeoutMs} ms`);
 };
 
-const onPath = (binary: string): string | undefined => {
+export const onPath = (binary: string): string | undefined => {
   // Lets one machine behave like a fresh one without services, to check the skips.
   if (process.env['NEXUS_NO_LOCAL_SERVICES'] === '1') return undefined;
   const local = resolve(__dirname, '../../.tools/bin', binary);
@@ -165,15 +167,31 @@ const find = (name: string, finder: () => Promise<ServiceHandle | null>): Promis
 
 export const mongoService = (): Promise<ServiceHandle | null> => find('mongodb', findMongo);
 export const redisService = (): Promise<ServiceHandle | null> => find('redis', findRedis);
+/**
+ * A three-master Redis Cluster (test/support/redis-cluster.ts), shared by every cluster suite and
+ * stopped with the other services; its `url` is a REDIS_CLUSTER_NODES value (host:port,...).
+ */
+export const redisClusterService = (): Promise<ServiceHandle | null> =>
+  find('redis-cluster', async () => {
+    const fromEnv = process.env['REDIS_CLUSTER_NODES'];
+    if (fromEnv) return { url: fromEnv, source: 'environment', stop: async () => undefined };
+    if (!onPath('redis-server') || !onPath('redis-cli')) return null;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { startRedisCluster } = require('./redis-cluster') as typeof RedisClusterHarness;
+    return startRedisCluster();
+  });
 
 /**
  * Call in a `before` hook: returns the service URL, or skips the suite with a loud notice
  * (fails instead under NEXUS_REQUIRE_SERVICES=1, as CI runs).
  */
-export const requireService = async (ctx: Mocha.Context, name: 'mongodb' | 'redis'): Promise<string> => {
-  const handle = name === 'mongodb' ? await mongoService() : await redisService();
+export const requireService = async (ctx: Mocha.Context, name: 'mongodb' | 'redis' | 'redis-cluster'): Promise<string> => {
+  const handle = name === 'mongodb' ? await mongoService() : name === 'redis' ? await redisService() : await redisClusterService();
   if (handle) return handle.url;
-  const message = `${name} was not found (no ${name === 'mongodb' ? 'MONGO_URL' : 'REDIS_URL'}, no container runtime, no local binary)`;
+  const message =
+    name === 'redis-cluster'
+      ? 'a Redis Cluster was not found (no REDIS_CLUSTER_NODES, no local redis-server and redis-cli to build one)'
+      : `${name} was not found (no ${name === 'mongodb' ? 'MONGO_URL' : 'REDIS_URL'}, no container runtime, no local binary)`;
   if (REQUIRE) throw new Error(`${message}, and NEXUS_REQUIRE_SERVICES=1`);
   process.stderr.write(`\n  !!! SKIPPING: ${message}. Run \`npm run services\` to install them.\n\n`);
   ctx.skip();
@@ -183,7 +201,7 @@ export const requireService = async (ctx: Mocha.Context, name: 'mongodb' | 'redi
  * For tests that start (and stop) a private server: skip loudly when its binary is missing, or
  * fail under NEXUS_REQUIRE_SERVICES=1.
  */
-export const requireLocalBinary = (ctx: Mocha.Context, binary: 'redis-server' | 'ferretdb'): void => {
+export const requireLocalBinary = (ctx: Mocha.Context, binary: 'redis-server' | 'redis-cli' | 'ferretdb'): void => {
   if (onPath(binary)) return;
   const message = `this test starts and stops its own ${binary}, which is not installed`;
   if (REQUIRE) throw new Error(`${message}, and NEXUS_REQUIRE_SERVICES=1`);

@@ -1,5 +1,5 @@
 import { type Job, type JobsOptions, Queue, type QueueOptions, type JobType } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { currentContext } from '../../application/context';
 import type { EnqueueOptions, JobClaim, JobQueue, JobView, Schedule, ScheduleSpec } from '../../application/ports/job-queue.port';
 import { ATTEMPTS_CEILING } from '../../application/jobs/job-failures';
@@ -16,19 +16,33 @@ export interface Envelope {
 
 export const BACKOFF_TYPE = 'nexus';
 
+/**
+ * The BullMQ prefix of one queue. BullMQ's scripts touch several keys of a queue at once, and on
+ * a Redis Cluster those must share a slot: there the prefix is the hash tag `{<prefix>:<queue>}`,
+ * so each queue's keys (and its job claims) sit in one slot while different queues spread over
+ * the masters. On a single Redis it stays `<prefix>`, the name queues had before clusters were
+ * supported: a deployment upgraded in place keeps every job it had queued.
+ */
+export const queuePrefix = (prefix: string, queue: QueueName, cluster: boolean): string => (cluster ? `{${prefix}:${queue}}` : prefix);
+
 /** The producer side on BullMQ. One Queue object per queue name, sharing one fail-fast connection. */
 export class BullmqJobQueue implements JobQueue {
   private readonly queues = new Map<QueueName, Queue>();
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: Redis | Cluster,
     private readonly prefix = 'nexus',
   ) {}
+
+  /** This queue's BullMQ prefix on this connection (hash-tagged on a cluster). */
+  prefixOf(name: QueueName): string {
+    return queuePrefix(this.prefix, name, this.connection.isCluster);
+  }
 
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      const options: QueueOptions = { connection: this.connection, prefix: this.prefix };
+      const options: QueueOptions = { connection: this.connection, prefix: this.prefixOf(name) };
       queue = new Queue(name, options);
       queue.on('error', () => undefined); // surfaced through enqueue failures and health checks
       this.queues.set(name, queue);
@@ -111,8 +125,9 @@ export class BullmqJobQueue implements JobQueue {
     await this.connection.del(this.claimKey(queueName, id));
   }
 
-  private claimKey(queueName: QueueName, id: string): string {
-    return `${this.prefix}:claims:${queueName}:${id}`;
+  /** Next to the queue's own keys: `nexus:claims:email:<id>`, on a cluster `{nexus:email}:claims:email:<id>`. */
+  claimKey(queueName: QueueName, id: string): string {
+    return `${this.prefixOf(queueName)}:claims:${queueName}:${id}`;
   }
 
   async upsertSchedule(spec: ScheduleSpec): Promise<Schedule> {

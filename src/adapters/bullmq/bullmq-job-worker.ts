@@ -1,5 +1,5 @@
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { runInContext } from '../../application/context';
 import { JobFailures, type RetryPolicies } from '../../application/jobs/job-failures';
 import type { JobHandler, JobHandlers, JobWorker, RunningJob } from '../../application/ports/job-queue.port';
@@ -7,7 +7,7 @@ import type { Alerts } from '../../application/ports/alerts.port';
 import type { Clock } from '../../application/ports/clock.port';
 import type { Logger } from '../../application/ports/logger.port';
 import type { QueueName } from '../../domain/jobs/job';
-import { BACKOFF_TYPE, type BullmqJobQueue, type Envelope } from './bullmq-job-queue';
+import { BACKOFF_TYPE, type BullmqJobQueue, type Envelope, queuePrefix } from './bullmq-job-queue';
 
 export interface BullmqWorkerOptions {
   readonly concurrency: number;
@@ -29,7 +29,7 @@ export class BullmqJobWorker implements JobWorker {
   private readonly failures: JobFailures;
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: Redis | Cluster,
     queues: BullmqJobQueue,
     private readonly logger: Logger,
     alerts: Alerts,
@@ -43,7 +43,7 @@ export class BullmqJobWorker implements JobWorker {
     for (const [queue, handler] of Object.entries(handlers) as [QueueName, JobHandler][]) {
       const worker = new Worker(queue, (job) => this.process(queue, handler, job), {
         connection: this.connection,
-        prefix: this.prefix,
+        prefix: queuePrefix(this.prefix, queue, this.connection.isCluster),
         concurrency: this.options.concurrency,
         lockDuration: this.options.lockDurationMs ?? 30_000,
         stalledInterval: this.options.stalledIntervalMs ?? this.options.lockDurationMs ?? 30_000,

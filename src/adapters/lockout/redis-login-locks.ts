@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { LoginLockStore } from '../../application/ports/login-lock-store.port';
 import type { LockEvent, LockOutcome, LockoutPolicy } from '../../domain/auth/lockout';
 import { MemoryLoginLocks } from './memory-login-locks';
@@ -106,13 +106,15 @@ type Reply = [string, ...(number | string)[]];
 
 /**
  * Lockout state shared by every API process, in Redis under `<prefix>:lockout:<account id>`.
+ * One key per account and one key per script call, so it works unchanged on a Redis Cluster
+ * (the script runs on the master of that key's slot).
  * While Redis is not ready (or a call to it fails as an outage) the state is kept in this
  * process instead, by the same rules (like the rate limiters' insurance): logins go on, each
  * process locks on its own count, and Redis' state applies again when it is back.
  */
 export class RedisLoginLocks implements LoginLockStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     private readonly keyPrefix: string,
     private readonly isOutage: (err: unknown) => boolean,
     private readonly insurance: LoginLockStore = new MemoryLoginLocks(),

@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Logger } from '../../application/ports/logger.port';
 import type { RateDecision, RateLimiter } from '../../application/ports/rate-limiter.port';
 import { consumeWith, decision, refundWith } from './memory-rate-limiter';
 
 /** Whether the limiters on one Redis client answer from memory: shared, so an outage is logged once, not once per limiter. */
-const fallingBack = new WeakMap<Redis, boolean>();
+const fallingBack = new WeakMap<Redis | Cluster, boolean>();
 
 /** One point back, in one step, and only from a count above zero (an expired window is left alone). */
 const REFUND_SCRIPT = `local n = tonumber(redis.call('GET', KEYS[1]))
@@ -22,7 +22,7 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly insurance: RateLimiterMemory;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     private readonly logger: Logger,
     readonly limit: number,
     windowSeconds: number,

@@ -1,12 +1,17 @@
 import { injectable } from 'inversify';
-import type { Redis } from 'ioredis';
 import type { Cache } from '../../application/ports/cache.port';
+import { everyMaster, type RedisClient, removeKeys } from './redis-connection';
 
-/** Cache on Redis: JSON values under a key prefix; prefix deletes walk the keys with SCAN, never KEYS. */
+/**
+ * Cache on Redis: JSON values under a key prefix; prefix deletes walk the keys with SCAN, never KEYS.
+ * On a Redis Cluster the SCAN runs on every master (each holds its own slots' keys) and keys are
+ * removed one slot at a time (redis-connection.ts: `everyMaster`, `removeKeys`); a master this
+ * client cannot reach fails the call rather than leaving its keys behind.
+ */
 @injectable()
 export class RedisCache implements Cache {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix = 'nexus:cache:',
   ) {}
 
@@ -20,18 +25,20 @@ export class RedisCache implements Cache {
   }
 
   async delete(...keys: string[]): Promise<void> {
-    if (keys.length > 0) await this.redis.del(...keys.map((k) => this.prefix + k));
+    await removeKeys(this.redis, keys.map((k) => this.prefix + k));
   }
 
   async deleteByPrefix(prefix: string): Promise<number> {
     const pattern = escapeGlob(this.prefix + prefix) + '*';
     let removed = 0;
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 250);
-      cursor = next;
-      if (keys.length > 0) removed += await this.redis.unlink(...keys);
-    } while (cursor !== '0');
+    for (const node of await everyMaster(this.redis)) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 250);
+        cursor = next;
+        removed += await removeKeys(this.redis, keys, 'unlink');
+      } while (cursor !== '0');
+    }
     return removed;
   }
 

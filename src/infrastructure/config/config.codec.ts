@@ -105,6 +105,60 @@ const bool = fromString<boolean>('boolean', (s) => ({ true: true, false: false }
 
 const byteSize = fromString<string>('size', (s) => (/^\d+(b|kb|mb)?$/i.test(s) ? s.toLowerCase() : undefined), 'a size such as 100kb or 1mb');
 
+/** A Redis Cluster's seed nodes, with the credentials and TLS they share. */
+export interface RedisClusterSetting {
+  readonly nodes: readonly { readonly host: string; readonly port: number }[];
+  readonly username?: string;
+  readonly password?: string;
+  readonly tls: boolean;
+}
+
+/**
+ * `REDIS_CLUSTER_NODES`: comma-separated seed nodes, each `host:port`, or a URL
+ * (`redis://[user:password@]host:port`, `rediss://` for TLS) when the cluster wants a password or
+ * TLS. Every URL must carry the same scheme and credentials (one cluster has one of each); bare
+ * `host:port` entries use them too. Messages never echo a password.
+ */
+const redisClusterNodes = new t.Type<RedisClusterSetting, string, unknown>(
+  'redis-cluster-nodes',
+  (u): u is RedisClusterSetting => typeof u === 'object' && u !== null && 'nodes' in u,
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c, 'must be a comma-separated list of host:port');
+    const entries = u.split(',').map((e) => e.trim()).filter(Boolean);
+    if (entries.length === 0) return t.failure(u, c, 'must name at least one node as host:port');
+    const nodes: { host: string; port: number }[] = [];
+    const auths = new Set<string>();
+    let scheme: string | undefined;
+    let username: string | undefined;
+    let password: string | undefined;
+    for (const entry of entries) {
+      const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(entry);
+      let parsed: URL;
+      try {
+        parsed = new URL(isUrl ? entry : `redis://${entry}`);
+      } catch {
+        return t.failure(u, c, `must be host:port entries or redis:// / rediss:// URLs (got "${entry.replace(/\/\/[^@/]*@/, '//***@')}")`);
+      }
+      const shown = isUrl ? `${parsed.protocol}//${parsed.host}` : entry;
+      const protocol = parsed.protocol.replace(/:$/, '');
+      const port = Number(parsed.port);
+      if (!['redis', 'rediss'].includes(protocol)) return t.failure(u, c, `must use redis:// or rediss:// (got "${shown}")`);
+      if (!parsed.hostname || !parsed.port || !Number.isInteger(port) || port < 1 || port > 65535 || (parsed.pathname !== '' && parsed.pathname !== '/') || parsed.search) {
+        return t.failure(u, c, `each node must be host:port with a port from 1 to 65535, nothing more (got "${shown}")`);
+      }
+      nodes.push({ host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'), port });
+      if (!isUrl) continue;
+      scheme = protocol;
+      username = parsed.username === '' ? undefined : decodeURIComponent(parsed.username);
+      password = parsed.password === '' ? undefined : decodeURIComponent(parsed.password);
+      auths.add(JSON.stringify([protocol, username ?? '', password ?? '']));
+    }
+    if (auths.size > 1) return t.failure(u, c, 'every URL in the list must carry the same scheme (redis:// or rediss://) and the same credentials');
+    return t.success({ nodes, tls: scheme === 'rediss', ...(username === undefined ? {} : { username }), ...(password === undefined ? {} : { password }) });
+  },
+  (a) => a.nodes.map((n) => `${n.host}:${n.port}`).join(','),
+);
+
 export const EnvCodec = t.type({
   NODE_ENV: withDefault(oneOf(['development', 'production', 'test'] as const), 'development'),
   PORT: withDefault(int(0, 65535), 3000),
@@ -114,6 +168,7 @@ export const EnvCodec = t.type({
   MONGO_URL: optional(url(['mongodb', 'mongodb+srv'])),
   MONGO_DB: withDefault(text(), 'nexus'),
   REDIS_URL: optional(url(['redis', 'rediss'])),
+  REDIS_CLUSTER_NODES: optional(redisClusterNodes),
   REDIS_KEY_PREFIX: withDefault(fromString<string>('prefix', (v) => (/^[\w-]{1,32}$/.test(v) ? v : undefined), 'letters, digits, - or _ (at most 32)'), 'nexus'),
   SMTP_URL: optional(url(['smtp', 'smtps'])),
   MAIL_FROM: withDefault(text(), 'Nexus <no-reply@nexus.local>'),

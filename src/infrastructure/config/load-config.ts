@@ -5,6 +5,7 @@ import type { WorkQueue } from '../../application/jobs/job-definition';
 import type { RetryPolicy } from '../../domain/jobs/job';
 import type { AccountSettings } from '../../application/auth/account-settings';
 import { DEFAULT_RETRY_POLICIES, JOB_TYPES } from '../../application/jobs/job-types';
+import type { RedisTarget } from '../../adapters/redis/redis-connection';
 import { decodeEnv, decodeRetryOverrides, type Env } from './config.codec';
 import { secretWeakness } from './secret-strength';
 
@@ -28,7 +29,8 @@ export interface Config {
   readonly workerHealthPort: number;
   readonly log: { readonly level: Env['LOG_LEVEL']; readonly format: 'json' | 'pretty' };
   readonly mongo?: { readonly url: string; readonly dbName: string };
-  readonly redis?: { readonly url: string; readonly keyPrefix: string };
+  /** One Redis (`REDIS_URL`) or a Redis Cluster (`REDIS_CLUSTER_NODES`), never both. */
+  readonly redis?: { readonly target: RedisTarget; readonly keyPrefix: string };
   readonly mail: { readonly smtpUrl?: string; readonly from: string; readonly outboxDir?: string };
   readonly auth: {
     readonly jwtSecret?: string;
@@ -132,10 +134,15 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
   // Cross-variable rules run on what did decode; `e` is whole once `problems` is empty.
   const e = decoded.env as Env;
   const decodedAll = (...names: (keyof Env)[]): boolean => names.every((name) => name in decoded.env);
-  if (decodedAll('MONGO_URL', 'REDIS_URL') && (e.MONGO_URL === undefined) !== (e.REDIS_URL === undefined)) {
-    problems.push('MONGO_URL and REDIS_URL: set both (production profile) or neither (embedded profile)');
+  // Redis is either one server or a cluster: both set is a contradiction, not a preference.
+  if (decodedAll('REDIS_URL', 'REDIS_CLUSTER_NODES') && e.REDIS_URL !== undefined && e.REDIS_CLUSTER_NODES !== undefined) {
+    problems.push('REDIS_CLUSTER_NODES: set either REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster), not both');
   }
-  const profile: Profile = e.MONGO_URL && e.REDIS_URL ? 'production' : 'embedded';
+  const hasRedis = e.REDIS_URL !== undefined || e.REDIS_CLUSTER_NODES !== undefined;
+  if (decodedAll('MONGO_URL', 'REDIS_URL', 'REDIS_CLUSTER_NODES') && (e.MONGO_URL === undefined) === hasRedis) {
+    problems.push('MONGO_URL and REDIS_URL (or REDIS_CLUSTER_NODES): set both (production profile) or neither (embedded profile)');
+  }
+  const profile: Profile = e.MONGO_URL && hasRedis ? 'production' : 'embedded';
   if (e.NODE_ENV === 'production' && decodedAll('JWT_SECRET') && e.JWT_SECRET === undefined) problems.push('JWT_SECRET: is required when NODE_ENV=production');
   if (decodedAll('NEXUS_ADMIN_EMAIL', 'NEXUS_ADMIN_PASSWORD') && (e.NEXUS_ADMIN_EMAIL === undefined) !== (e.NEXUS_ADMIN_PASSWORD === undefined)) {
     problems.push('NEXUS_ADMIN_EMAIL and NEXUS_ADMIN_PASSWORD: set both to create the first admin, or neither');
@@ -162,7 +169,8 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     workerHealthPort: e.WORKER_HEALTH_PORT,
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? defaultLogFormat(e.NODE_ENV, terminal) },
     ...(e.MONGO_URL ? { mongo: { url: e.MONGO_URL, dbName: e.MONGO_DB } } : {}),
-    ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } } : {}),
+    ...(e.REDIS_URL ? { redis: { target: { kind: 'single', url: e.REDIS_URL }, keyPrefix: e.REDIS_KEY_PREFIX } } : {}),
+    ...(e.REDIS_CLUSTER_NODES ? { redis: { target: { kind: 'cluster', ...e.REDIS_CLUSTER_NODES }, keyPrefix: e.REDIS_KEY_PREFIX } } : {}),
     mail: {
       from: e.MAIL_FROM,
       ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}),

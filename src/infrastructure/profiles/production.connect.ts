@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { LogAlerts } from '../../adapters/alerts/log-alerts';
 import { BullmqJobQueue } from '../../adapters/bullmq/bullmq-job-queue';
 import { BullmqJobWorker } from '../../adapters/bullmq/bullmq-job-worker';
@@ -18,7 +17,7 @@ import { MongoDatabase } from '../../adapters/mongo/mongo-database';
 import { MongoUserRepository } from '../../adapters/mongo/mongo-user-repository';
 import { RedisRateLimiter } from '../../adapters/rate-limit/redis-rate-limiter';
 import { RedisCache } from '../../adapters/redis/redis-cache';
-import { connectRedis, isRedisOutage } from '../../adapters/redis/redis-connection';
+import { connectRedis, describeRedisTarget, isRedisOutage, masters, pingRedis, type RedisClient } from '../../adapters/redis/redis-connection';
 import { outagesAsUnavailable } from '../../application/ports/dependency-unavailable';
 import type { Adapters } from './adapters';
 import { ACCOUNT_MAIL_WINDOW_SECONDS, Closers, mailerFor, processAdapters, type Profile, type ProfileInputs } from './shared';
@@ -31,7 +30,7 @@ import { ACCOUNT_MAIL_WINDOW_SECONDS, Closers, mailerFor, processAdapters, type 
 export const connectProduction = async (inputs: ProfileInputs): Promise<Profile> => {
   const { config, logger, role, given } = inputs;
   const { mongo, redis } = config;
-  if (!mongo || !redis) throw new Error('the production profile needs MONGO_URL and REDIS_URL');
+  if (!mongo || !redis) throw new Error('the production profile needs MONGO_URL and REDIS_URL (or REDIS_CLUSTER_NODES)');
   const closers = new Closers(logger);
   try {
     const connectTimeoutMs = config.timeouts.connectMs;
@@ -40,10 +39,12 @@ export const connectProduction = async (inputs: ProfileInputs): Promise<Profile>
     logger.info('connected to MongoDB', { transactions: database.supportsTransactions });
     database.onReachabilityChange((up) => (up ? logger.info('MongoDB is reachable again') : logger.warn('MongoDB is unreachable: database calls answer 503 at once until it is back')));
 
-    const cacheRedis = await connectRedis(redis.url, { name: 'cache', logger, failFast: true, connectTimeoutMs });
+    // One Redis or a Redis Cluster: connectRedis chooses the client; every adapter takes either.
+    const cacheRedis = await connectRedis(redis.target, { name: 'cache', logger, failFast: true, connectTimeoutMs });
     closers.add(() => quit(cacheRedis));
-    const queueRedis = await connectRedis(redis.url, { name: 'queue', logger, failFast: true, connectTimeoutMs });
+    const queueRedis = await connectRedis(redis.target, { name: 'queue', logger, failFast: true, connectTimeoutMs });
     closers.add(() => quit(queueRedis));
+    if (redis.target.kind === 'cluster') logger.info('connected to Redis Cluster', { nodes: describeRedisTarget(redis.target), masters: masters(queueRedis).length });
 
     const stores = {
       users: new MongoUserRepository(database),
@@ -69,7 +70,7 @@ export const connectProduction = async (inputs: ProfileInputs): Promise<Profile>
     const base = processAdapters(inputs);
     let jobWorker: BullmqJobWorker | null = null;
     if (role !== 'api') {
-      const workerRedis = await connectRedis(redis.url, { name: 'worker', logger, failFast: false, connectTimeoutMs });
+      const workerRedis = await connectRedis(redis.target, { name: 'worker', logger, failFast: false, connectTimeoutMs });
       closers.add(() => quit(workerRedis));
       const options = { concurrency: config.jobs.concurrency, retry: config.jobs.retry, lockDurationMs: config.jobs.lockDurationMs, clock: base.clock };
       jobWorker = new BullmqJobWorker(workerRedis, queue, logger, new LogAlerts(logger), options, prefix);
@@ -91,7 +92,7 @@ export const connectProduction = async (inputs: ProfileInputs): Promise<Profile>
       accountMailLimiter: new RedisRateLimiter(cacheRedis, logger, 1, ACCOUNT_MAIL_WINDOW_SECONDS, `${prefix}:rl:account-mail`),
       healthChecks: [
         { name: 'database', check: () => database.ping() },
-        { name: 'cache', check: async () => void (await cacheRedis.ping()) },
+        { name: 'cache', check: () => pingRedis(cacheRedis) },
         { name: 'queue', check: () => queue.ping() },
       ],
       ...given,
@@ -103,6 +104,6 @@ export const connectProduction = async (inputs: ProfileInputs): Promise<Profile>
   }
 };
 
-const quit = async (redis: Redis): Promise<void> => {
+const quit = async (redis: RedisClient): Promise<void> => {
   await redis.quit().catch(() => redis.disconnect());
 };

@@ -43,7 +43,7 @@ describe('Infrastructure :: configuration', () => {
   });
 
   it('refuses half a production profile', () => {
-    expect(problemsOf({ MONGO_URL: 'mongodb://db:27017' })).to.deep.equal(['MONGO_URL and REDIS_URL: set both (production profile) or neither (embedded profile)']);
+    expect(problemsOf({ MONGO_URL: 'mongodb://db:27017' })).to.deep.equal(['MONGO_URL and REDIS_URL (or REDIS_CLUSTER_NODES): set both (production profile) or neither (embedded profile)']);
   });
 
   it('requires JWT_SECRET in production', () => {
