@@ -1,0 +1,66 @@
+import type { Context } from 'koa';
+
+/**
+ * The few HTML pages of /admin (sign-in, the second factor, refusals), served under a strict
+ * content-security policy: no script at all, no inline style, forms post only to this origin,
+ * and the page cannot be framed.
+ */
+export const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/**
+ * The policy of the bull-board page: its own scripts, styles, images, fonts and API calls, from
+ * this origin only (no inline script: its configuration is a JSON data block, which a policy does
+ * not run). `style-src` is `'self'` too: bull-board's styles are one stylesheet of its own.
+ */
+export const BOARD_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; manifest-src 'self'; form-action 'self'; base-uri 'self'; frame-ancestors 'none'";
+
+export const escapeHtml = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const layout = (title: string, body: string): string => `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${escapeHtml(title)} · Nexus</title>
+</head>
+<body>
+<main>
+<h1>${escapeHtml(title)}</h1>
+${body}
+</main>
+</body>
+</html>
+`;
+
+/** Sends a page: HTML, never cached, under the page policy. */
+export const sendPage = (ctx: Context, status: number, title: string, body: string, csp = PAGE_CSP): void => {
+  ctx.status = status;
+  ctx.type = 'text/html; charset=utf-8';
+  ctx.set('Content-Security-Policy', csp);
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = layout(title, body);
+};
+
+const errorLine = (error: string | undefined): string => (error ? `<p role="alert" id="error">${escapeHtml(error)}</p>\n` : '');
+
+/** The e-mail and password form. The password is never echoed back; the e-mail is, escaped. */
+export const loginForm = (options: { email?: string; error?: string } = {}): string => `${errorLine(options.error)}<p>Sign in with your Nexus account to open the queue dashboard.</p>
+<form method="post" action="/admin/login">
+<p><label for="email">E-mail</label><br><input id="email" name="email" type="email" autocomplete="username" required value="${escapeHtml(options.email ?? '')}"></p>
+<p><label for="password">Password</label><br><input id="password" name="password" type="password" autocomplete="current-password" required></p>
+<p><button type="submit">Sign in</button></p>
+</form>`;
+
+/** The second step with TOTP on: the challenge travels in the form's body, never in a URL. */
+export const mfaForm = (mfaToken: string, error?: string): string => `${errorLine(error)}<p>Enter the 6-digit code from your authenticator app, or one of your recovery codes.</p>
+<form method="post" action="/admin/login">
+<input type="hidden" name="mfaToken" value="${escapeHtml(mfaToken)}">
+<p><label for="code">Code</label><br><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code"></p>
+<p><label for="recoveryCode">Or a recovery code</label><br><input id="recoveryCode" name="recoveryCode" autocomplete="off"></p>
+<p><button type="submit">Continue</button></p>
+</form>`;
+
+export const signOutForm = `<form method="post" action="/admin/logout"><button type="submit">Sign out</button></form>`;
