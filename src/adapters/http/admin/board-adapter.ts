@@ -191,6 +191,8 @@ export class NexusBoardAdapter implements IServerAdapter {
     this.page ??= readFileSync(join(this.viewsPath, name), 'utf8');
     const html = this.page
       .replace(/^\s*<link[^>]*fonts\.googleapis\.com[^>]*>\s*$/m, '')
+      // Its "Loading" placeholder is inline styles, which the policy refuses: an empty root instead.
+      .replace(/<div id="root">[\s\S]*?(?=<script defer)/, '<div id="root"></div>\n')
       .replace(/<%=\s*(\w+)\s*%>/g, (_m, key: string) => escapeHtml(params[key] ?? ''))
       .replace(/<%-\s*uiConfig\s*%>/g, () => params['uiConfig'] ?? '{}');
     // A template this adapter does not understand any more fails loudly, never half-rendered.
@@ -218,6 +220,9 @@ export class NexusBoardAdapter implements IServerAdapter {
     ctx.length = stat.size;
     // The build's file names carry a content hash; the rest is small.
     ctx.set('Cache-Control', /\.[0-9a-f]{10}\./.test(file) ? 'private, max-age=31536000, immutable' : 'private, max-age=3600');
+    // A script may start a worker (bull-board's highlighter does), and a worker runs under the
+    // policy of its own script's response: the board's, not the API's deny-all.
+    ctx.set('Content-Security-Policy', BOARD_CSP);
     ctx.body = createReadStream(full);
   }
 }
