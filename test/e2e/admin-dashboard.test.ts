@@ -1,6 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
+import { Secret, TOTP } from 'otpauth';
 import type supertest from 'supertest';
 import { eventually } from '../support/eventually';
 import { capturingLogger } from '../support/logger';
@@ -17,6 +18,7 @@ const adminCookie = (res: Res): { value: string; attributes: string } | undefine
 };
 
 const form = (fields: Record<string, string>): string => new URLSearchParams(fields).toString();
+const codeAt = (secret: string, ms: number): string => new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: ms });
 
 describe('e2e :: queue dashboard at /admin/queues (production profile)', function () {
   this.timeout(90_000);
@@ -137,6 +139,31 @@ describe('e2e :: queue dashboard at /admin/queues (production profile)', functio
       expect(cookie.attributes).to.not.match(/secure/i);
       const viaHttps = await signIn(manager.email, manager.password).set('X-Forwarded-Proto', 'https').set('Origin', app.baseUrl.replace('http:', 'https:')).expect(303);
       expect(adminCookie(viaHttps)!.attributes).to.match(/;\s*secure/i);
+    });
+
+    it('asks for the second factor when the account has TOTP, in the form, and counts a wrong code as a failed login', async () => {
+      const u = await app.newUser('totp');
+      const started = await app.http.post('/api/auth/mfa/totp').set('Authorization', u.auth).expect(200);
+      const secret = started.body.data.secret as string;
+      await app.http.post('/api/auth/mfa/totp/confirm').set('Authorization', u.auth).send({ code: codeAt(secret, Date.now()) }).expect(200);
+
+      const step = await signIn(u.email, u.password).expect(200);
+      expect(adminCookie(step)).to.equal(undefined);
+      const mfaToken = /name="mfaToken" value="([^"]+)"/.exec(step.text)![1]!;
+      const second = (fields: Record<string, string>) => app.agent().post('/admin/login').set('X-Forwarded-For', nextIp()).set('Origin', app.baseUrl).type('form').send(form({ mfaToken, ...fields }));
+      const valid = new Set([-2, -1, 0, 1, 2].map((k) => codeAt(secret, Date.now() + k * 30_000)));
+      let wrong = '123456';
+      while (valid.has(wrong)) wrong = String((Number(wrong) + 7919) % 1_000_000).padStart(6, '0');
+      const refused = await second({ code: wrong }).expect(401);
+      expect(refused.text).to.include('name="mfaToken"');
+      expect(adminCookie(refused)).to.equal(undefined);
+      expect((await auditOf('auth.mfa.failed')).filter((e) => e.target.id === u.userId)).to.have.length(1);
+
+      const done = await second({ code: codeAt(secret, Date.now() + 30_000) }).expect(303);
+      expect(done.headers['location']).to.equal('/admin/queues');
+      expect(adminCookie(done)!.value).to.match(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+      // The challenge is spent.
+      await second({ code: codeAt(secret, Date.now() + 30_000) }).expect(401);
     });
 
     it('refuses a sign-in form posted from another site', async () => {
