@@ -107,6 +107,9 @@ describe('e2e :: queue dashboard at /admin/queues (production profile)', functio
       const csp = String(res.headers['content-security-policy']);
       expect(csp).to.include("default-src 'none'").and.include("form-action 'self'").and.include("frame-ancestors 'none'");
       expect(csp).to.not.include('unsafe-inline');
+      expect(res.text).to.not.match(/style=/i);
+      const css = await app.agent().get('/admin/assets/admin.css').expect(200);
+      expect(css.headers['content-type']).to.match(/^text\/css/);
     });
 
     it('refuses a wrong password on the form (401, the same words as the API) and counts it toward the account lockout', async () => {

@@ -180,6 +180,7 @@ export const ROUTE_CODECS: Readonly<Record<string, RouteSpec>> = {
  */
 export const NOT_FUZZED: Readonly<Record<string, string>> = {
   'GET /admin/login': 'the sign-in page (HTML)',
+  'GET /admin/assets/admin.css': "the sign-in page's stylesheet",
   'POST /admin/login': 'the sign-in form (form-encoded, answers HTML and redirects)',
   'POST /admin/logout': 'sign-out (redirects)',
   'GET /admin/queues': "bull-board's page (HTML)",

@@ -16,6 +16,18 @@ export const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; f
 const REDIS_LOGO_STYLE = "'sha256-r2N1TB/gHbBtBZFKg7ejmq1acVSREzucTAEw6ga4hoU='";
 export const BOARD_CSP = `default-src 'none'; script-src 'self'; worker-src 'self'; style-src 'self' ${REDIS_LOGO_STYLE}; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; manifest-src 'self'; form-action 'self'; base-uri 'self'; frame-ancestors 'none'`;
 
+/** The pages' one stylesheet (the policy refuses inline styles, ours included). */
+export const STYLESHEET_PATH = '/admin/assets/admin.css';
+export const STYLESHEET = `body{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;background:#f3f4f6;color:#1f2937;font:16px/1.5 system-ui,sans-serif}
+main{background:#fff;padding:2rem 2.5rem;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.12);min-width:20rem;max-width:32rem}
+h1{font-size:1.4rem;margin:0 0 1rem}
+label{font-size:.9rem;color:#4b5563}
+input{box-sizing:border-box;width:100%;padding:.5rem;margin-top:.25rem;border:1px solid #d1d5db;border-radius:4px;font:inherit}
+button{padding:.5rem 1.25rem;border:0;border-radius:4px;background:#0f766e;color:#fff;font:inherit;cursor:pointer}
+#error{color:#b91c1c;background:#fef2f2;padding:.5rem .75rem;border-radius:4px}
+code{background:#f3f4f6;padding:0 .25rem;border-radius:3px}
+`;
+
 export const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -26,6 +38,7 @@ const layout = (title: string, body: string): string => `<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>${escapeHtml(title)} · Nexus</title>
+<link rel="stylesheet" href="${STYLESHEET_PATH}">
 </head>
 <body>
 <main>

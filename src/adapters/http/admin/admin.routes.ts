@@ -15,7 +15,7 @@ import { clientOf, sessionCookies } from '../auth/auth.routes';
 import { replyError } from '../envelope';
 import { type AppError, toHttpFailure } from '../error-mapping';
 import { createRouter, credentialCheck, FAILURE_STATE } from '../routing';
-import { escapeHtml, loginForm, mfaForm, sendPage, signOutForm } from './admin-pages';
+import { escapeHtml, loginForm, mfaForm, sendPage, signOutForm, STYLESHEET, STYLESHEET_PATH } from './admin-pages';
 import { NexusBoardAdapter } from './board-adapter';
 
 /** The dashboard's cookie: an access token of a real session, on /admin only. */
@@ -73,6 +73,11 @@ export const adminRoutes = (deps: AdminRoutesDeps): Router => {
   };
 
   router.get(LOGIN_PATH, (ctx) => sendPage(ctx, 200, 'Sign in', loginForm()));
+  router.get(STYLESHEET_PATH, (ctx) => {
+    ctx.type = 'text/css; charset=utf-8';
+    ctx.set('Cache-Control', 'public, max-age=3600');
+    ctx.body = STYLESHEET;
+  });
 
   router.post(LOGIN_PATH, credentialCheck(), async (ctx) => {
     if (!sameOrigin(ctx)) return crossSite(ctx);
