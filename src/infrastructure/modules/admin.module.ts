@@ -40,7 +40,6 @@ export const adminModule: NexusModule = {
       board: queues ? lazyBoard(queues, resolve<Logger>(TYPES.Logger)) : null,
       secureCookies: config.env === 'production',
       csrfSecret: csrfSecretOf(config),
-      logger: resolve<Logger>(TYPES.Logger),
     });
   },
 };

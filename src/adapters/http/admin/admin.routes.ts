@@ -6,7 +6,6 @@ import type { Login } from '../../../application/auth/login';
 import { isMfaChallenge } from '../../../application/auth/mfa/mfa-login-gate';
 import type { CompleteMfaLogin, SecondFactor } from '../../../application/auth/mfa/complete-mfa-login';
 import type { OpenQueueDashboard, RecordQueueDashboardAction } from '../../../application/jobs/queue-dashboard';
-import type { Logger } from '../../../application/ports/logger.port';
 import type { EndOwnSession } from '../../../application/sessions/end-own-session';
 import type { Actor } from '../../../domain/auth/actor';
 import { normaliseTotpCode } from '../../../domain/auth/mfa';
@@ -36,7 +35,6 @@ export interface AdminRoutesDeps {
   readonly board: (() => Promise<NexusBoardAdapter>) | null;
   readonly secureCookies: boolean;
   readonly csrfSecret: string;
-  readonly logger: Logger;
 }
 
 /**
