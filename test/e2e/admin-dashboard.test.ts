@@ -201,6 +201,16 @@ describe('e2e :: queue dashboard at /admin/queues (production profile)', functio
       const names = (api.body.queues as { name: string }[]).map((q) => q.name).sort();
       expect(names).to.deep.equal(['data-processing', 'dead-letter', 'email', 'reports']);
     });
+    it('closes the board at the next request once jobs:manage is taken away', async () => {
+      const u = await app.newUser('demoted');
+      const roleId = ((await app.http.get('/api/roles').set('Authorization', root.auth)).body.data as { id: string; name: string }[]).find((r) => r.name === 'job-operator')!.id;
+      await app.http.post(`/api/users/${u.userId}/roles`).set('Authorization', root.auth).send({ roleId });
+      const cookie = await signedIn(u.email, u.password);
+      await withCookie(app.agent().get('/admin/queues/api/queues'), cookie).expect(200);
+      await app.http.delete(`/api/users/${u.userId}/roles/${roleId}`).set('Authorization', root.auth).expect((r) => expect(r.status).to.be.lessThan(300));
+      await eventually(async () => (await withCookie(app.agent().get('/admin/queues/api/queues'), cookie)).status === 403 || undefined);
+      await withCookie(app.agent().get('/admin/queues'), cookie).expect(403);
+    });
   });
 
   context('acting on jobs', () => {
