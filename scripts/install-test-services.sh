@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests and CI need on a Debian machine with no container engine:
-# redis-server from Debian's package, FerretDB (a MongoDB wire-protocol server) built from
+# redis-server and chromium from Debian's packages, FerretDB (a MongoDB wire-protocol server) built from
 # tools/ferretdb with Go, docker-compose (to validate the compose files) and Node 24 LTS (for
 # CI's second run). Idempotent: what is already there is left alone.
 set -euo pipefail
@@ -26,6 +26,17 @@ elif command -v go >/dev/null 2>&1; then
   echo "ferretdb: built"
 else
   echo "ferretdb: Go is not installed; MongoDB tests need MONGO_URL or a container runtime" >&2
+fi
+
+# Chromium (Debian's package) for the browser tests in test/browser, driven by playwright-core
+# with executablePath /usr/bin/chromium (playwright's own browser download cannot run here).
+if command -v chromium >/dev/null 2>&1; then
+  echo "chromium: $(chromium --version 2>/dev/null | head -n1)"
+else
+  echo "installing chromium from Debian's packages (browser tests)"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+  chromium --version 2>/dev/null | head -n1
 fi
 
 # docker-compose (Debian's 1.29) validates the compose files without a container engine

@@ -13,6 +13,7 @@ import { TYPES } from '../application/symbols';
 import type { Config } from './config/load-config';
 import { WinstonLogger } from './logger';
 import { MODULES } from './modules';
+import { BOARD_QUEUES, type BoardQueues } from './modules/admin.module';
 import type { Resolve } from './modules/module';
 import { type Adapters, bindAdapters } from './profiles/adapters';
 import { embeddedProfile } from './profiles/embedded.profile';
@@ -70,6 +71,7 @@ export const createNexus = async (config: Config, options: NexusOptions = {}): P
   container.bind(TYPES.Config).toConstantValue(config);
   container.bind(TYPES.Logger).toConstantValue(logger);
   bindAdapters(container, adapters);
+  container.bind<BoardQueues>(BOARD_QUEUES).toConstantValue(profile.boardQueues ?? null);
   container.load(...MODULES.map((m) => m.bindings));
   options.rebind?.(container);
   const resolve: Resolve = (id) => container.get(id);

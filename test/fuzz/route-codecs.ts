@@ -171,3 +171,21 @@ export const ROUTE_CODECS: Readonly<Record<string, RouteSpec>> = {
   'POST /api/jobs/dead-letter/:id/retry': { params: DeadLetterParams, fields: { id: jobIds } },
   'GET /api/jobs/:queue/:id': { params: JobParams, fields: { id: jobIds, queue: queues } },
 };
+
+/**
+ * Routes of the router the fuzzer leaves out, each with the reason. They are the queue
+ * dashboard's browser side (/admin): HTML pages and bull-board's own JSON (not the envelope), by
+ * design; their refusals, cookies and audit are proven in test/e2e/admin-dashboard.test.ts and
+ * test/browser/dashboard.test.ts.
+ */
+export const NOT_FUZZED: Readonly<Record<string, string>> = {
+  'GET /admin/login': 'the sign-in page (HTML)',
+  'GET /admin/assets/admin.css': "the sign-in page's stylesheet",
+  'POST /admin/login': 'the sign-in form (form-encoded, answers HTML and redirects)',
+  'POST /admin/logout': 'sign-out (redirects)',
+  'GET /admin/queues': "bull-board's page (HTML)",
+  'GET /admin/queues/{*rest}': "bull-board's pages, assets and JSON API",
+  'PUT /admin/queues/{*rest}': "bull-board's JSON API",
+  'PATCH /admin/queues/{*rest}': "bull-board's JSON API",
+  'POST /admin/queues/{*rest}': "bull-board's JSON API",
+};

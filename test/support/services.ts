@@ -217,3 +217,24 @@ export const stopAllServices = async (): Promise<void> => {
 let counter = 0;
 /** A database name of its own for each suite, so suites never see each other's data. */
 export const uniqueDbName = (prefix: string): string => `${prefix}_${process.pid}_${Date.now().toString(36)}_${++counter}`;
+
+/** Where the browser tests find Chromium: CHROMIUM_PATH, else Debian's package. */
+export const chromiumPath = (): string | undefined => {
+  const fromEnv = process.env['CHROMIUM_PATH'];
+  if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
+  if (process.env['NEXUS_NO_LOCAL_SERVICES'] === '1') return undefined;
+  return existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : onPath('chromium');
+};
+
+/**
+ * Call in a browser test's `before` hook: the Chromium to launch, or the suite is skipped with a
+ * loud notice (a failure under NEXUS_REQUIRE_SERVICES=1, as CI runs), like the other services.
+ */
+export const requireChromium = (ctx: Mocha.Context): string => {
+  const path = chromiumPath();
+  if (path) return path;
+  const message = 'chromium was not found (no CHROMIUM_PATH, no /usr/bin/chromium)';
+  if (REQUIRE) throw new Error(`${message}, and NEXUS_REQUIRE_SERVICES=1`);
+  process.stderr.write(`\n  !!! SKIPPING: ${message}. Run \`npm run services\` to install it.\n\n`);
+  ctx.skip();
+};

@@ -1,4 +1,5 @@
 import { accountModule } from './account.module';
+import { adminModule } from './admin.module';
 import { apiKeysModule } from './api-keys.module';
 import { auditModule } from './audit.module';
 import { authModule } from './auth.module';
@@ -11,4 +12,4 @@ import { sessionsModule } from './sessions.module';
 import { usersModule } from './users.module';
 
 /** Every feature module, in the order their routes are mounted. */
-export const MODULES: readonly NexusModule[] = [authModule, accountModule, mfaModule, usersModule, lockoutModule, rolesModule, apiKeysModule, auditModule, jobsModule, sessionsModule];
+export const MODULES: readonly NexusModule[] = [authModule, accountModule, mfaModule, usersModule, lockoutModule, rolesModule, apiKeysModule, auditModule, jobsModule, sessionsModule, adminModule];

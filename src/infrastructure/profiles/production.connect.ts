@@ -19,6 +19,7 @@ import { RedisRateLimiter } from '../../adapters/rate-limit/redis-rate-limiter';
 import { RedisCache } from '../../adapters/redis/redis-cache';
 import { connectRedis, describeRedisTarget, isRedisOutage, masters, pingRedis, type RedisClient } from '../../adapters/redis/redis-connection';
 import { outagesAsUnavailable } from '../../application/ports/dependency-unavailable';
+import { QUEUE_NAMES } from '../../domain/jobs/job';
 import type { Adapters } from './adapters';
 import { ACCOUNT_MAIL_WINDOW_SECONDS, Closers, mailerFor, processAdapters, type Profile, type ProfileInputs } from './shared';
 
@@ -97,7 +98,7 @@ export const connectProduction = async (inputs: ProfileInputs): Promise<Profile>
       ],
       ...given,
     };
-    return { adapters, close: () => closers.closeAll() };
+    return { adapters, close: () => closers.closeAll(), boardQueues: () => QUEUE_NAMES.map((name) => queue.queue(name)) };
   } catch (err) {
     await closers.closeAll();
     throw err;

@@ -1,3 +1,4 @@
+import type { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { MemoryRateLimiter } from '../../adapters/rate-limit/memory-rate-limiter';
 import type { RateLimits } from '../../adapters/http/middleware/rate-limit';
@@ -24,6 +25,8 @@ export type ProcessRole = 'api' | 'worker' | 'all';
 /** A profile's adapters and how to release what they opened. */
 export interface Profile {
   readonly adapters: Adapters;
+  /** The BullMQ queues, for the queue dashboard (production profile only). */
+  readonly boardQueues?: () => readonly Queue[];
   close(): Promise<void>;
 }
 

@@ -22,8 +22,12 @@ const tooMany = (ctx: Context, d: RateDecision, what: string): void => {
   replyError(ctx, 429, `Too many ${what}; try again in ${Math.max(1, Math.ceil(d.resetMs / 1000))} s`);
 };
 
-/** Routes outside /api (health, metrics) are not limited; every other request is, matched or not. */
-const underApi = (route: MatchedRoute | undefined): boolean => route === undefined || route.template.startsWith('/api/');
+/**
+ * Routes outside /api (health, metrics, the dashboard's pages) are not limited; every other
+ * request is, matched or not, and so is every credential check wherever it lives (the
+ * dashboard's browser sign-in counts toward the same per-client auth limit as the API's).
+ */
+const underApi = (route: MatchedRoute | undefined): boolean => route === undefined || route.template.startsWith('/api/') || route.credentialCheck;
 const AUTH_AREA = '/api/auth/';
 
 /** Runs the rest of the request; gives the reserved point back unless a credential check failed. */

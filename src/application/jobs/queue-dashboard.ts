@@ -1,0 +1,53 @@
+import * as E from 'fp-ts/Either';
+import { inject, injectable } from 'inversify';
+import type { DashboardAction } from '../../domain/audit/audit-entry';
+import type { Actor } from '../../domain/auth/actor';
+import type { AuthError } from '../../domain/auth/auth.errors';
+import { AuditRecorder } from '../audit/audit-recorder';
+import { authorize, refuseApiKey } from '../authorization';
+
+/** What a dashboard action acted on: a queue, and a job or a job status when it names one. */
+export interface DashboardTarget {
+  readonly queue: string | null;
+  readonly jobId: string | null;
+  readonly detail?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Who may open the queue dashboard (/admin/queues): a person signed in (a session, never an API
+ * key) holding `jobs:manage`. Asked on every dashboard request, so a permission taken away counts
+ * at the next request.
+ */
+@injectable()
+export class OpenQueueDashboard {
+  execute(actor: Actor): E.Either<AuthError, void> {
+    const signedIn = refuseApiKey(actor);
+    if (E.isLeft(signedIn)) return signedIn;
+    return authorize(actor, 'jobs', 'manage');
+  }
+}
+
+/**
+ * Records what a person did to the queues through the dashboard (retry, remove, promote, clean,
+ * pause...), once the action succeeded: who, which action, which queue and job. Checks the same
+ * permission as opening the dashboard, so nothing is recorded for someone who may not act.
+ */
+@injectable()
+export class RecordQueueDashboardAction {
+  constructor(
+    @inject(OpenQueueDashboard) private readonly open: OpenQueueDashboard,
+    @inject(AuditRecorder) private readonly audit: AuditRecorder,
+  ) {}
+
+  async execute(actor: Actor, action: DashboardAction, target: DashboardTarget): Promise<E.Either<AuthError, void>> {
+    const allowed = this.open.execute(actor);
+    if (E.isLeft(allowed)) return allowed;
+    await this.audit.record({
+      actorId: actor.userId,
+      action,
+      target: { type: 'job', id: target.jobId },
+      after: { queue: target.queue, jobId: target.jobId, ...(target.detail ?? {}) },
+    });
+    return E.right(undefined);
+  }
+}
