@@ -19,8 +19,9 @@ describe('browser :: the queue dashboard in headless Chromium (production profil
     const executablePath = requireChromium(this);
     // No job worker in this process: the failed job stays failed until someone retries it.
     app = await startTestApp(this, 'production', {}, undefined, { jobWorker: null });
-    const { url, keyPrefix } = app.runtime.config.redis!;
-    connection = new Redis(url, { maxRetriesPerRequest: null });
+    const { target, keyPrefix } = app.runtime.config.redis!;
+    if (target.kind !== 'single') throw new Error('this test reads one Redis');
+    connection = new Redis(target.url, { maxRetriesPerRequest: null });
     queue = new Queue('data-processing', { connection, prefix: keyPrefix });
     browser = await launchChromium(executablePath);
   });

@@ -68,8 +68,9 @@ describe('e2e :: queue dashboard at /admin/queues (production profile)', functio
     // No job worker in this process: jobs stay where the tests put them.
     app = await startTestApp(this, 'production', { TRUST_PROXY: '1', ACCOUNT_LOCK_THRESHOLD: '3', RATE_LIMIT_AUTH_MAX: '4' }, log.logger, { jobWorker: null });
     root = await app.admin();
-    const { url, keyPrefix } = app.runtime.config.redis!;
-    connection = new Redis(url, { maxRetriesPerRequest: null });
+    const { target, keyPrefix } = app.runtime.config.redis!;
+    if (target.kind !== 'single') throw new Error('this test reads one Redis');
+    connection = new Redis(target.url, { maxRetriesPerRequest: null });
     queue = new Queue('data-processing', { connection, prefix: keyPrefix });
     // Someone who may manage jobs and nothing else.
     const role = await app.http
