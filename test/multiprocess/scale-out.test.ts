@@ -350,18 +350,22 @@ describe('multi-process :: three API processes and two workers on one Redis and 
           process.stderr.write(`      [rolling] ${api.name}: drained and stopped in ${stoppedAt - signalled} ms, ready again in ${Date.now() - stoppedAt} ms\n`);
           await pause(500);
         }
-        await pause(1000);
+        // The load goes on until nginx has sent requests to every restarted process again (it
+        // leaves a process that refused a connection alone for fail_timeout, 2 s).
+        const servedSince = (api: NexusProcess, at: number): number =>
+          nginx
+            .accessLog()
+            .split('\n')
+            .filter((l) => l.includes(`upstream=127.0.0.1:${api.port}`) && Number(/ msec=([\d.]+)/.exec(l)?.[1] ?? 0) * 1000 > at).length;
+        await eventually(() => ([...restartedAt].every(([api, at]) => servedSince(api, at) > 0) ? true : undefined), 20_000, 'every restarted API served again').catch(() => undefined);
+        await pause(500);
         stop = true;
         await Promise.all(loops);
 
         expect(unexpected, JSON.stringify(unexpected.slice(0, 10))).to.deep.equal([]);
         expect(outcomes.length).to.be.above(300);
         // nginx sent requests to each restarted process again.
-        const log = nginx.accessLog().split('\n');
-        for (const [api, at] of restartedAt) {
-          const after = log.filter((l) => l.includes(`upstream=127.0.0.1:${api.port}`) && Number(/ msec=([\d.]+)/.exec(l)?.[1] ?? 0) * 1000 > at);
-          expect(after.length, `requests routed to ${api.name} after its restart`).to.be.above(0);
-        }
+        for (const [api, at] of restartedAt) expect(servedSince(api, at), `requests routed to ${api.name} after its restart`).to.be.above(0);
         for (const api of cluster.apis) {
           const previous = api.logs.at(-2) ?? '';
           expect(previous).to.include('"message":"stopped"');

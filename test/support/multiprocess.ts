@@ -242,7 +242,8 @@ export class NexusCluster {
     try {
       // All at once, as an orchestrator scaling out starts them (the first admin is seeded by
       // whichever wins). A process that finds the database unavailable exits 69 and is started
-      // again, as an orchestrator would: FerretDB (SQLite) may drop a connection while five
+      // again, as an orchestrator would: FerretDB v1 (SQLite handler) panics on a connection
+      // ("runtime error: slice bounds out of range" in its log) and drops it when several
       // processes create one new database's collections and indexes at once.
       await Promise.all([...cluster.apis, ...cluster.workers].map((p) => cluster.launchRetrying(p)));
     } catch (err) {
