@@ -30,7 +30,7 @@ describe('multi-process :: three API processes and two workers on one Redis and 
   };
 
   before(async function () {
-    this.timeout(120_000);
+    this.timeout(150_000);
     requireBuild(this);
     cluster = await NexusCluster.start(this, {
       apis: 3,
@@ -395,7 +395,11 @@ describe('multi-process :: three API processes and two workers on one Redis and 
           const delivered = batch.filter((s) => cluster.mail.withSubject(s).length > 0).length;
           expect(delivered, 'jobs still queued when the worker is signalled').to.be.below(batch.length);
           expect(await cluster.terminate(worker), `${worker.name} exit code`).to.equal(0);
-          expect(worker.logs.at(-1)).to.include('"message":"stopped"');
+          const lastRun = worker.logs.at(-1) ?? '';
+          expect(lastRun).to.include('"message":"stopped"');
+          // It had jobs running when the signal came, and finished them before it stopped.
+          const afterSignal = lastRun.slice(lastRun.indexOf('"message":"shutting down"'), lastRun.indexOf('"message":"stopped"'));
+          expect(afterSignal, `${worker.name} finished running jobs after SIGTERM`).to.include('"message":"email sent"');
           await cluster.launch(worker);
         }
         const everything = [...subjects, ...loadSubjects];

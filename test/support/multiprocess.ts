@@ -239,17 +239,22 @@ export class NexusCluster {
     const ports = await Promise.all(Array.from({ length: opts.apis + opts.workers }, () => freePort()));
     for (let i = 0; i < opts.apis; i++) cluster.apis.push({ kind: 'api', name: `api-${i + 1}`, port: ports[i]!, proc: undefined as never, logs: [] });
     for (let i = 0; i < opts.workers; i++) cluster.workers.push({ kind: 'worker', name: `worker-${i + 1}`, port: ports[opts.apis + i]!, proc: undefined as never, logs: [] });
+    const started = Date.now();
     try {
-      // All at once, as an orchestrator scaling out starts them (the first admin is seeded by
-      // whichever wins). A process that finds the database unavailable exits 69 and is started
-      // again, as an orchestrator would: FerretDB v1 (SQLite handler) panics on a connection
-      // ("runtime error: slice bounds out of range" in its log) and drops it when several
-      // processes create one new database's collections and indexes at once.
-      await Promise.all([...cluster.apis, ...cluster.workers].map((p) => cluster.launchRetrying(p)));
+      // The first API alone creates the database (collections, indexes, roles, the first admin),
+      // then the other four start at once, as an orchestrator scaling out starts them. (All five
+      // at once on an empty database trips FerretDB v1, the SQLite handler: it panics on a
+      // connection, "runtime error: slice bounds out of range" in its log, when several create
+      // one new database's collections together; MongoDB does not. The first admin's seeding
+      // race, which all five at once also exercised, has its unit test: seed-access.test.ts.)
+      const [first, ...rest] = [...cluster.apis, ...cluster.workers];
+      await cluster.launchRetrying(first!);
+      await Promise.all(rest.map((p) => cluster.launchRetrying(p)));
     } catch (err) {
       await cluster.stop();
       throw err;
     }
+    process.stderr.write(`      [cluster] ${opts.apis} API processes and ${opts.workers} workers ready in ${Date.now() - started} ms\n`);
     return cluster;
   }
 
@@ -282,6 +287,7 @@ export class NexusCluster {
     }
   }
 
+  /** A process that finds a dependency unavailable at start-up exits 69; it is started again, as an orchestrator would. */
   private async launchRetrying(p: NexusProcess): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
