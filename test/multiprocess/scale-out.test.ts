@@ -383,7 +383,7 @@ describe('multi-process :: three API processes and two workers on one Redis and 
       this.timeout(150_000);
       const c = client();
       const token = (await c.login(nginx.port, ADMIN.email, ADMIN.password)).accessToken;
-      cluster.mail.delayMs = 100;
+      cluster.mail.delayMs = 200;
       const subjects: string[] = [];
       try {
         for (const worker of cluster.workers) {
