@@ -365,8 +365,10 @@ describe('multi-process :: three API processes and two workers on one Redis and 
         stop = true;
         await Promise.all(loops);
 
+        const span = (outcomes.at(-1)!.at - outcomes[0]!.at) / 1000;
+        process.stderr.write(`      [rolling] ${outcomes.length} requests through nginx in ${span.toFixed(1)} s, ${unexpected.length} unexpected\n`);
         expect(unexpected, JSON.stringify(unexpected.slice(0, 10))).to.deep.equal([]);
-        expect(outcomes.length).to.be.above(300);
+        expect(outcomes.length).to.be.above(200);
         // nginx sent requests to each restarted process again.
         for (const [api, at] of restartedAt) expect(servedSince(api, at), `requests routed to ${api.name} after its restart`).to.be.above(0);
         for (const api of cluster.apis) {
