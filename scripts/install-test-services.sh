@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests and CI need on a Debian machine with no container engine:
-# redis-server and chromium from Debian's packages, FerretDB (a MongoDB wire-protocol server) built from
+# redis-server, nginx and chromium from Debian's packages, FerretDB (a MongoDB wire-protocol server) built from
 # tools/ferretdb with Go, docker-compose (to validate the compose files) and Node 24 LTS (for
 # CI's second run). Idempotent: what is already there is left alone.
 set -euo pipefail
@@ -37,6 +37,18 @@ else
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
   chromium --version 2>/dev/null | head -n1
+fi
+
+# nginx (Debian's package) is the load balancer of the multi-process suite's rolling restart;
+# the test starts it itself, as a non-root process with a config of its own, so the service the
+# package sets up is left stopped (policy-rc.d or no init: it is not started here either).
+if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then
+  echo "nginx: $( (command -v nginx || echo /usr/sbin/nginx) | head -n1) ($( (nginx -v 2>&1 || /usr/sbin/nginx -v 2>&1) | head -n1))"
+else
+  echo "installing nginx from Debian's packages (the multi-process suite's load balancer)"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends nginx >/dev/null
+  /usr/sbin/nginx -v
 fi
 
 # docker-compose (Debian's 1.29) validates the compose files without a container engine

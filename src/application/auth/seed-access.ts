@@ -34,6 +34,9 @@ export class SeedAccess {
     // The operator configured this address: it counts as verified (no verification link).
     const created = await this.register.execute({ name: 'Administrator', email: admin.email, password: admin.password }, [ADMIN_ROLE], { emailVerified: true });
     if (E.isLeft(created)) {
+      // Instances starting together both found no admin; the one that lost the race for the
+      // e-mail finds the admin the other created (an ordinary account with that e-mail still fails).
+      if (created.left._tag === 'EmailAlreadyInUse' && (await this.users.countWithRole(adminRole.id)) > 0) return;
       const reason = created.left._tag === 'ValidationFailed' ? created.left.errors.map((e) => `${e.path} ${e.message}`).join('; ') : created.left._tag;
       throw new Error(`cannot create the first admin from NEXUS_ADMIN_EMAIL / NEXUS_ADMIN_PASSWORD: ${reason}`);
     }
