@@ -29,6 +29,11 @@ export interface Config {
   readonly log: { readonly level: Env['LOG_LEVEL']; readonly format: 'json' | 'pretty' };
   readonly mongo?: { readonly url: string; readonly dbName: string };
   readonly redis?: { readonly url: string; readonly keyPrefix: string };
+  /**
+   * The production profile's in-process first level in front of Redis: how long a copy is
+   * served (0: off) and how many it keeps. Invalidated across instances over Redis pub/sub.
+   */
+  readonly cacheL1: { readonly ttlMs: number; readonly maxEntries: number };
   readonly mail: { readonly smtpUrl?: string; readonly from: string; readonly outboxDir?: string };
   readonly auth: {
     readonly jwtSecret?: string;
@@ -163,6 +168,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? defaultLogFormat(e.NODE_ENV, terminal) },
     ...(e.MONGO_URL ? { mongo: { url: e.MONGO_URL, dbName: e.MONGO_DB } } : {}),
     ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } } : {}),
+    cacheL1: { ttlMs: e.CACHE_L1_TTL_MS, maxEntries: e.CACHE_L1_MAX_ENTRIES },
     mail: {
       from: e.MAIL_FROM,
       ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}),
