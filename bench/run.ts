@@ -365,6 +365,7 @@ const measureProduction = async (ceilings: Ceilings, mongoUrl: string, redisUrl:
     // unique e-mail index.
     await measureReadAndAuth(server, 'production', ceilings);
     await edgeOff('production', NEXUS_SERVER, env, ceilings);
+    await measureL1Off(ceilings, env);
     const t = performance.now();
     await seedDatabase(mongoUrl, dbName, SEEDED_USERS, await argon2.hash(USER_PASSWORD, OWASP_ARGON2ID));
     process.stderr.write(`  production: ${SEEDED_USERS} users seeded in ${Math.round(performance.now() - t)} ms\n`);
@@ -396,6 +397,42 @@ const measureProduction = async (ceilings: Ceilings, mongoUrl: string, redisUrl:
 };
 
 // ---------------------------------------------------------------------------------------------
+// The edge, step by step (`--only=steps`)
+
+const EDGE_STEPS = ['none', 'request-context', 'access-log', 'helmet', 'cors', 'compression', 'rate-limit', 'all'] as const;
+
+/**
+ * Each edge step alone in front of the ceiling's route (bench/servers/edge-step.ts), related to
+ * the same server with no step, in this run: `step / none` is what the step leaves of the
+ * throughput, so `1 - ratio` is its share of a request that does nothing else.
+ */
+const measureEdgeSteps = async (): Promise<void> => {
+  let none: Figure | undefined;
+  for (const step of EDGE_STEPS) {
+    const server = await start(`edge step ${step}`, join(BENCH_BUILD, 'servers/edge-step.js'), { BENCH_STEP: step });
+    try {
+      const figure = await load(server, `edge step: ${step} (Koa + router + the step)`, { url: `${server.base}/api/users/6b0cffd059a9b604bb7adf04` });
+      if (step === 'none') none = figure;
+      relate(figure, none);
+    } finally {
+      await stop(server);
+    }
+  }
+};
+
+/** The production cached read with the in-process first level off (CACHE_L1_TTL_MS=0): every cache read asks Redis. */
+const measureL1Off = async (ceilings: Ceilings, env: Record<string, string>): Promise<void> => {
+  const server = await start('production L1 off', NEXUS_SERVER, { ...env, CACHE_L1_TTL_MS: '0' });
+  try {
+    const { token } = await signIn(server.base);
+    const id = await someUserId(server.base, token);
+    relate(await load(server, 'production: GET /api/users/:id (cached, bearer, edge on, CACHE_L1_TTL_MS=0)', { url: `${server.base}/api/users/${id}`, headers: { authorization: `Bearer ${token}` } }), ceilings.router);
+  } finally {
+    await stop(server);
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
 
 const main = async (): Promise<void> => {
   for (const file of [NEXUS_SERVER, join(BENCH_BUILD, 'servers/koa-router.js')]) {
@@ -410,6 +447,7 @@ const main = async (): Promise<void> => {
 
   const ceilings = wanted('ceilings') || wanted('embedded') || wanted('production') ? await measureCeilings() : {};
   if (wanted('embedded')) await measureEmbedded(ceilings);
+  if (wanted('steps')) await measureEdgeSteps();
   const needsServices = wanted('production') || wanted('jobs');
   const [mongo, redis] = needsServices ? await Promise.all([mongoService(), redisService()]) : [null, null];
   if (wanted('production')) {
