@@ -365,7 +365,7 @@ const measureProduction = async (ceilings: Ceilings, mongoUrl: string, redisUrl:
     // unique e-mail index.
     await measureReadAndAuth(server, 'production', ceilings);
     await edgeOff('production', NEXUS_SERVER, env, ceilings);
-    await measureL1Off(ceilings, env);
+    await measureL1(ceilings, env);
     const t = performance.now();
     await seedDatabase(mongoUrl, dbName, SEEDED_USERS, await argon2.hash(USER_PASSWORD, OWASP_ARGON2ID));
     process.stderr.write(`  production: ${SEEDED_USERS} users seeded in ${Math.round(performance.now() - t)} ms\n`);
@@ -397,39 +397,74 @@ const measureProduction = async (ceilings: Ceilings, mongoUrl: string, redisUrl:
 };
 
 // ---------------------------------------------------------------------------------------------
-// The edge, step by step (`--only=steps`)
+// The edge, step by step (`--only=steps`), and the first-level cache on and off
 
 const EDGE_STEPS = ['none', 'request-context', 'access-log', 'helmet', 'cors', 'compression', 'rate-limit', 'all'] as const;
 
+/** CPU time (user + system) the process has used, in ms, from /proc (clock ticks of 10 ms). */
+const cpuMsOf = (child: ChildProcess): number => {
+  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
+
 /**
- * Each edge step alone in front of the ceiling's route (bench/servers/edge-step.ts), related to
- * the same server with no step, in this run: `step / none` is what the step leaves of the
- * throughput, so `1 - ratio` is its share of a request that does nothing else.
+ * Like `load`, but also the server's CPU time per answered request over the measured run. On a
+ * shared, loaded machine throughput swings with the neighbours' load within one run; the CPU a
+ * request costs the server hardly does, so step costs are read from it.
+ */
+const loadCpu = async (server: Server, name: string, options: autocannon.Options): Promise<Figure & { cpuUs: number }> => {
+  const connections = options.connections ?? CONNECTIONS;
+  await autocannon({ connections, ...options, duration: 1 });
+  const cpu0 = cpuMsOf(server.child);
+  const fromUs = nowUs();
+  const r = await autocannon({ connections, duration: DURATION, ...options });
+  const cpuUs = Math.round(((cpuMsOf(server.child) - cpu0) * 1000) / Math.max(1, r['2xx']));
+  server.windows.push({ name, fromUs, toUs: nowUs() });
+  const figure = { name, reqPerSec: perSecond(r['2xx'] / r.duration), p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts, cpuUs };
+  figures.push(figure);
+  process.stderr.write(`  ${name}: ${figure.reqPerSec} req/s, ${cpuUs} us of server CPU per request\n`);
+  return figure;
+};
+
+/**
+ * Each edge step alone in front of the ceiling's route (bench/servers/edge-step.ts), next to the
+ * same server with no step: its CPU per request over `none`'s, and its throughput ratio.
  */
 const measureEdgeSteps = async (): Promise<void> => {
-  let none: Figure | undefined;
+  let none: (Figure & { cpuUs: number }) | undefined;
   for (const step of EDGE_STEPS) {
     const server = await start(`edge step ${step}`, join(BENCH_BUILD, 'servers/edge-step.js'), { BENCH_STEP: step });
     try {
-      const figure = await load(server, `edge step: ${step} (Koa + router + the step)`, { url: `${server.base}/api/users/6b0cffd059a9b604bb7adf04` });
+      const figure = await loadCpu(server, `edge step: ${step} (Koa + router + the step)`, { url: `${server.base}/api/users/6b0cffd059a9b604bb7adf04` });
       if (step === 'none') none = figure;
       relate(figure, none);
+      if (none) notes.push({ name: `edge step ${step}: server CPU us/request (x of none)`, value: `${figure.cpuUs} (${(figure.cpuUs / none.cpuUs).toFixed(2)})` });
     } finally {
       await stop(server);
     }
   }
 };
 
-/** The production cached read with the in-process first level off (CACHE_L1_TTL_MS=0): every cache read asks Redis. */
-const measureL1Off = async (ceilings: Ceilings, env: Record<string, string>): Promise<void> => {
-  const server = await start('production L1 off', NEXUS_SERVER, { ...env, CACHE_L1_TTL_MS: '0' });
-  try {
-    const { token } = await signIn(server.base);
-    const id = await someUserId(server.base, token);
-    relate(await load(server, 'production: GET /api/users/:id (cached, bearer, edge on, CACHE_L1_TTL_MS=0)', { url: `${server.base}/api/users/${id}`, headers: { authorization: `Bearer ${token}` } }), ceilings.router);
-  } finally {
-    await stop(server);
+/** The production cached read with the in-process first level on (default) and off (CACHE_L1_TTL_MS=0). */
+const measureL1 = async (ceilings: Ceilings, env: Record<string, string>): Promise<void> => {
+  const cpu: Record<string, number> = {};
+  for (const [label, ttl] of [['on', '1000'], ['off', '0']] as const) {
+    const server = await start(`production L1 ${label}`, NEXUS_SERVER, { ...env, CACHE_L1_TTL_MS: ttl });
+    try {
+      const { token } = await signIn(server.base);
+      const id = await someUserId(server.base, token);
+      const figure = await loadCpu(server, `production: GET /api/users/:id (cached, bearer, edge on, L1 ${label})`, { url: `${server.base}/api/users/${id}`, headers: { authorization: `Bearer ${token}` } });
+      relate(figure, ceilings.router);
+      cpu[label] = figure.cpuUs;
+    } finally {
+      await stop(server);
+    }
   }
+  const on = figures.find((f) => f.name.endsWith('L1 on)'));
+  const off = figures.find((f) => f.name.endsWith('L1 off)'));
+  if (on && off && off.reqPerSec > 0) notes.push({ name: 'production cached read: L1 on / L1 off (req/s)', value: (on.reqPerSec / off.reqPerSec).toFixed(2) });
+  if (cpu['on'] && cpu['off']) notes.push({ name: 'production cached read: server CPU us/request, L1 on / off', value: `${cpu['on']} / ${cpu['off']}` });
 };
 
 // ---------------------------------------------------------------------------------------------
