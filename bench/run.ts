@@ -401,70 +401,75 @@ const measureProduction = async (ceilings: Ceilings, mongoUrl: string, redisUrl:
 
 const EDGE_STEPS = ['none', 'request-context', 'access-log', 'helmet', 'cors', 'compression', 'rate-limit', 'all'] as const;
 
-/** CPU time (user + system) the process has used, in ms, from /proc (clock ticks of 10 ms). */
-const cpuMsOf = (child: ChildProcess): number => {
-  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-};
+const ROUNDS = Number(process.env['BENCH_STEP_ROUNDS'] ?? 7);
+const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
 
 /**
- * Like `load`, but also the server's CPU time per answered request over the measured run. On a
- * shared, loaded machine throughput swings with the neighbours' load within one run; the CPU a
- * request costs the server hardly does, so step costs are read from it.
+ * Two servers under the same load in turns (A B A B ..., one second each, ROUNDS rounds): the
+ * median of the round-by-round ratios B / A. The neighbours' load on a shared machine swings on
+ * a scale of seconds; both sides of a round see nearly the same.
  */
-const loadCpu = async (server: Server, name: string, options: autocannon.Options): Promise<Figure & { cpuUs: number }> => {
-  const connections = options.connections ?? CONNECTIONS;
-  await autocannon({ connections, ...options, duration: 1 });
-  const cpu0 = cpuMsOf(server.child);
-  const fromUs = nowUs();
-  const r = await autocannon({ connections, duration: DURATION, ...options });
-  const cpuUs = Math.round(((cpuMsOf(server.child) - cpu0) * 1000) / Math.max(1, r['2xx']));
-  server.windows.push({ name, fromUs, toUs: nowUs() });
-  const figure = { name, reqPerSec: perSecond(r['2xx'] / r.duration), p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts, cpuUs };
-  figures.push(figure);
-  process.stderr.write(`  ${name}: ${figure.reqPerSec} req/s, ${cpuUs} us of server CPU per request\n`);
-  return figure;
+const alternate = async (a: Server, b: Server, options: (s: Server) => autocannon.Options): Promise<{ ratio: number; a: number; b: number }> => {
+  const run = async (s: Server): Promise<number> => {
+    const r = await autocannon({ connections: CONNECTIONS, ...options(s), duration: 1 });
+    return r['2xx'] / r.duration;
+  };
+  await run(a);
+  await run(b);
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const x = await run(a);
+    const y = await run(b);
+    xs.push(x);
+    ys.push(y);
+    ratios.push(y / Math.max(1, x));
+  }
+  return { ratio: median(ratios), a: Math.round(median(xs)), b: Math.round(median(ys)) };
 };
 
 /**
- * Each edge step alone in front of the ceiling's route (bench/servers/edge-step.ts), next to the
- * same server with no step: its CPU per request over `none`'s, and its throughput ratio.
+ * Each edge step alone in front of the ceiling's route (bench/servers/edge-step.ts), in turns
+ * with the same server without it: `step / none` is what the step leaves of the throughput of a
+ * request that does nothing else (1.00: free). Also the server CPU per request of one plain run.
  */
 const measureEdgeSteps = async (): Promise<void> => {
-  let none: (Figure & { cpuUs: number }) | undefined;
-  for (const step of EDGE_STEPS) {
-    const server = await start(`edge step ${step}`, join(BENCH_BUILD, 'servers/edge-step.js'), { BENCH_STEP: step });
-    try {
-      const figure = await loadCpu(server, `edge step: ${step} (Koa + router + the step)`, { url: `${server.base}/api/users/6b0cffd059a9b604bb7adf04` });
-      if (step === 'none') none = figure;
-      relate(figure, none);
-      if (none) notes.push({ name: `edge step ${step}: server CPU us/request (x of none)`, value: `${figure.cpuUs} (${(figure.cpuUs / none.cpuUs).toFixed(2)})` });
-    } finally {
-      await stop(server);
+  const entry = join(BENCH_BUILD, 'servers/edge-step.js');
+  const url = (s: Server) => ({ url: `${s.base}/api/users/6b0cffd059a9b604bb7adf04` });
+  const none = await start('edge step none', entry, { BENCH_STEP: 'none' });
+  try {
+    for (const step of EDGE_STEPS.filter((x) => x !== 'none')) {
+      const server = await start(`edge step ${step}`, entry, { BENCH_STEP: step });
+      try {
+        const { ratio, a, b } = await alternate(none, server, url);
+        notes.push({ name: `edge step ${step}: req/s with / without it, median of ${ROUNDS} alternating rounds`, value: `${ratio.toFixed(2)} (${b} / ${a})` });
+        process.stderr.write(`  edge step ${step}: ${ratio.toFixed(2)} x none (${b} / ${a} req/s)\n`);
+      } finally {
+        await stop(server);
+      }
     }
+  } finally {
+    await stop(none);
   }
 };
 
-/** The production cached read with the in-process first level on (default) and off (CACHE_L1_TTL_MS=0). */
+/** The production cached read with the in-process first level on (default) and off (CACHE_L1_TTL_MS=0), in turns. */
 const measureL1 = async (ceilings: Ceilings, env: Record<string, string>): Promise<void> => {
-  const cpu: Record<string, number> = {};
-  for (const [label, ttl] of [['on', '1000'], ['off', '0']] as const) {
-    const server = await start(`production L1 ${label}`, NEXUS_SERVER, { ...env, CACHE_L1_TTL_MS: ttl });
-    try {
-      const { token } = await signIn(server.base);
-      const id = await someUserId(server.base, token);
-      const figure = await loadCpu(server, `production: GET /api/users/:id (cached, bearer, edge on, L1 ${label})`, { url: `${server.base}/api/users/${id}`, headers: { authorization: `Bearer ${token}` } });
-      relate(figure, ceilings.router);
-      cpu[label] = figure.cpuUs;
-    } finally {
-      await stop(server);
-    }
+  const on = await start('production L1 on', NEXUS_SERVER, { ...env, CACHE_L1_TTL_MS: '1000' });
+  const off = await start('production L1 off', NEXUS_SERVER, { ...env, CACHE_L1_TTL_MS: '0' });
+  try {
+    const { token } = await signIn(on.base);
+    const id = await someUserId(on.base, token);
+    const read = (s: Server) => ({ url: `${s.base}/api/users/${id}`, headers: { authorization: `Bearer ${token}` } });
+    const { ratio, a, b } = await alternate(off, on, read);
+    notes.push({ name: `production cached read: L1 on / L1 off, median of ${ROUNDS} alternating rounds`, value: `${ratio.toFixed(2)} (${b} / ${a} req/s)` });
+    const router = ceilings.router?.reqPerSec;
+    if (router) notes.push({ name: 'production cached read, L1 on / L1 off: x Koa + router (its run)', value: `${(b / router).toFixed(2)} / ${(a / router).toFixed(2)}` });
+  } finally {
+    await stop(on);
+    await stop(off);
   }
-  const on = figures.find((f) => f.name.endsWith('L1 on)'));
-  const off = figures.find((f) => f.name.endsWith('L1 off)'));
-  if (on && off && off.reqPerSec > 0) notes.push({ name: 'production cached read: L1 on / L1 off (req/s)', value: (on.reqPerSec / off.reqPerSec).toFixed(2) });
-  if (cpu['on'] && cpu['off']) notes.push({ name: 'production cached read: server CPU us/request, L1 on / off', value: `${cpu['on']} / ${cpu['off']}` });
 };
 
 // ---------------------------------------------------------------------------------------------
