@@ -34,20 +34,46 @@ export const corsFor = (origins: readonly string[]): Middleware => {
   });
 };
 
-/** gzip or brotli for bodies over 1 KB, unless the client sends `x-no-compression`. */
+const COMPRESS_THRESHOLD = 1024;
+const downstreamDone = (): Promise<void> => Promise.resolve();
+
+/** A body Koa would answer with `JSON.stringify` (a plain object or array, not a stream, buffer or blob). */
+const isJsonBody = (body: unknown): body is object => {
+  if (body === null || typeof body !== 'object') return false;
+  if (Array.isArray(body)) return true;
+  const proto = Object.getPrototypeOf(body) as unknown;
+  return proto === Object.prototype || proto === null;
+};
+
+/**
+ * gzip or brotli for bodies over 1 KB, unless the client sends `x-no-compression`.
+ *
+ * Per request it does only what the answer needs: a JSON body is serialised once, here (Koa would
+ * serialise it again to send it, and koa-compress once more just to learn its length), and the
+ * Accept-Encoding negotiation and koa-compress run only for a body over the threshold or of
+ * unknown length (a stream). A small answer costs a length check and the `Vary` header.
+ */
 export const compression = (): Middleware => {
   const compressor = compress({
-    threshold: 1024,
+    threshold: COMPRESS_THRESHOLD,
     gzip: { flush: constants.Z_SYNC_FLUSH },
     br: { flush: constants.BROTLI_OPERATION_FLUSH, params: { [constants.BROTLI_PARAM_QUALITY]: 4 } },
     deflate: false,
   });
   return async (ctx, next) => {
+    await next();
+    if (isJsonBody(ctx.body)) ctx.body = JSON.stringify(ctx.body);
+    const size = ctx.response.length;
+    if (size !== undefined && size < COMPRESS_THRESHOLD) {
+      ctx.vary('Accept-Encoding');
+      return;
+    }
     // Also when the client accepts no encoding at all (`*;q=0`): koa-compress would then set an
     // undefined Content-Encoding and fail; an uncompressed answer is the useful one.
     if (ctx.get('x-no-compression') || !ctx.acceptsEncodings('br', 'gzip', 'identity')) {
       ctx.compress = false;
     }
-    return compressor(ctx, next);
+    // The rest of the request has run: koa-compress only decides and wraps the body now.
+    await compressor(ctx, downstreamDone);
   };
 };
