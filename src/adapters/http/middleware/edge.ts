@@ -38,10 +38,14 @@ export const securityHeaders = (): Middleware => {
   };
 };
 
-/** CORS for the listed origins only; others get no CORS headers, so browsers refuse them. */
+/**
+ * CORS for the listed origins only; others get no CORS headers, so browsers refuse them. A
+ * request without an allowed Origin (every non-browser client) only gets `Vary: Origin`, without
+ * going through @koa/cors.
+ */
 export const corsFor = (origins: readonly string[]): Middleware => {
   const allowed = new Set(origins);
-  return cors({
+  const handler = cors({
     origin: (ctx) => {
       const origin = ctx.get('Origin');
       return allowed.has(origin) ? origin : '';
@@ -54,6 +58,12 @@ export const corsFor = (origins: readonly string[]): Middleware => {
     exposeHeaders: ['X-Request-ID', 'ETag', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'],
     maxAge: 600,
   });
+  return (ctx, next) => {
+    if (allowed.has(ctx.get('Origin'))) return handler(ctx, next);
+    // What @koa/cors does for an origin it does not allow: vary, and nothing else.
+    ctx.vary('Origin');
+    return next();
+  };
 };
 
 const COMPRESS_THRESHOLD = 1024;
