@@ -86,7 +86,7 @@ export const connectProduction = async (inputs: ProfileInputs): Promise<Profile>
       const busRedis = await connectRedis(redis.url, { name: 'cache-bus', logger, failFast: false, connectTimeoutMs });
       const bus = await RedisCacheInvalidations.start(cacheRedis, busRedis, `${prefix}:cache:invalidations`, logger);
       closers.add(() => bus.close());
-      cache = new TwoLevelCache(cache, bus, config.cacheL1);
+      cache = new TwoLevelCache(cache, outagesAsUnavailable(bus, 'cache', isRedisOutage), config.cacheL1);
     }
 
     const { windowSeconds, apiMax, authMax } = config.rateLimit;
