@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { eventually, sleep } from '../support/eventually';
-import { uniqueDbName } from '../support/services';
+import { requireService, uniqueDbName } from '../support/services';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /** A change made through one instance must be seen by the other within this, its caches warm. */
@@ -33,7 +33,8 @@ describe('e2e :: the two-level cache across instances (production profile)', fun
     const shared = { MONGO_DB: uniqueDbName('nexus_e2e_l1'), REDIS_KEY_PREFIX: `e2e-l1-${process.pid}`, CACHE_L1_TTL_MS: '10000' };
     a = await startTestApp(this, 'production', shared);
     b = await startTestApp(this, 'production', shared);
-    redis = new Redis(a.runtime.config.redis!.url, { lazyConnect: true });
+    // The same server the instances use (the harness starts one per run).
+    redis = new Redis(await requireService(this, 'redis'), { lazyConnect: true });
     await redis.connect();
     admin = (await a.admin()).auth;
   });
