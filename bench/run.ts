@@ -365,6 +365,7 @@ const measureProduction = async (ceilings: Ceilings, mongoUrl: string, redisUrl:
     // unique e-mail index.
     await measureReadAndAuth(server, 'production', ceilings);
     await edgeOff('production', NEXUS_SERVER, env, ceilings);
+    await measureL1(ceilings, env);
     const t = performance.now();
     await seedDatabase(mongoUrl, dbName, SEEDED_USERS, await argon2.hash(USER_PASSWORD, OWASP_ARGON2ID));
     process.stderr.write(`  production: ${SEEDED_USERS} users seeded in ${Math.round(performance.now() - t)} ms\n`);
@@ -396,6 +397,82 @@ const measureProduction = async (ceilings: Ceilings, mongoUrl: string, redisUrl:
 };
 
 // ---------------------------------------------------------------------------------------------
+// The edge, step by step (`--only=steps`), and the first-level cache on and off
+
+const EDGE_STEPS = ['none', 'request-context', 'access-log', 'helmet', 'cors', 'compression', 'rate-limit', 'all'] as const;
+
+const ROUNDS = Number(process.env['BENCH_STEP_ROUNDS'] ?? 7);
+const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
+
+/**
+ * Two servers under the same load in turns (A B A B ..., one second each, ROUNDS rounds): the
+ * median of the round-by-round ratios B / A. The neighbours' load on a shared machine swings on
+ * a scale of seconds; both sides of a round see nearly the same.
+ */
+const alternate = async (a: Server, b: Server, options: (s: Server) => autocannon.Options): Promise<{ ratio: number; a: number; b: number }> => {
+  const run = async (s: Server): Promise<number> => {
+    const r = await autocannon({ connections: CONNECTIONS, ...options(s), duration: 1 });
+    return r['2xx'] / r.duration;
+  };
+  await run(a);
+  await run(b);
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const x = await run(a);
+    const y = await run(b);
+    xs.push(x);
+    ys.push(y);
+    ratios.push(y / Math.max(1, x));
+  }
+  return { ratio: median(ratios), a: Math.round(median(xs)), b: Math.round(median(ys)) };
+};
+
+/**
+ * Each edge step alone in front of the ceiling's route (bench/servers/edge-step.ts), in turns
+ * with the same server without it: `step / none` is what the step leaves of the throughput of a
+ * request that does nothing else (1.00: free). Also the server CPU per request of one plain run.
+ */
+const measureEdgeSteps = async (): Promise<void> => {
+  const entry = join(BENCH_BUILD, 'servers/edge-step.js');
+  const url = (s: Server) => ({ url: `${s.base}/api/users/6b0cffd059a9b604bb7adf04` });
+  const none = await start('edge step none', entry, { BENCH_STEP: 'none' });
+  try {
+    for (const step of EDGE_STEPS.filter((x) => x !== 'none')) {
+      const server = await start(`edge step ${step}`, entry, { BENCH_STEP: step });
+      try {
+        const { ratio, a, b } = await alternate(none, server, url);
+        notes.push({ name: `edge step ${step}: req/s with / without it, median of ${ROUNDS} alternating rounds`, value: `${ratio.toFixed(2)} (${b} / ${a})` });
+        process.stderr.write(`  edge step ${step}: ${ratio.toFixed(2)} x none (${b} / ${a} req/s)\n`);
+      } finally {
+        await stop(server);
+      }
+    }
+  } finally {
+    await stop(none);
+  }
+};
+
+/** The production cached read with the in-process first level on (default) and off (CACHE_L1_TTL_MS=0), in turns. */
+const measureL1 = async (ceilings: Ceilings, env: Record<string, string>): Promise<void> => {
+  const on = await start('production L1 on', NEXUS_SERVER, { ...env, CACHE_L1_TTL_MS: '1000' });
+  const off = await start('production L1 off', NEXUS_SERVER, { ...env, CACHE_L1_TTL_MS: '0' });
+  try {
+    const { token } = await signIn(on.base);
+    const id = await someUserId(on.base, token);
+    const read = (s: Server) => ({ url: `${s.base}/api/users/${id}`, headers: { authorization: `Bearer ${token}` } });
+    const { ratio, a, b } = await alternate(off, on, read);
+    notes.push({ name: `production cached read: L1 on / L1 off, median of ${ROUNDS} alternating rounds`, value: `${ratio.toFixed(2)} (${b} / ${a} req/s)` });
+    const router = ceilings.router?.reqPerSec;
+    if (router) notes.push({ name: 'production cached read, L1 on / L1 off: x Koa + router (its run)', value: `${(b / router).toFixed(2)} / ${(a / router).toFixed(2)}` });
+  } finally {
+    await stop(on);
+    await stop(off);
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
 
 const main = async (): Promise<void> => {
   for (const file of [NEXUS_SERVER, join(BENCH_BUILD, 'servers/koa-router.js')]) {
@@ -410,6 +487,7 @@ const main = async (): Promise<void> => {
 
   const ceilings = wanted('ceilings') || wanted('embedded') || wanted('production') ? await measureCeilings() : {};
   if (wanted('embedded')) await measureEmbedded(ceilings);
+  if (wanted('steps')) await measureEdgeSteps();
   const needsServices = wanted('production') || wanted('jobs');
   const [mongo, redis] = needsServices ? await Promise.all([mongoService(), redisService()]) : [null, null];
   if (wanted('production')) {

@@ -170,6 +170,8 @@ export const EnvCodec = t.type({
   REDIS_URL: optional(url(['redis', 'rediss'])),
   REDIS_CLUSTER_NODES: optional(redisClusterNodes),
   REDIS_KEY_PREFIX: withDefault(fromString<string>('prefix', (v) => (/^[\w-]{1,32}$/.test(v) ? v : undefined), 'letters, digits, - or _ (at most 32)'), 'nexus'),
+  CACHE_L1_TTL_MS: withDefault(int(0, 10_000), 1000),
+  CACHE_L1_MAX_ENTRIES: withDefault(int(1, 1_000_000), 10_000),
   SMTP_URL: optional(url(['smtp', 'smtps'])),
   MAIL_FROM: withDefault(text(), 'Nexus <no-reply@nexus.local>'),
   OUTBOX_DIR: optional(text()),

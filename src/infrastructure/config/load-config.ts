@@ -31,6 +31,11 @@ export interface Config {
   readonly mongo?: { readonly url: string; readonly dbName: string };
   /** One Redis (`REDIS_URL`) or a Redis Cluster (`REDIS_CLUSTER_NODES`), never both. */
   readonly redis?: { readonly target: RedisTarget; readonly keyPrefix: string };
+  /**
+   * The production profile's in-process first level in front of Redis: how long a copy is
+   * served (0: off) and how many it keeps. Invalidated across instances over Redis pub/sub.
+   */
+  readonly cacheL1: { readonly ttlMs: number; readonly maxEntries: number };
   readonly mail: { readonly smtpUrl?: string; readonly from: string; readonly outboxDir?: string };
   readonly auth: {
     readonly jwtSecret?: string;
@@ -171,6 +176,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     ...(e.MONGO_URL ? { mongo: { url: e.MONGO_URL, dbName: e.MONGO_DB } } : {}),
     ...(e.REDIS_URL ? { redis: { target: { kind: 'single', url: e.REDIS_URL }, keyPrefix: e.REDIS_KEY_PREFIX } } : {}),
     ...(e.REDIS_CLUSTER_NODES ? { redis: { target: { kind: 'cluster', ...e.REDIS_CLUSTER_NODES }, keyPrefix: e.REDIS_KEY_PREFIX } } : {}),
+    cacheL1: { ttlMs: e.CACHE_L1_TTL_MS, maxEntries: e.CACHE_L1_MAX_ENTRIES },
     mail: {
       from: e.MAIL_FROM,
       ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}),

@@ -18,6 +18,9 @@ import { MongoUserRepository } from '../../adapters/mongo/mongo-user-repository'
 import { RedisRateLimiter } from '../../adapters/rate-limit/redis-rate-limiter';
 import { RedisCache } from '../../adapters/redis/redis-cache';
 import { connectRedis, describeRedisTarget, isRedisOutage, masters, pingRedis, type RedisClient } from '../../adapters/redis/redis-connection';
+import { RedisCacheInvalidations } from '../../adapters/redis/redis-cache-invalidations';
+import { TwoLevelCache } from '../../application/cache/two-level-cache';
+import type { Cache } from '../../application/ports/cache.port';
 import { outagesAsUnavailable } from '../../application/ports/dependency-unavailable';
 import { QUEUE_NAMES } from '../../domain/jobs/job';
 import type { Adapters } from './adapters';
@@ -77,14 +80,24 @@ export const connectProduction = async (inputs: ProfileInputs): Promise<Profile>
       jobWorker = new BullmqJobWorker(workerRedis, queue, logger, new LogAlerts(logger), options, prefix);
     }
 
+    // Redis' connection errors reach the use cases as DependencyUnavailable (503 at the edge).
+    let cache: Cache = outagesAsUnavailable(new RedisCache(cacheRedis, `${prefix}:cache:`), 'cache', isRedisOutage);
+    if (config.cacheL1.ttlMs > 0) {
+      // Its own connection: a subscribed connection can send nothing else. It waits and retries
+      // while Redis is away (the first level is off meanwhile).
+      const busRedis = await connectRedis(redis.target, { name: 'cache-bus', logger, failFast: false, connectTimeoutMs });
+      const bus = await RedisCacheInvalidations.start(cacheRedis, busRedis, `${prefix}:cache:invalidations`, logger);
+      closers.add(() => bus.close());
+      cache = new TwoLevelCache(cache, outagesAsUnavailable(bus, 'cache', isRedisOutage), config.cacheL1);
+    }
+
     const { windowSeconds, apiMax, authMax } = config.rateLimit;
     const limiter = (max: number, name: string) => new RedisRateLimiter(cacheRedis, logger, max, windowSeconds, `${prefix}:rl:${name}`);
     const adapters: Adapters = {
       ...base,
       ...stores,
       unitOfWork: new MongoUnitOfWork(database),
-      // Redis' connection errors reach the use cases as DependencyUnavailable (503 at the edge).
-      cache: new MeteredCache(outagesAsUnavailable(new RedisCache(cacheRedis, `${prefix}:cache:`), 'cache', isRedisOutage), base.metrics),
+      cache: new MeteredCache(cache, base.metrics),
       jobQueue: outagesAsUnavailable(queue, 'queue', isRedisOutage),
       jobWorker,
       mailer: mailerFor(inputs, closers),
