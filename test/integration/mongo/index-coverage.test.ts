@@ -81,7 +81,8 @@ const SCATTERS: readonly { readonly match: RegExp; readonly why: string }[] = [
     why: 'login, registration and "forgot password" find a user by e-mail: sharded, that becomes a targeted read of user_emails (_id = the address) then of users by _id (not built: users stays unsharded until then)',
   },
   {
-    match: /^users (find|count) \{[^}]*isDeleted:eq[^}]*\}( sort \{[^}]*\})?$/,
+    // Not an e-mail or id lookup: those are named above, or targeted.
+    match: /^users (find|count) \{(?![^}]*(?:email|_id):eq)[^}]*isDeleted:eq[^}]*\}( sort \{[^}]*\})?$/,
     why: 'the admin list (every sort, filter, search and cursor), its total, the export, stats by role and role member counts: each shard answers from its own list_* / role_members index, mongos merges (admin routes, the stats cached)',
   },
   // audit_log, by time
