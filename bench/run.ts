@@ -14,6 +14,7 @@ import { MongoUserRepository } from '../src/adapters/mongo/mongo-user-repository
 import { freePort, mongoService, redisService, stopAllServices, uniqueDbName, waitForPort } from '../test/support/services';
 import { ADMIN, JWT_SECRET, ROOT, SEEDED_USERS, USER_PASSWORD } from './fixtures';
 import { measureJobs } from './jobs';
+import { measureScale } from './scale';
 import { cut, nowUs, readProfile, summarise, type Window, writeProfile } from './profile';
 import { seedDatabase } from './seed';
 
@@ -22,7 +23,7 @@ process.env['PATH'] = `${join(ROOT, '.tools/bin')}:${process.env['PATH'] ?? ''}`
 
 const args = new Set(process.argv.slice(2));
 const PROFILE = args.has('--profile');
-/** `--only=ceilings,embedded,production,jobs`: a shorter run of some sections (see also --routes). */
+/** `--only=ceilings,embedded,production,jobs,scale`: a shorter run of some sections (see also --routes). */
 const ONLY = [...args].find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const wanted = (section: string): boolean => !ONLY || ONLY.includes(section);
 /** `--routes=register,login`: only the runs whose name contains one of these (ceilings included). */
@@ -488,13 +489,14 @@ const main = async (): Promise<void> => {
   const ceilings = wanted('ceilings') || wanted('embedded') || wanted('production') ? await measureCeilings() : {};
   if (wanted('embedded')) await measureEmbedded(ceilings);
   if (wanted('steps')) await measureEdgeSteps();
-  const needsServices = wanted('production') || wanted('jobs');
+  const needsServices = wanted('production') || wanted('jobs') || wanted('scale');
   const [mongo, redis] = needsServices ? await Promise.all([mongoService(), redisService()]) : [null, null];
   if (wanted('production')) {
     if (mongo && redis) await measureProduction(ceilings, mongo.url, redis.url);
     else process.stderr.write('production profile skipped: no MongoDB or Redis found (npm run services)\n');
   }
   const jobs = wanted('jobs') ? await measureJobs(redis?.url) : [];
+  const scale = wanted('scale') ? await measureScale(mongo?.url, redis?.url) : [];
   await stopAllServices();
 
   console.log();
@@ -511,12 +513,13 @@ const main = async (): Promise<void> => {
     })),
   );
   if (notes.length > 0) console.table(notes.map((n) => ({ figure: n.name, value: n.value })));
+  if (scale.length > 0) console.table(scale.map((s) => ({ run: s.name, 'per s': s.perSecond, 'per CPU s': s.perCpuSecond, 'p50 ms': s.p50Ms ?? '', 'p99 ms': s.p99Ms ?? '' })));
   if (jobs.length > 0) console.table(jobs.map((j) => ({ run: j.name, 'jobs/s': j.perSecond, ratio: j.ratio === undefined ? '' : j.ratio.toFixed(2), 'x of': j.ref ?? '' })));
   const out = join(RESULTS, 'latest.json');
   writeFileSync(
     out,
     JSON.stringify(
-      { at: new Date().toISOString(), node: process.version, cores: availableParallelism(), durationS: DURATION, connections: CONNECTIONS, seededUsers: SEEDED_USERS, figures, notes, jobs, profiles: PROFILE ? profileSummaries : undefined },
+      { at: new Date().toISOString(), node: process.version, cores: availableParallelism(), durationS: DURATION, connections: CONNECTIONS, seededUsers: SEEDED_USERS, figures, notes, jobs, scale, profiles: PROFILE ? profileSummaries : undefined },
       null,
       2,
     ),

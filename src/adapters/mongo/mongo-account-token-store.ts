@@ -1,4 +1,4 @@
-import { type Collection, type Document, MongoServerError } from 'mongodb';
+import { type Collection } from 'mongodb';
 import type {
   AccountToken,
   AccountTokenPurpose,
@@ -6,10 +6,11 @@ import type {
   TokenCheck,
   TokenConsumption,
 } from '../../application/ports/account-token-store.port';
-import { ensureIndexes, type MongoDatabase } from './mongo-database';
+import { ensureDeclaredIndexes } from './indexes';
+import { type MongoDatabase } from './mongo-database';
 import { isDuplicateKey } from './mongo-user-repository';
 
-export const ACCOUNT_TOKENS_COLLECTION = 'account_tokens';
+export const ACCOUNT_TOKENS_COLLECTION = 'account_tokens' as const;
 
 /** How long a token is remembered after it expired, so a late click hears "expired", not "unknown". */
 const KEEP_AFTER_EXPIRY_MS = 24 * 3600_000;
@@ -59,18 +60,10 @@ export class MongoAccountTokenStore implements AccountTokenStore {
     this.ends = database.db.collection<EndDocument>(`${ACCOUNT_TOKENS_COLLECTION}_ends`);
   }
 
-  /** Idempotent; run at start-up before the API takes traffic. */
+  /** Idempotent; run at start-up before the API takes traffic. Declared in ./indexes. */
   async ensureIndexes(): Promise<void> {
-    await ensureIndexes(this.tokens, [{ key: { userId: 1, purpose: 1 }, name: 'user_purpose' }]);
-    const ttl = await Promise.all([
-      this.ttlIndex(this.tokens, 'purge_ttl'),
-      this.ttlIndex(this.ends, 'purge_ttl'),
-    ]);
+    const ttl = [await ensureDeclaredIndexes(this.tokens, ACCOUNT_TOKENS_COLLECTION), await ensureDeclaredIndexes(this.ends, 'account_tokens_ends')];
     this.ttlIndexes = ttl.every(Boolean);
-    if (!this.ttlIndexes) {
-      await ensureIndexes(this.tokens, [{ key: { purgeAt: 1 }, name: 'purge_at' }]);
-      await ensureIndexes(this.ends, [{ key: { purgeAt: 1 }, name: 'purge_at' }]);
-    }
   }
 
   /** Whether the server purges old documents by itself (a TTL index); false on FerretDB v1. */
@@ -131,17 +124,6 @@ export class MongoAccountTokenStore implements AccountTokenStore {
     this.lastPurge = now.getTime();
     await this.tokens.deleteMany({ purgeAt: { $lt: now } });
     await this.ends.deleteMany({ purgeAt: { $lt: now } });
-  }
-
-  /** Creates a TTL index on `purgeAt` unless it exists; false when the server has no TTL indexes. */
-  private async ttlIndex<T extends Document>(collection: Collection<T>, name: string): Promise<boolean> {
-    try {
-      await ensureIndexes(collection, [{ key: { purgeAt: 1 }, name, expireAfterSeconds: 0 }]);
-      return true;
-    } catch (err) {
-      if (err instanceof MongoServerError && /expireAfterSeconds.*not implemented/i.test(err.message)) return false;
-      throw err;
-    }
   }
 }
 

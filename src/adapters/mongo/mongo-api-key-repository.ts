@@ -1,7 +1,8 @@
 import { type Collection } from 'mongodb';
 import type { ApiKeyRepository } from '../../application/ports/api-key-repository.port';
 import type { ApiKey } from '../../domain/api-keys/api-key';
-import { ensureIndexes, type MongoDatabase } from './mongo-database';
+import { ensureDeclaredIndexes } from './indexes';
+import { type MongoDatabase } from './mongo-database';
 import { type ApiKeyDocument, plain, withId } from './access.documents';
 
 export class MongoApiKeyRepository implements ApiKeyRepository {
@@ -9,11 +10,8 @@ export class MongoApiKeyRepository implements ApiKeyRepository {
   constructor(database: MongoDatabase) {
     this.keys = database.db.collection<ApiKeyDocument>('api_keys');
   }
-  ensureIndexes(): Promise<void> {
-    return ensureIndexes(this.keys, [
-      { key: { keyHash: 1 }, name: 'key_hash_unique', unique: true },
-      { key: { ownerId: 1, createdAt: -1 }, name: 'owner' },
-    ]);
+  async ensureIndexes(): Promise<void> {
+    await ensureDeclaredIndexes(this.keys, 'api_keys');
   }
   async insert(key: ApiKey): Promise<void> {
     const { id, ...rest } = key;

@@ -1,6 +1,7 @@
 import type { Collection } from 'mongodb';
 import type { Lease, Leases } from '../../application/ports/leases.port';
-import { ensureIndexes, type MongoDatabase } from './mongo-database';
+import { ensureDeclaredIndexes } from './indexes';
+import { type MongoDatabase } from './mongo-database';
 import { isDuplicateKey } from './mongo-user-repository';
 
 interface LeaseDocument {
@@ -29,8 +30,8 @@ export class MongoLeases implements Leases {
     this.leases = database.db.collection<LeaseDocument>('leases');
   }
 
-  ensureIndexes(): Promise<void> {
-    return ensureIndexes(this.leases, [{ key: { name: 1, generation: -1 }, name: 'name_generation' }]);
+  async ensureIndexes(): Promise<void> {
+    await ensureDeclaredIndexes(this.leases, 'leases');
   }
 
   async tryAcquire(name: string, ttlMs: number): Promise<Lease | null> {

@@ -1,6 +1,7 @@
 import type { Collection } from 'mongodb';
 import type { MfaChallenge, MfaChallengeStore } from '../../application/ports/mfa-challenge-store.port';
-import { ensureIndexes, type MongoDatabase } from './mongo-database';
+import { ensureDeclaredIndexes } from './indexes';
+import { type MongoDatabase } from './mongo-database';
 import { isDuplicateKey } from './mongo-user-repository';
 
 export const MFA_CHALLENGES_COLLECTION = 'mfa_challenges';
@@ -30,8 +31,8 @@ export class MongoMfaChallengeStore implements MfaChallengeStore {
     this.spends = database.db.collection<{ _id: string; at: Date }>(MFA_CHALLENGE_SPENDS_COLLECTION);
   }
 
-  ensureIndexes(): Promise<void> {
-    return ensureIndexes(this.challenges, [{ key: { userId: 1 }, name: 'user' }]);
+  async ensureIndexes(): Promise<void> {
+    await ensureDeclaredIndexes(this.challenges, 'mfa_challenges');
   }
 
   async insert(challenge: MfaChallenge): Promise<void> {

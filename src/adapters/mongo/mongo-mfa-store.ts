@@ -1,6 +1,7 @@
 import type { Collection } from 'mongodb';
 import type { ActiveTotp, MfaState, MfaStore, PendingTotp } from '../../application/ports/mfa-store.port';
-import { ensureIndexes, type MongoDatabase } from './mongo-database';
+import { ensureDeclaredIndexes } from './indexes';
+import { type MongoDatabase } from './mongo-database';
 import { isDuplicateKey } from './mongo-user-repository';
 
 export const MFA_COLLECTION = 'mfa_totp';
@@ -45,10 +46,7 @@ export class MongoMfaStore implements MfaStore {
   }
 
   async ensureIndexes(): Promise<void> {
-    await ensureIndexes(this.claims, [
-      { key: { userId: 1 }, name: 'user' },
-      { key: { totpId: 1, step: 1 }, name: 'totp_step' },
-    ]);
+    await ensureDeclaredIndexes(this.claims, 'mfa_totp_claims');
   }
 
   async find(userId: string): Promise<MfaState | null> {

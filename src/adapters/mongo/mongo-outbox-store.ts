@@ -1,7 +1,8 @@
 import type { Collection } from 'mongodb';
 import type { ClaimedMessage, OutboxMessage, OutboxStore } from '../../application/ports/outbox.port';
 import type { Tx } from '../../application/ports/unit-of-work.port';
-import { ensureIndexes, inTransaction, type MongoDatabase } from './mongo-database';
+import { ensureDeclaredIndexes } from './indexes';
+import { inTransaction, type MongoDatabase } from './mongo-database';
 import { isDuplicateKey } from './mongo-user-repository';
 
 export const OUTBOX_COLLECTION = 'outbox';
@@ -41,8 +42,8 @@ export class MongoOutboxStore implements OutboxStore {
   }
 
   async ensureIndexes(): Promise<void> {
-    await ensureIndexes(this.messages, [{ key: { status: 1, dueAt: 1 }, name: 'status_due' }]);
-    await ensureIndexes(this.claims, [{ key: { messageId: 1 }, name: 'message' }]);
+    await ensureDeclaredIndexes(this.messages, 'outbox');
+    await ensureDeclaredIndexes(this.claims, 'outbox_claims');
   }
 
   async add(message: OutboxMessage, tx?: Tx): Promise<void> {

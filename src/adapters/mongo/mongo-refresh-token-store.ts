@@ -1,7 +1,8 @@
 import { type Collection } from 'mongodb';
 import type { RefreshTokenStore } from '../../application/ports/refresh-token-store.port';
 import { mostRecentlyUsedFirst, type RefreshToken, recordFromToken, type SessionRecord, type SessionStatus } from '../../domain/auth/session';
-import { ensureIndexes, type MongoDatabase } from './mongo-database';
+import { ensureDeclaredIndexes } from './indexes';
+import { type MongoDatabase } from './mongo-database';
 import { isDuplicateKey } from './mongo-user-repository';
 import { type SessionDocument, withId } from './access.documents';
 
@@ -17,17 +18,9 @@ export class MongoRefreshTokenStore implements RefreshTokenStore {
     this.spends = database.db.collection<{ _id: string; at: Date }>('refresh_token_spends');
     this.records = database.db.collection<SessionRecordDocument>('sessions');
   }
-  /**
-   * `family` serves everything asked about one session; `user_live` a user's live tokens (equality
-   * on the two nulls, then the expiry range) and `revokeForUser` by its prefix. Session records
-   * are read and touched by `_id` only.
-   */
-  ensureIndexes(): Promise<void> {
-    return ensureIndexes(this.sessions, [
-      { key: { tokenHash: 1 }, name: 'token_hash_unique', unique: true },
-      { key: { familyId: 1 }, name: 'family' },
-      { key: { userId: 1, revokedAt: 1, spentAt: 1, expiresAt: 1 }, name: 'user_live' },
-    ]);
+  /** Tokens by hash, family and user (./indexes); session records are read and touched by `_id` only. */
+  async ensureIndexes(): Promise<void> {
+    await ensureDeclaredIndexes(this.sessions, 'refresh_tokens');
   }
   async insert(session: RefreshToken): Promise<void> {
     const { id, ...rest } = session;

@@ -1,7 +1,8 @@
 import { type Collection } from 'mongodb';
 import type { RoleRepository, SaveRoleResult } from '../../application/ports/role-repository.port';
 import type { Role, RoleId } from '../../domain/roles/role';
-import { ensureIndexes, type MongoDatabase } from './mongo-database';
+import { ensureDeclaredIndexes } from './indexes';
+import { type MongoDatabase } from './mongo-database';
 import { isDuplicateKey } from './mongo-user-repository';
 import { type RoleDocument, plain, withId } from './access.documents';
 
@@ -10,8 +11,8 @@ export class MongoRoleRepository implements RoleRepository {
   constructor(database: MongoDatabase) {
     this.roles = database.db.collection<RoleDocument>('roles');
   }
-  ensureIndexes(): Promise<void> {
-    return ensureIndexes(this.roles, [{ key: { name: 1 }, name: 'name_unique', unique: true }]);
+  async ensureIndexes(): Promise<void> {
+    await ensureDeclaredIndexes(this.roles, 'roles');
   }
   async findById(id: RoleId): Promise<Role | null> {
     const doc = await this.roles.findOne({ _id: id });

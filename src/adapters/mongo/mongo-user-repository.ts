@@ -13,32 +13,16 @@ import {
 import type { PasswordHistoryEntry } from '../../domain/auth/password-policy';
 import { type Email, emailKey } from '../../domain/users/email';
 import type { User, UserId } from '../../domain/users/user';
-import { ensureIndexes, inTransaction, type MongoDatabase } from './mongo-database';
+import { ensureDeclaredIndexes } from './indexes';
+import { inTransaction, type MongoDatabase } from './mongo-database';
 import { fromUserDocument, PUBLIC_USER_FIELDS, toUserDocument, type UserDocument, USERS_COLLECTION } from './user.document';
 
 const DUPLICATE_KEY = 11000;
 
 const SORT_FIELD = { createdAt: 'createdAt', name: 'nameLower', email: 'email', age: 'age' } as const satisfies Record<UserListQuery['sortBy'], keyof UserDocument>;
 
-/**
- * The listing's indexes, each in the order equality, sort, range: `isDeleted` (every list asks
- * for `false`), then `status` when filtered, then the sort field and `_id` (the tie-breaker, so
- * a page and a keyset bound are both read off the index in order and the scan stops at the
- * limit). Each index is walked forwards or backwards, so it serves both sort orders. A prefix
- * search is the range part: on the name index it narrows the scan to the prefix; with another
- * sort the planner may scan that sort's index and filter, or merge the name and e-mail ranges
- * and sort what it found.
- */
-export const USER_LIST_INDEXES = (['createdAt', 'nameLower', 'email', 'age'] as const).flatMap((field) => {
-  const direction = field === 'createdAt' ? -1 : 1;
-  return [
-    { key: { isDeleted: 1, [field]: direction, _id: direction }, name: `list_${field}` },
-    { key: { isDeleted: 1, status: 1, [field]: direction, _id: direction }, name: `list_status_${field}` },
-  ];
-});
-
-/** Indexes earlier versions created that the ones above replace (dropped at start-up if present). */
-const RETIRED_INDEXES = ['status_createdAt', 'name_prefix'];
+/** The list's indexes (declared with the others in ./indexes). */
+export { USER_LIST_INDEXES } from './indexes';
 
 /** How long a version claim may be held before another writer takes it over (its holder died). */
 const VERSION_CLAIM_MS = 15_000;
@@ -55,11 +39,7 @@ export class MongoUserRepository implements UserRepository {
 
   /** Idempotent; run at start-up before the API takes traffic. */
   async ensureIndexes(): Promise<void> {
-    await ensureIndexes(this.users, [
-      { key: { email: 1 }, name: 'email_unique', unique: true },
-      { key: { roleIds: 1 }, name: 'roles' },
-      ...USER_LIST_INDEXES,
-    ], RETIRED_INDEXES);
+    await ensureDeclaredIndexes(this.users, 'users');
   }
 
   async findById(id: UserId): Promise<User | null> {

@@ -61,12 +61,21 @@ const proxyHops = fromString<number>(
 const oneOf = <L extends string>(values: readonly L[]) =>
   fromString<L>(values.join('|'), (s) => (values as readonly string[]).includes(s) ? (s as L) : undefined, `one of ${values.join(', ')}`);
 
+/**
+ * A MongoDB seed list (`mongodb://a:27017,b:27017,c:27017/?replicaSet=rs0`, the usual replica-set
+ * URL) is one URL to the driver but not to WHATWG's parser: each host is checked, one at a time.
+ */
+const eachHost = (s: string): string[] => {
+  const seeds = /^(mongodb(?:\+srv)?:\/\/(?:[^@/]*@)?)([^/?]+)(.*)$/.exec(s);
+  return seeds ? seeds[2]!.split(',').map((host) => `${seeds[1]!}${host}${seeds[3]!}`) : [s];
+};
+
 const url = (schemes: readonly string[]) =>
   fromString<string>(
     'url',
     (s) => {
       try {
-        return schemes.includes(new URL(s).protocol.replace(/:$/, '')) ? s : undefined;
+        return eachHost(s).every((one) => schemes.includes(new URL(one).protocol.replace(/:$/, ''))) ? s : undefined;
       } catch {
         return undefined;
       }

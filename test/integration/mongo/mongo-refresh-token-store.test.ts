@@ -23,7 +23,7 @@ describe('MongoDB :: refresh tokens and session records', function () {
     const indexes = await database.db.collection('refresh_tokens').indexes();
     const byName = new Map(indexes.map((i) => [i.name, i.key]));
     expect(byName.get('token_hash_unique')).to.deep.equal({ tokenHash: 1 });
-    expect(byName.get('family')).to.deep.equal({ familyId: 1 });
+    expect(byName.get('family_revoked')).to.deep.equal({ familyId: 1, revokedAt: 1 });
     // Equality on the user and the two nulls, then the expiry range: a user's live tokens.
     expect(Object.entries(byName.get('user_live') ?? {})).to.deep.equal([['userId', 1], ['revokedAt', 1], ['spentAt', 1], ['expiresAt', 1]]);
   });

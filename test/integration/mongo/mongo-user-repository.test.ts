@@ -68,7 +68,7 @@ describe('MongoDB :: users and access', function () {
     await repository.ensureIndexes();
     await repository.ensureIndexes();
     const names = (await database.db.collection(USERS_COLLECTION).indexes()).map((i) => i.name);
-    expect(names).to.include.members(['email_unique', 'roles', ...USER_LIST_INDEXES.map((i) => i.name)]);
+    expect(names).to.include.members(['email_unique', 'role_members', ...USER_LIST_INDEXES.map((i) => i.name)]);
   });
 
   it('drops the list indexes an earlier version made, once, and keeps its data', async () => {

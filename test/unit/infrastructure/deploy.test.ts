@@ -54,9 +54,11 @@ interface ComposeService {
 }
 type ComposeFile = { services: Record<string, ComposeService> };
 
-const COMPOSE_FILES = ['docker-compose.yml', 'docker-compose.override.yml'];
+const COMPOSE_FILES = ['docker-compose.yml', 'docker-compose.override.yml', 'docker-compose.scale.yml'];
 const compose = yamlOf<ComposeFile>('docker-compose.yml');
 const override = yamlOf<ComposeFile>('docker-compose.override.yml');
+type ScaledService = ComposeService & { scale?: number; deploy?: { replicas?: number }; depends_on?: Record<string, { condition: string }> };
+const scale = yamlOf<{ services: Record<string, ScaledService>; volumes?: Record<string, unknown> }>('docker-compose.scale.yml');
 const env = envFile(read('.env.example'));
 
 describe('Infrastructure :: deployment files', () => {
@@ -157,6 +159,42 @@ describe('Infrastructure :: deployment files', () => {
     });
   });
 
+  describe('docker-compose.scale.yml (over docker-compose.yml)', () => {
+    const members = ['mongo', 'mongo-2', 'mongo-3'];
+
+    it('runs three API processes and three workers, building no image of its own', () => {
+      for (const name of ['api', 'worker']) {
+        expect(scale.services[name]?.scale, name).to.equal(3);
+        expect(scale.services[name]?.deploy?.replicas, name).to.equal(3);
+        expect(scale.services[name]?.image, name).to.equal(undefined);
+        expect(scale.services[name]?.ports, name).to.equal(undefined);
+      }
+      expect(Object.entries(scale.services).filter(([, s]) => s.build !== undefined)).to.deep.equal([]);
+    });
+
+    it('makes a three-member replica set, initiated by the first member and healthy only with a PRIMARY', () => {
+      const init = scale.services['mongo']?.healthcheck?.test.join(' ') ?? '';
+      expect(init).to.include("rs.initiate({ _id: 'rs0'");
+      for (const member of members) expect(init).to.include(`host: '${member}:27017'`);
+      expect(init).to.match(/quit\(db\.hello\(\)\.primary \? 0 : 1\)$/);
+      for (const member of members.slice(1)) {
+        expect(scale.services[member]?.healthcheck?.test.join(' '), member).to.match(/quit\(db\.hello\(\)\.primary \? 0 : 1\)$/);
+        expect(scale.services[member]?.command?.join(' '), member).to.equal('--replSet rs0 --bind_ip_all');
+        expect(scale.services[member]?.volumes?.[0], member).to.match(new RegExp(`^${member}-data:/data/db$`));
+        expect(scale.services['mongo']?.depends_on?.[member]?.condition).to.equal('service_started');
+      }
+    });
+
+    it('points the API and the worker at every member, with majority writes and retryable reads and writes, once all are healthy', () => {
+      for (const name of ['api', 'worker']) {
+        const [hosts, query] = String(scale.services[name]?.environment?.['MONGO_URL']).split('/?');
+        expect(hosts, name).to.equal(`mongodb://${members.map((m) => `${m}:27017`).join(',')}`);
+        expect(Object.fromEntries(new URLSearchParams(query))).to.deep.equal({ replicaSet: 'rs0', w: 'majority', retryWrites: 'true', retryReads: 'true', readPreference: 'primary' });
+        for (const member of [...members, 'redis']) expect(scale.services[name]?.depends_on?.[member]?.condition, `${name} on ${member}`).to.equal('service_healthy');
+      }
+    });
+  });
+
   describe('Prometheus and Grafana (--profile observability)', () => {
     type Scrape = { job_name: string; authorization?: { credentials_file?: string }; dns_sd_configs?: { names: string[]; port: number }[] };
     const prometheus = yamlOf<{ scrape_configs: Scrape[] }>('deploy/prometheus/prometheus.yml');
@@ -253,7 +291,7 @@ describe('Infrastructure :: deployment files', () => {
       this.skip();
     });
 
-    for (const files of [['-f', 'docker-compose.yml'], []]) {
+    for (const files of [['-f', 'docker-compose.yml'], [], ['-f', 'docker-compose.yml', '-f', 'docker-compose.scale.yml']]) {
       for (const profile of [[], ['--profile', 'observability']]) {
         it(`accepts ${files.length ? files.join(' ') : 'docker-compose.yml + docker-compose.override.yml'}${profile.length ? ` ${profile.join(' ')}` : ''}, and its API and worker start from that environment`, () => {
           const result = run([...files, ...profile]);
@@ -269,6 +307,11 @@ describe('Infrastructure :: deployment files', () => {
             expect(config.metrics.port).to.equal(9464);
             expect(config.workerHealthPort).to.equal(3001);
             expect(config.mail.smtpUrl).to.equal(files.length ? undefined : 'smtp://mailpit:1025');
+            expect(config.mongo?.url, name).to.equal(files.includes('docker-compose.scale.yml') ? 'mongodb://mongo:27017,mongo-2:27017,mongo-3:27017/?replicaSet=rs0&w=majority&retryWrites=true&retryReads=true&readPreference=primary' : 'mongodb://mongo:27017/?replicaSet=rs0');
+          }
+          if (files.includes('docker-compose.scale.yml')) {
+            expect(Object.keys(resolved.services).sort()).to.include.members(['api', 'worker', 'proxy', 'redis', 'mongo', 'mongo-2', 'mongo-3']);
+            for (const name of ['api', 'worker']) expect((resolved.services[name] as ScaledService).scale ?? (resolved.services[name] as ScaledService).deploy?.replicas, name).to.equal(3);
           }
         });
       }
