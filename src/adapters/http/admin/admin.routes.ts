@@ -58,6 +58,15 @@ export const adminRoutes = (deps: AdminRoutesDeps): Router => {
   const setCookie = (ctx: Context, token: string, maxAgeSeconds: number) => ctx.cookies.set(ADMIN_COOKIE, token, cookie(ctx, true, maxAgeSeconds, ADMIN_PATH));
   const clearCookie = (ctx: Context) => ctx.cookies.set(ADMIN_COOKIE, '', { ...cookie(ctx, true, 0, ADMIN_PATH), maxAge: 0 });
   router.use(allowSecure);
+  // CORS_ORIGINS is for API clients: no origin is ever granted a read of a dashboard answer. (A
+  // listed origin on the same site as the dashboard gets its SameSite=Strict cookie sent along.)
+  router.use(async (ctx, next) => {
+    try {
+      await next();
+    } finally {
+      for (const header of ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials', 'Access-Control-Expose-Headers']) ctx.remove(header);
+    }
+  });
 
   /** The signed-in person, or null (no cookie, an expired token, an ended session, a suspended user). */
   const signedIn = async (ctx: Context): Promise<Actor | null> => {
@@ -144,7 +153,7 @@ export const adminRoutes = (deps: AdminRoutesDeps): Router => {
       if (api) return replyError(ctx, 403, 'The queue dashboard needs the jobs:manage permission');
       return sendPage(ctx, 403, 'Not allowed', `<p>Your account does not hold the <code>jobs:manage</code> permission the queue dashboard needs.</p>\n${signOutForm}`);
     }
-    if (NexusBoardAdapter.isMutation(ctx.method) && !sameOrigin(ctx)) return crossSite(ctx);
+    if (NexusBoardAdapter.isMutation(ctx.method) ? !sameOrigin(ctx) : api && readByAnotherOrigin(ctx)) return crossSite(ctx);
     const adapter = await deps.board();
     await adapter.handle(
       {
@@ -197,8 +206,19 @@ export const sameOrigin = (ctx: Context): boolean => {
   return origin !== '' && ctx.host !== '' && origin === `${ctx.protocol}://${ctx.host}`;
 };
 
+/**
+ * A script of another origin fetching the board's API (a browser says so with `Sec-Fetch-Site`,
+ * or, without it, with an `Origin` not ours): its own pages, a person opening the URL
+ * (`Sec-Fetch-Site: none`) and clients that are not browsers read it; nobody else.
+ */
+const readByAnotherOrigin = (ctx: Context): boolean => {
+  const site = ctx.get('Sec-Fetch-Site');
+  if (site) return site !== 'same-origin' && site !== 'none';
+  return ctx.get('Origin') !== '' && !sameOrigin(ctx);
+};
+
 const crossSite = (ctx: Context): void => {
-  if (ctx.path.startsWith(`${BOARD_PATH}/api/`)) return replyError(ctx, 403, 'Cross-site request refused: the queue dashboard takes changes from its own pages only');
+  if (ctx.path.startsWith(`${BOARD_PATH}/api/`)) return replyError(ctx, 403, 'Cross-site request refused: the API of the queue dashboard answers its own pages only');
   sendPage(ctx, 403, 'Refused', '<p>Cross-site request refused: this form must be sent from its own page.</p>');
 };
 
