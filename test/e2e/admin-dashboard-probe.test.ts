@@ -291,5 +291,16 @@ describe('e2e :: queue dashboard, hostile probe (production profile, two instanc
         await withCookie(a.agent().put('/admin/queues/api/queues/resume'), cookie).set('Origin', a.baseUrl).send({}).expect(200);
       }
     });
+
+    it('audits a job added through the board with the id of the job it made', async () => {
+      const cookie = await cookieFor(a, operator.email, operator.password);
+      const added = await withCookie(a.agent().post('/admin/queues/api/queues/data-processing/add'), cookie)
+        .set('Origin', a.baseUrl)
+        .send({ name: 'probe-added', data: { payload: { n: 2 } }, options: {} })
+        .expect(200);
+      const id = String(added.body.job.id);
+      const entries = (await auditOf('jobs.dashboard.add')).filter((e) => e.actorId === operator.userId);
+      expect(entries.map((e) => e.target.id)).to.include(id);
+    });
   });
 });

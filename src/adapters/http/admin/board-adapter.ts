@@ -178,7 +178,11 @@ export class NexusBoardAdapter implements IServerAdapter {
       const detail: Record<string, string> = {};
       if (params['queueStatus']) detail['status'] = params['queueStatus'];
       if (params['schedulerId']) detail['schedulerId'] = params['schedulerId'];
-      await request.audited({ action, queue: params['queueName'] ?? null, jobId: params['jobId'] ?? null, detail });
+      // A job the operation made (add) is named by its answer, not by the path.
+      const made = (response.body as { job?: { id?: unknown; name?: unknown } } | undefined)?.job;
+      if (!params['jobId'] && typeof made?.name === 'string') detail['name'] = made.name;
+      const jobId = params['jobId'] ?? (made?.id === undefined || made.id === null ? null : String(made.id));
+      await request.audited({ action, queue: params['queueName'] ?? null, jobId, detail });
     }
     ctx.status = status;
     ctx.set('Cache-Control', 'no-store');
