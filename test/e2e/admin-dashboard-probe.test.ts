@@ -302,5 +302,27 @@ describe('e2e :: queue dashboard, hostile probe (production profile, two instanc
       const entries = (await auditOf('jobs.dashboard.add')).filter((e) => e.actorId === operator.userId);
       expect(entries.map((e) => e.target.id)).to.include(id);
     });
+
+    it('answers a failed read without a stack trace, whatever NODE_ENV says', async () => {
+      const prefix = a.runtime.config.redis!.keyPrefix;
+      const email = new Queue('email', { connection, prefix });
+      const job = await email.add('probe-unreadable', { to: 'x@example.com', subject: 's', body: 'b' });
+      await email.close();
+      // A job that cannot be read (its data is not JSON): bull-board's read fails.
+      await connection.hset(`${prefix}:email:${job.id!}`, 'data', '{not json');
+      const cookie = await cookieFor(a, operator.email, operator.password);
+      const env = process.env['NODE_ENV'];
+      // bull-board adds the stack to its error answers when NODE_ENV is development, Nexus's default.
+      process.env['NODE_ENV'] = 'development';
+      try {
+        const res = await withCookie(a.agent().get(`/admin/queues/api/queues/email/${job.id!}`), cookie);
+        expect(res.status).to.equal(500);
+        expect(JSON.stringify(res.body)).to.not.match(/\bat .*\.(js|ts):\d+/);
+      } finally {
+        if (env === undefined) delete process.env['NODE_ENV'];
+        else process.env['NODE_ENV'] = env;
+      }
+    });
+
   });
 });

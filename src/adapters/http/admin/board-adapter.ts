@@ -171,7 +171,11 @@ export class NexusBoardAdapter implements IServerAdapter {
         headers: ctx.request.headers as Record<string, string | undefined>,
       });
     } catch (err) {
-      response = this.errorHandler!(err as Error);
+      // bull-board's answer to a throw carries the stack as `details` when NODE_ENV is
+      // development (Nexus's default): paths and code of this server, to whoever holds a cookie.
+      const answer = this.errorHandler!(err as Error);
+      const { details: _stack, ...body } = (answer.body ?? {}) as Record<string, unknown>;
+      response = { ...answer, body };
     }
     const status = response.status ?? 200;
     if (action && status < 300) {
