@@ -324,5 +324,36 @@ describe('e2e :: queue dashboard, hostile probe (production profile, two instanc
       }
     });
 
+    it('audits a bulk change that failed part-way (jobs moved, then an error)', async () => {
+      const prefix = a.runtime.config.redis!.keyPrefix;
+      const reports = new Queue('reports', { connection, prefix });
+      const worker = new Worker(
+        'reports',
+        async () => {
+          throw new Error('report failed');
+        },
+        { connection: connection.duplicate({ maxRetriesPerRequest: null }), prefix, concurrency: 50 },
+      );
+      try {
+        // More failed jobs than bull-board retries in one page (100), so it moves a page, then reads the next.
+        await reports.addBulk(Array.from({ length: 101 }, (_, n) => ({ name: 'probe-report', data: { n }, opts: { attempts: 1 } })));
+        await eventually(async () => ((await reports.getJobCounts('failed'))['failed']! >= 101 ? true : undefined), 30_000, '101 failed reports');
+      } finally {
+        await worker.close();
+      }
+      // The last job of the second page cannot be read (what a concurrent change or a lost connection does half-way).
+      const [broken] = await connection.zrange(`${prefix}:reports:failed`, 0, 0);
+      await connection.hset(`${prefix}:reports:${broken!}`, 'data', '{not json');
+      const cookie = await cookieFor(a, operator.email, operator.password);
+      const res = await withCookie(a.agent().put('/admin/queues/api/queues/reports/retry/failed'), cookie).set('Origin', a.baseUrl).send({});
+      expect(res.status).to.equal(500);
+      const counts = await reports.getJobCounts('waiting', 'prioritized');
+      await reports.close();
+      expect(counts['waiting']! + counts['prioritized']!, 'jobs moved before the error').to.be.at.least(100);
+      const entries = (await auditOf('jobs.dashboard.retry-all')).filter((e) => e.after['queue'] === 'reports');
+      expect(entries).to.have.length(1);
+      expect(entries[0]).to.deep.include({ actorId: operator.userId });
+      expect(entries[0]!.after).to.include({ status: 'failed', outcome: 'error' });
+    });
   });
 });

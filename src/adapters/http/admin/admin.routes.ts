@@ -50,7 +50,7 @@ export interface AdminRoutesDeps {
  * - Only `jobs:manage` opens the board (403 otherwise; not signed in: 303 to the form).
  * - Every request that changes something (bull-board's API, sign-in, sign-out) must come from this
  *   origin (`Sec-Fetch-Site: same-origin`, or an `Origin` equal to ours); each bull-board change
- *   that succeeds is audited as `jobs.dashboard.<operation>` with its queue and job.
+ *   that succeeds (or fails part-way, with a 5xx) is audited as `jobs.dashboard.<operation>` with its queue and job.
  */
 export const adminRoutes = (deps: AdminRoutesDeps): Router => {
   const router = createRouter();

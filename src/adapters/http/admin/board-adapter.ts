@@ -6,7 +6,7 @@ import type { Context, Next } from 'koa';
 import type { DashboardAction } from '../../../domain/audit/audit-entry';
 import { BOARD_CSP, escapeHtml } from './admin-pages';
 
-/** A bull-board operation that succeeded: what the dashboard's audit records. */
+/** A bull-board operation that succeeded, or errored (5xx) after it may have changed something: what the audit records. */
 export interface BoardMutation {
   readonly action: DashboardAction;
   readonly queue: string | null;
@@ -59,7 +59,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 
 export interface BoardRequest {
   readonly ctx: Context;
-  /** Called once a changing operation succeeded, before its answer is sent. */
+  /** Called once a changing operation succeeded or failed part-way (5xx), before its answer is sent. */
   readonly audited: (mutation: BoardMutation) => Promise<void>;
 }
 
@@ -178,8 +178,12 @@ export class NexusBoardAdapter implements IServerAdapter {
       response = { ...answer, body };
     }
     const status = response.status ?? 200;
-    if (action && status < 300) {
+    // Refused before acting (4xx: no such job, wrong state, read-only queue): nothing to record.
+    // A success is recorded; so is an error (5xx), since a bulk operation may have moved jobs
+    // before it failed (retry-all moves page by page).
+    if (action && (status < 300 || status >= 500)) {
       const detail: Record<string, string> = {};
+      if (status >= 500) detail['outcome'] = 'error';
       if (params['queueStatus']) detail['status'] = params['queueStatus'];
       if (params['schedulerId']) detail['schedulerId'] = params['schedulerId'];
       // A job the operation made (add) is named by its answer, not by the path.
