@@ -280,7 +280,8 @@ describe('e2e :: queue dashboard, hostile probe (production profile, two instanc
         ['put', '/pause'],
         ['put', '/retry/failed'],
       ] as const) {
-        expect((await change(method, path)).status, path).to.equal(405);
+        // 405: read-only; adding needs jobs:create first (403), which this operator lacks.
+        expect((await change(method, path)).status, path).to.equal(path === '/add' ? 403 : 405);
       }
       await withCookie(a.agent().put('/admin/queues/api/queues/pause'), cookie).set('Origin', a.baseUrl).send({}).expect(200);
       const dead = new Queue('dead-letter', { connection, prefix: a.runtime.config.redis!.keyPrefix });
@@ -292,15 +293,46 @@ describe('e2e :: queue dashboard, hostile probe (production profile, two instanc
       }
     });
 
-    it('audits a job added through the board with the id of the job it made', async () => {
+    it('lets only a holder of jobs:create too write what a job does (add, replace its data), as the API does', async () => {
+      // jobs:manage alone: the API lets it list and retry dead letters, never queue work.
+      const job = await queue.add('probe-pending', { payload: { n: 3 } });
       const cookie = await cookieFor(a, operator.email, operator.password);
+      const add = () => withCookie(a.agent().post('/admin/queues/api/queues/email/add'), cookie).set('Origin', a.baseUrl).send({ name: 'send', data: { to: 'anyone@example.com', subject: 'Your account', body: 'Click here' }, options: {} });
+      const email = new Queue('email', { connection, prefix: a.runtime.config.redis!.keyPrefix });
+      try {
+        const before = await email.getJobCountByTypes('waiting', 'delayed', 'prioritized');
+        expect((await add()).status).to.equal(403);
+        const update = await withCookie(a.agent().patch(`/admin/queues/api/queues/data-processing/${job.id!}/update-data`), cookie).set('Origin', a.baseUrl).send({ jobData: { payload: { n: 4 } } });
+        expect(update.status).to.equal(403);
+        expect(update.body.message).to.include('jobs:create');
+        expect(await email.getJobCountByTypes('waiting', 'delayed', 'prioritized')).to.equal(before);
+      } finally {
+        await email.close();
+      }
+      expect((await queue.getJob(job.id!))!.data).to.deep.equal({ payload: { n: 3 } });
+      expect((await auditOf('jobs.dashboard.add')).filter((e) => e.actorId === operator.userId)).to.deep.equal([]);
+      // Still an operator: retrying, pausing... stay open to jobs:manage.
+      await withCookie(a.agent().put('/admin/queues/api/queues/data-processing/pause'), cookie).set('Origin', a.baseUrl).send({}).expect(200);
+      await withCookie(a.agent().put('/admin/queues/api/queues/data-processing/resume'), cookie).set('Origin', a.baseUrl).send({}).expect(200);
+    });
+
+    it('audits a job added through the board with the id of the job it made', async () => {
+      const role = await a.http
+        .post('/api/roles')
+        .set('Authorization', root.auth)
+        .send({ name: 'probe-author', permissions: [{ resource: 'jobs', action: 'manage' }, { resource: 'jobs', action: 'create' }] })
+        .expect(201);
+      const u = await a.newUser('probe-author');
+      await a.http.post(`/api/users/${u.userId}/roles`).set('Authorization', root.auth).send({ roleId: role.body.data.id }).expect((r) => expect(r.status).to.be.oneOf([200, 201]));
+      const cookie = await cookieFor(a, u.email, u.password);
       const added = await withCookie(a.agent().post('/admin/queues/api/queues/data-processing/add'), cookie)
         .set('Origin', a.baseUrl)
         .send({ name: 'probe-added', data: { payload: { n: 2 } }, options: {} })
         .expect(200);
       const id = String(added.body.job.id);
-      const entries = (await auditOf('jobs.dashboard.add')).filter((e) => e.actorId === operator.userId);
-      expect(entries.map((e) => e.target.id)).to.include(id);
+      const entries = (await auditOf('jobs.dashboard.add')).filter((e) => e.actorId === u.userId);
+      expect(entries.map((e) => e.target.id)).to.deep.equal([id]);
+      expect(entries[0]!.after).to.include({ queue: 'data-processing', jobId: id, name: 'probe-added' });
     });
 
     it('answers a failed read without a stack trace, whatever NODE_ENV says', async () => {

@@ -5,7 +5,7 @@ import type { Authenticate } from '../../../application/auth/authenticate';
 import type { Login } from '../../../application/auth/login';
 import { isMfaChallenge } from '../../../application/auth/mfa/mfa-login-gate';
 import type { CompleteMfaLogin, SecondFactor } from '../../../application/auth/mfa/complete-mfa-login';
-import type { OpenQueueDashboard, RecordQueueDashboardAction } from '../../../application/jobs/queue-dashboard';
+import type { AuthorizeQueueDashboardAction, OpenQueueDashboard, RecordQueueDashboardAction } from '../../../application/jobs/queue-dashboard';
 import type { EndOwnSession } from '../../../application/sessions/end-own-session';
 import type { Actor } from '../../../domain/auth/actor';
 import { normaliseTotpCode } from '../../../domain/auth/mfa';
@@ -30,6 +30,7 @@ export interface AdminRoutesDeps {
   readonly authenticate: Authenticate;
   readonly endSession: EndOwnSession;
   readonly openDashboard: OpenQueueDashboard;
+  readonly authorizeAction: AuthorizeQueueDashboardAction;
   readonly recordAction: RecordQueueDashboardAction;
   /** The board, loaded on its first request; null where there are no BullMQ queues (the embedded profile). */
   readonly board: (() => Promise<NexusBoardAdapter>) | null;
@@ -158,6 +159,10 @@ export const adminRoutes = (deps: AdminRoutesDeps): Router => {
     await adapter.handle(
       {
         ctx,
+        refusal: (action) => {
+          const allowed = deps.authorizeAction.execute(actor, action);
+          return E.isLeft(allowed) ? toHttpFailure(allowed.left).message : null;
+        },
         audited: async (mutation) => {
           const recorded = await deps.recordAction.execute(actor, mutation.action, mutation);
           if (E.isLeft(recorded)) throw new Error('a dashboard action was taken by someone who may not take it');

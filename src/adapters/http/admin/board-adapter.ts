@@ -59,6 +59,8 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 
 export interface BoardRequest {
   readonly ctx: Context;
+  /** Why the signed-in person may not take `action` (asked before it runs), or null when they may. */
+  readonly refusal: (action: DashboardAction) => string | null;
   /** Called once a changing operation succeeded or failed part-way (5xx), before its answer is sent. */
   readonly audited: (mutation: BoardMutation) => Promise<void>;
 }
@@ -157,6 +159,12 @@ export class NexusBoardAdapter implements IServerAdapter {
     if (method !== 'get' && !action) {
       ctx.status = 403;
       ctx.body = { error: 'This operation is not enabled on the Nexus queue dashboard', message: 'This operation is not enabled on the Nexus queue dashboard' };
+      return;
+    }
+    const refused = action ? request.refusal(action) : null;
+    if (refused !== null) {
+      ctx.status = 403;
+      ctx.body = { error: refused, message: refused };
       return;
     }
     const params = { ...(ctx.params as Record<string, string>) };
