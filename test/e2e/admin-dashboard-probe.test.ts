@@ -333,6 +333,22 @@ describe('e2e :: queue dashboard, hostile probe (production profile, two instanc
       const entries = (await auditOf('jobs.dashboard.add')).filter((e) => e.actorId === u.userId);
       expect(entries.map((e) => e.target.id)).to.deep.equal([id]);
       expect(entries[0]!.after).to.include({ queue: 'data-processing', jobId: id, name: 'probe-added' });
+
+      // One job, not a schedule: a repeating job would go on forever from one audited click.
+      const reports = new Queue('reports', { connection, prefix: a.runtime.config.redis!.keyPrefix });
+      try {
+        const schedulersBefore = (await reports.getJobSchedulers()).length;
+        const repeat = await withCookie(a.agent().post('/admin/queues/api/queues/reports/add'), cookie)
+          .set('Origin', a.baseUrl)
+          .send({ name: 'probe-repeat', data: {}, options: { repeat: { every: 1000 } } });
+        expect(repeat.status).to.equal(400);
+        expect(repeat.body.message).to.include('repeat');
+        expect((await reports.getJobSchedulers()).length).to.equal(schedulersBefore);
+        expect((await reports.getDelayed()).filter((j) => j.name === 'probe-repeat')).to.deep.equal([]);
+      } finally {
+        await reports.close();
+      }
+      expect((await auditOf('jobs.dashboard.add')).filter((e) => e.actorId === u.userId)).to.have.length(1);
     });
 
     it('answers a failed read without a stack trace, whatever NODE_ENV says', async () => {

@@ -167,6 +167,16 @@ export class NexusBoardAdapter implements IServerAdapter {
       ctx.body = { error: refused, message: refused };
       return;
     }
+    const body = (ctx.request.body as Record<string, unknown> | undefined) ?? {};
+    // One job, never a schedule: `repeat` would make a job scheduler that runs for ever from one
+    // click, which nothing in Nexus offers (schedules come from the modules' configuration).
+    const options = body['options'];
+    if (action === 'jobs.dashboard.add' && typeof options === 'object' && options !== null && 'repeat' in options) {
+      const message = 'options.repeat is not allowed: the dashboard adds one job, not a schedule';
+      ctx.status = 400;
+      ctx.body = { error: message, message };
+      return;
+    }
     const params = { ...(ctx.params as Record<string, string>) };
     let response: ControllerHandlerReturnType;
     try {
@@ -175,7 +185,7 @@ export class NexusBoardAdapter implements IServerAdapter {
         uiConfig: this.uiConfig,
         params,
         query: ctx.query as Record<string, string>,
-        body: (ctx.request.body as Record<string, unknown> | undefined) ?? {},
+        body,
         headers: ctx.request.headers as Record<string, string | undefined>,
       });
     } catch (err) {
