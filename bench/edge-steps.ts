@@ -2,11 +2,29 @@
 // src/adapters/http/middleware around a handler that answers the ceiling's user envelope, on a
 // real Koa context, timed in alternating batches against the handler alone (median of the
 // batch differences). On a loaded, shared machine this is steadier than any req/s figure.
-//   node dist/bench/bench/edge-steps.js [iterations per batch, default 2000] [batches, default 15]
+//   node dist/bench/bench/edge-steps.js [iterations per batch, default 2000] [batches, default 15] [only: step names, comma-separated]
+// Last, the whole application in process (embedded profile): a cached authenticated
+// `GET /api/users/:id` through every middleware and the route, timed against the handler alone.
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import Koa, { type Middleware } from 'koa';
+import compose from 'koa-compose';
+import { Writable } from 'node:stream';
+import * as E from 'fp-ts/Either';
 import { accessLog } from '../src/adapters/http/middleware/access-log';
+import { authenticate } from '../src/adapters/http/middleware/authenticate';
+import { canonicalPath } from '../src/adapters/http/middleware/canonical-path';
+import { errorHandler } from '../src/adapters/http/middleware/errors';
+import { jsonBody } from '../src/adapters/http/middleware/json-body';
+import { refuseOperatorKeys } from '../src/adapters/http/middleware/operator-keys';
+import { unrouted } from '../src/adapters/http/middleware/unrouted';
+import { respond as respondWith } from '../src/adapters/http/respond';
+import { presentUser } from '../src/adapters/http/users/users.presenter';
+import type { Authenticate } from '../src/application/auth/authenticate';
+import type { Actor } from '../src/domain/auth/actor';
+import type { User } from '../src/domain/users/user';
+import { loadConfig } from '../src/infrastructure/config/load-config';
+import { createNexus } from '../src/infrastructure/nexus';
 import { compression, corsFor, securityHeaders } from '../src/adapters/http/middleware/edge';
 import { rateLimit } from '../src/adapters/http/middleware/rate-limit';
 import { requestContext } from '../src/adapters/http/middleware/request-context';
@@ -19,16 +37,40 @@ import cors from '@koa/cors';
 import compress from 'koa-compress';
 import helmet from 'koa-helmet';
 import { constants } from 'node:zlib';
-import { envelope, SAMPLE_USER } from './fixtures';
+import { ADMIN, envelope, JWT_SECRET, SAMPLE_USER } from './fixtures';
 
 const ITERATIONS = Number(process.argv[2] ?? 2000);
 const BATCHES = Number(process.argv[3] ?? 15);
+const ONLY = process.argv[4]?.split(',').filter(Boolean);
 
 const app = new Koa();
-const router = new Router({ prefix: '/api/users' });
-router.get('/:id', () => undefined);
 const logger = new WinstonLogger({ level: 'warn', format: 'json', service: 'bench' });
 const limiter = () => new MemoryRateLimiter(1_000_000_000, 900, 'bench');
+// The production default: every request's line written (here to a stream that drops it).
+const infoLogger = new WinstonLogger({ level: 'info', format: 'json', service: 'bench', stream: new Writable({ write: (_chunk, _enc, done) => done() }) });
+// A route table the size of the application's: the route a request reaches is resolved in it.
+const table = new RouteTable([
+  ...['/health/live', '/health/ready', '/metrics'].map((path) => {
+    const r = new Router();
+    r.get(path, () => undefined);
+    return r;
+  }),
+  ...['auth', 'roles', 'api-keys', 'audit', 'jobs'].map((area) => {
+    const r = new Router({ prefix: `/api/${area}` });
+    for (const path of ['/list', '/:id', '/:id/a', '/:id/b']) r.get(path, () => undefined).post(path, () => undefined).patch(path, () => undefined).delete(path, () => undefined);
+    return r;
+  }),
+  ((): Router => {
+    const r = new Router({ prefix: '/api/users' });
+    r.get('/', () => undefined).post('/', () => undefined).get('/me', () => undefined).patch('/me', () => undefined);
+    r.get('/:id', () => undefined).patch('/:id', () => undefined).delete('/:id', () => undefined);
+    return r;
+  })(),
+]);
+const NOW = new Date('2026-11-30T04:47:12.554Z');
+const USER = { ...SAMPLE_USER, emailVerified: true, emailVerifiedAt: NOW, createdAt: NOW, updatedAt: NOW, version: 1, passwordHash: 'x' } as unknown as User;
+const ACTOR = { userId: USER.id, permissions: [], via: 'bearer', user: USER } as unknown as Actor;
+const auth = { bearer: () => Promise.resolve(ACTOR), apiKey: () => Promise.resolve(null) } as unknown as Authenticate;
 
 const STEPS: Record<string, Middleware> = {
   'request-context': requestContext(),
@@ -36,7 +78,16 @@ const STEPS: Record<string, Middleware> = {
   helmet: securityHeaders(),
   cors: corsFor(['https://app.example.com']),
   compression: compression(),
-  'rate-limit': rateLimit({ api: limiter(), authClient: limiter() }, new RouteTable([router])),
+  'access-log (info, json lines)': accessLog(infoLogger, new PrometheusMetrics('bench')),
+  'error-handler': errorHandler(logger),
+  'canonical-path': canonicalPath(),
+  unrouted: unrouted(table),
+  'rate-limit': rateLimit({ api: limiter(), authClient: limiter() }, table),
+  'json-body (GET)': jsonBody('100kb'),
+  'operator-keys (GET)': refuseOperatorKeys(),
+  authenticate: authenticate(auth),
+  // respond + presentUser in place of the handler's literal envelope: what the presenter and envelope add.
+  'presenter + envelope': (ctx) => Promise.resolve(respondWith(ctx, E.right(USER), 200, 'User found', presentUser)),
   // The libraries as they are used per request, with our options: the reference each step of ours is read against.
   'reference: koa-helmet per request': helmet({
     contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
@@ -92,6 +143,7 @@ const main = async (): Promise<void> => {
   // Context creation is in both sides of every batch; the difference is the step.
   const rows: { step: string; 'us/request': string; 'handler alone us': string }[] = [];
   for (const [name, step] of Object.entries(STEPS)) {
+    if (ONLY && !ONLY.some((o) => name.includes(o))) continue;
     const withStep = (ctx: Koa.Context) => step(ctx, () => handler(ctx)) as Promise<void>;
     await time(bare);
     await time(withStep);
@@ -105,7 +157,53 @@ const main = async (): Promise<void> => {
     }
     rows.push({ step: name, 'us/request': median(diffs).toFixed(2), 'handler alone us': median(bases).toFixed(2) });
   }
+  if (!ONLY || ONLY.includes('app')) rows.push(await wholeApp());
   console.table(rows);
+};
+
+/** The cached read through the embedded application's every middleware and its route. */
+const wholeApp = async (): Promise<{ step: string; 'us/request': string; 'handler alone us': string }> => {
+  const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET, NEXUS_ADMIN_EMAIL: ADMIN.email, NEXUS_ADMIN_PASSWORD: ADMIN.password, RATE_LIMIT_API_MAX: '10000000', RATE_LIMIT_AUTH_MAX: '10000000', PORT: '0' };
+  const nexus = await createNexus(loadConfig(env), { role: 'api' });
+  const full = nexus.http!;
+  const server = full.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as { port: number };
+  const login = (await (await fetch(`http://127.0.0.1:${port}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) })).json()) as { data: { accessToken: string; user: { id: string } } };
+  server.close();
+  const { accessToken, user } = login.data;
+  const run = compose(full.middleware);
+  const appContext = (): Koa.Context => {
+    const req = new IncomingMessage(new Socket());
+    req.method = 'GET';
+    req.url = `/api/users/${user.id}`;
+    req.headers = { host: '127.0.0.1', authorization: `Bearer ${accessToken}`, 'accept-encoding': 'gzip, deflate, br', accept: '*/*' };
+    return full.createContext(req, new ServerResponse(req)) as Koa.Context;
+  };
+  const check = appContext();
+  await run(check);
+  if (check.status !== 200) throw new Error(`the cached read answered ${check.status}: ${JSON.stringify(check.body)}`);
+  const timeApp = async (fn: (ctx: Koa.Context) => Promise<unknown>): Promise<number> => {
+    const contexts = Array.from({ length: ITERATIONS }, appContext);
+    const t = performance.now();
+    for (const ctx of contexts) {
+      await fn(ctx);
+      respond(ctx);
+    }
+    return ((performance.now() - t) * 1000) / ITERATIONS;
+  };
+  const bare = (ctx: Koa.Context) => handler(ctx);
+  await timeApp(run);
+  const diffs: number[] = [];
+  const bases: number[] = [];
+  for (let i = 0; i < BATCHES; i++) {
+    const b = await timeApp(bare);
+    const s = await timeApp(run);
+    bases.push(b);
+    diffs.push(s - b);
+  }
+  await nexus.close();
+  return { step: 'app: cached GET /api/users/:id (embedded, all middleware + route)', 'us/request': median(diffs).toFixed(2), 'handler alone us': median(bases).toFixed(2) };
 };
 
 void main();
