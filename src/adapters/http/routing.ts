@@ -52,20 +52,36 @@ type Layer = Router['stack'][number];
  * The routes of every router, resolved the way the routers will resolve them (first registered
  * route whose template matches the path and serves the method). Used before routing, so limits
  * are keyed on the route a request will reach, and after it, to tell a 405 from a 404.
+ *
+ * Resolving is on every request's path (the rate limit), so what does not depend on the request
+ * is worked out here, once: the routes are listed per method (in registration order, so the
+ * first match is the routers' own), each with its template and credential-check mark already
+ * read. A request then only tests the templates of routes serving its method.
  */
 export class RouteTable {
   private readonly layers: Layer[];
+  private readonly byMethod = new Map<string, { readonly layer: Layer; readonly route: MatchedRoute }[]>();
 
   constructor(routers: readonly Router[]) {
     this.layers = routers.flatMap((r) => r.stack.filter((layer) => layer.methods.length > 0));
+    for (const layer of this.layers) {
+      const route: MatchedRoute = Object.freeze({
+        template: String(layer.path),
+        credentialCheck: layer.stack.some((fn) => (fn as Marked)[CREDENTIAL_CHECK] === true),
+      });
+      for (const method of new Set(layer.methods)) {
+        const entries = this.byMethod.get(method) ?? [];
+        entries.push({ layer, route });
+        this.byMethod.set(method, entries);
+      }
+    }
   }
 
   resolve(method: string, path: string): MatchedRoute | undefined {
-    const wanted = method === 'HEAD' ? 'GET' : method;
-    const layer = this.layers.find((l) => l.methods.includes(wanted) && l.match(path));
-    if (!layer) return undefined;
-    const template = String(layer.path);
-    return { template, credentialCheck: layer.stack.some((fn) => (fn as Marked)[CREDENTIAL_CHECK] === true) };
+    const entries = this.byMethod.get(method === 'HEAD' ? 'GET' : method);
+    if (entries === undefined) return undefined;
+    for (const { layer, route } of entries) if (layer.match(path)) return route;
+    return undefined;
   }
 
   /** The methods served on `path` (`GET, HEAD, POST`), empty when no route has that path. */
