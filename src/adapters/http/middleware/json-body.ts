@@ -1,5 +1,5 @@
 import { bodyParser } from '@koa/bodyparser';
-import type { Middleware } from 'koa';
+import type { Context, Middleware, Next } from 'koa';
 import { replyError } from '../envelope';
 
 /**
@@ -9,23 +9,32 @@ import { replyError } from '../envelope';
  */
 export const jsonBody = (limit: string): Middleware => {
   // DELETE too: turning TOTP off (`DELETE /api/auth/mfa/totp`) carries its proof in the body.
-  const parse = bodyParser({ enableTypes: ['json'], jsonLimit: limit, encoding: 'utf-8', parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'] });
-  return async (ctx, next) => {
-    let parsed = false;
-    try {
-      await parse(ctx, async () => {
-        parsed = true;
-        await next();
-      });
-    } catch (err) {
-      if (parsed) throw err;
-      const encoding = ctx.get('Content-Encoding');
-      const { status, message } = err as { status?: number; message?: string };
-      if (status === 415 && /Content-Encoding/i.test(message ?? '')) return replyError(ctx, 415, `Content-Encoding "${encoding}" is not supported; send gzip, deflate, br or none`);
-      if (status === undefined && encoding && encoding !== 'identity') {
-        return replyError(ctx, 400, `The body does not match its Content-Encoding (${encoding})`, [{ path: 'body', message: `is not valid ${encoding}` }]);
-      }
-      throw err;
-    }
+  const methods = ['POST', 'PUT', 'PATCH', 'DELETE'];
+  const parse = bodyParser({ enableTypes: ['json'], jsonLimit: limit, encoding: 'utf-8', parsedMethods: methods });
+  const parsedMethods = new Set(methods);
+  return (ctx, next) => {
+    // A GET (most requests) has no body to read: the parser would only pass it on, inside our
+    // error handling; it goes straight on instead (the parser's own test, made first).
+    if (!parsedMethods.has(ctx.method.toUpperCase())) return next();
+    return parseWithin(ctx, next, parse);
   };
+};
+
+const parseWithin = async (ctx: Context, next: Next, parse: Middleware): Promise<void> => {
+  let parsed = false;
+  try {
+    await parse(ctx, async () => {
+      parsed = true;
+      await next();
+    });
+  } catch (err) {
+    if (parsed) throw err;
+    const encoding = ctx.get('Content-Encoding');
+    const { status, message } = err as { status?: number; message?: string };
+    if (status === 415 && /Content-Encoding/i.test(message ?? '')) return replyError(ctx, 415, `Content-Encoding "${encoding}" is not supported; send gzip, deflate, br or none`);
+    if (status === undefined && encoding && encoding !== 'identity') {
+      return replyError(ctx, 400, `The body does not match its Content-Encoding (${encoding})`, [{ path: 'body', message: `is not valid ${encoding}` }]);
+    }
+    throw err;
+  }
 };
