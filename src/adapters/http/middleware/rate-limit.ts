@@ -1,6 +1,7 @@
 import type { Context, Middleware, Next } from 'koa';
 import type { RateDecision, RateLimiter } from '../../../application/ports/rate-limiter.port';
 import { replyError } from '../envelope';
+import { setHeader } from './headers';
 import { CREDENTIAL_FAILED_STATE, type MatchedRoute, type RouteTable } from '../routing';
 
 export interface RateLimits {
@@ -11,9 +12,9 @@ export interface RateLimits {
 }
 
 const headers = (ctx: Context, d: RateDecision): void => {
-  ctx.set('RateLimit-Limit', String(d.limit));
-  ctx.set('RateLimit-Remaining', String(d.remaining));
-  ctx.set('RateLimit-Reset', String(Math.ceil(d.resetMs / 1000)));
+  setHeader(ctx, 'RateLimit-Limit', String(d.limit));
+  setHeader(ctx, 'RateLimit-Remaining', String(d.remaining));
+  setHeader(ctx, 'RateLimit-Reset', String(Math.ceil(d.resetMs / 1000)));
 };
 
 const tooMany = (ctx: Context, d: RateDecision, what: string): void => {
