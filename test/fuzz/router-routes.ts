@@ -16,9 +16,9 @@ export interface RouterRoute {
 export const routesOf = (app: Koa): RouterRoute[] => {
   const routes = new Map<string, RouterRoute>();
   for (const middleware of app.middleware) {
-    const router = (middleware as { router?: Router }).router;
-    if (!router) continue;
-    for (const layer of router.stack) {
+    // A router's own middleware carries `router`; mountRouters' (routing.ts) carries `routers`.
+    const { router, routers } = middleware as { router?: Router; routers?: readonly Router[] };
+    for (const layer of (routers ?? (router ? [router] : [])).flatMap((r) => r.stack)) {
       for (const method of layer.methods) {
         if (method === 'HEAD' && layer.methods.includes('GET')) continue;
         const key = `${method} ${layer.path}`;

@@ -12,7 +12,7 @@ import { accessLog } from './middleware/access-log';
 import { jsonBody } from './middleware/json-body';
 import { canonicalPath } from './middleware/canonical-path';
 import { unrouted } from './middleware/unrouted';
-import { RouteTable } from './routing';
+import { mountRouters, RouteTable } from './routing';
 import { compression, corsFor, securityHeaders } from './middleware/edge';
 import { type RateLimits, rateLimit } from './middleware/rate-limit';
 import { authenticate } from './middleware/authenticate';
@@ -93,7 +93,7 @@ export const buildHttpApp = (deps: HttpDeps): Koa => {
   app.use(refuseOperatorKeys());
   app.use(authenticate(deps.authenticate));
   if (metricsOnMainPort && !metricsToken) app.use(metrics.routes());
-  for (const router of routers) app.use(router.routes());
+  app.use(mountRouters(routers));
   app.listen = ((...args: Parameters<Server['listen']>) => listenWithEnvelope(app, ...args)) as Koa['listen'];
   return app;
 };

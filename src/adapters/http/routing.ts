@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { Middleware } from 'koa';
+import type { Context, Middleware, Next } from 'koa';
 import type { HttpFailure } from './error-mapping';
 
 /**
@@ -47,6 +47,11 @@ export interface MatchedRoute {
 }
 
 type Layer = Router['stack'][number];
+interface Entry {
+  readonly layer: Layer;
+  readonly route: MatchedRoute;
+  readonly routerIndex: number;
+}
 
 /**
  * The routes of every router, resolved the way the routers will resolve them (first registered
@@ -60,27 +65,38 @@ type Layer = Router['stack'][number];
  */
 export class RouteTable {
   private readonly layers: Layer[];
-  private readonly byMethod = new Map<string, { readonly layer: Layer; readonly route: MatchedRoute }[]>();
+  private readonly byMethod = new Map<string, Entry[]>();
 
   constructor(routers: readonly Router[]) {
     this.layers = routers.flatMap((r) => r.stack.filter((layer) => layer.methods.length > 0));
-    for (const layer of this.layers) {
-      const route: MatchedRoute = Object.freeze({
-        template: String(layer.path),
-        credentialCheck: layer.stack.some((fn) => (fn as Marked)[CREDENTIAL_CHECK] === true),
-      });
-      for (const method of new Set(layer.methods)) {
-        const entries = this.byMethod.get(method) ?? [];
-        entries.push({ layer, route });
-        this.byMethod.set(method, entries);
+    routers.forEach((router, routerIndex) => {
+      for (const layer of router.stack.filter((l) => l.methods.length > 0)) {
+        const route: MatchedRoute = Object.freeze({
+          template: String(layer.path),
+          credentialCheck: layer.stack.some((fn) => (fn as Marked)[CREDENTIAL_CHECK] === true),
+        });
+        for (const method of new Set(layer.methods)) {
+          const entries = this.byMethod.get(method) ?? [];
+          entries.push({ layer, route, routerIndex });
+          this.byMethod.set(method, entries);
+        }
       }
-    }
+    });
   }
 
   resolve(method: string, path: string): MatchedRoute | undefined {
+    return this.entry(method, path)?.route;
+  }
+
+  /** Which of the routers (by its place in the list given) holds the route a request reaches. */
+  routerOf(method: string, path: string): number | undefined {
+    return this.entry(method, path)?.routerIndex;
+  }
+
+  private entry(method: string, path: string): Entry | undefined {
     const entries = this.byMethod.get(method === 'HEAD' ? 'GET' : method);
     if (entries === undefined) return undefined;
-    for (const { layer, route } of entries) if (layer.match(path)) return route;
+    for (const entry of entries) if (entry.layer.match(path)) return entry;
     return undefined;
   }
 
@@ -91,3 +107,27 @@ export class RouteTable {
     return [...methods].sort();
   }
 }
+
+/**
+ * Every router's routes as one middleware. Mounted one after another, each router would match
+ * every request's path against each of its routes, and all but one would find nothing and pass it
+ * on (a router whose routes do not serve the method and path runs none of its middleware). Here a
+ * request starts at the router holding the first route it matches (found as the table resolves
+ * routes, once) and goes on through those after it, as before; a request no route serves skips
+ * them all.
+ */
+export const mountRouters = (routers: readonly Router[]): Middleware => {
+  const table = new RouteTable(routers);
+  const mounted = routers.map((r) => r.routes() as unknown as Middleware);
+  const from = (index: number, ctx: Context, next: Next): Promise<unknown> => {
+    const routes = mounted[index];
+    return routes === undefined ? next() : Promise.resolve(routes(ctx, () => from(index + 1, ctx, next)));
+  };
+  const dispatch: Middleware & { routers?: readonly Router[] } = (ctx, next) => {
+    const index = table.routerOf(ctx.method, ctx.path);
+    return index === undefined ? next() : from(index, ctx, next);
+  };
+  // As each router's own middleware carries `router`: what serves what stays readable from the app.
+  dispatch.routers = routers;
+  return dispatch;
+};
