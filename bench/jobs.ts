@@ -149,6 +149,15 @@ const bareSide = (url: string, prefix: string, name: string, jobOptions: JobsOpt
   };
 };
 
+/**
+ * `BENCH_JOB_OPTION_SIDES=1`: bare BullMQ given one of our job options at a time, to tell which
+ * of them costs what (a priority on every job; the bounded completed set).
+ */
+const oneOptionSides = (url: string, prefix: string): Side[] => [
+  bareSide(url, `${prefix}-prio`, 'bare BullMQ, a priority only', { priority: BULLMQ_PRIORITY.normal }),
+  bareSide(url, `${prefix}-keep`, 'bare BullMQ, removeOnComplete {count: 1000} only', { removeOnComplete: { count: 1000 } }),
+];
+
 /** Our BullmqJobQueue and BullmqJobWorker, as the production profile builds them. */
 const nexusSide = async (url: string, prefix: string): Promise<Side> => {
   const producer = await connectRedis(url, { name: 'bench-producer', failFast: true });
@@ -214,23 +223,22 @@ export const measureJobs = async (redisUrl: string | undefined): Promise<JobFigu
       removeOnFail: { count: 5000 },
     });
     const ours = await nexusSide(redisUrl, `${prefix}-ours`);
+    const optionSides = process.env['BENCH_JOB_OPTION_SIDES'] ? oneOptionSides(redisUrl, prefix) : [];
     // A first pass of each loads BullMQ's Lua scripts and warms the JIT; it is not kept.
-    for (const side of [bare, sameOptions, ours]) for (const m of MEASURES) await measureOnce(side, m);
+    const all = [bare, sameOptions, ours, ...optionSides];
+    for (const side of all) for (const m of MEASURES) await measureOnce(side, m);
     for (const measure of MEASURES) {
-      const runs = new Map<Side, number[]>([
-        [bare, []],
-        [sameOptions, []],
-        [ours, []],
-      ]);
-      for (let r = 0; r < ROUNDS; r++) for (const side of [bare, sameOptions, ours]) runs.get(side)!.push(await measureOnce(side, measure));
+      const runs = new Map<Side, number[]>(all.map((side) => [side, []]));
+      for (let r = 0; r < ROUNDS; r++) for (const side of all) runs.get(side)!.push(await measureOnce(side, measure));
       const ratio = (side: Side, ref: Side) => median(runs.get(side)!.map((x, i) => x / runs.get(ref)![i]!));
       figures.push({ name: `bare BullMQ: ${measure}`, perSecond: Math.round(median(runs.get(bare)!)), ratio: 1 });
       figures.push({ name: `bare BullMQ, our job options: ${measure}`, perSecond: Math.round(median(runs.get(sameOptions)!)), ratio: ratio(sameOptions, bare), ref: 'bare BullMQ' });
       figures.push({ name: `Nexus BullmqJobQueue: ${measure}`, perSecond: Math.round(median(runs.get(ours)!)), ratio: ratio(ours, bare), ref: 'bare BullMQ' });
       figures.push({ name: `Nexus BullmqJobQueue: ${measure}`, perSecond: Math.round(median(runs.get(ours)!)), ratio: ratio(ours, sameOptions), ref: 'bare BullMQ, our job options' });
+      for (const side of optionSides) figures.push({ name: `${side.name}: ${measure}`, perSecond: Math.round(median(runs.get(side)!)), ratio: ratio(side, bare), ref: 'bare BullMQ' });
       process.stderr.write(`  jobs, ${measure}: bare ${Math.round(median(runs.get(bare)!))}/s, same options ${Math.round(median(runs.get(sameOptions)!))}/s, ours ${Math.round(median(runs.get(ours)!))}/s\n`);
     }
-    for (const side of [bare, sameOptions, ours]) {
+    for (const side of all) {
       await side.clear();
       await side.close();
     }

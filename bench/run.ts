@@ -402,11 +402,11 @@ const measureProduction = async (ceilings: Ceilings, mongoUrl: string, redisUrl:
 
 const EDGE_STEPS = ['none', 'request-context', 'access-log', 'helmet', 'cors', 'compression', 'rate-limit', 'all'] as const;
 
-const ROUNDS = Number(process.env['BENCH_STEP_ROUNDS'] ?? 7);
+const STEP_ROUNDS = Number(process.env['BENCH_STEP_ROUNDS'] ?? 7);
 const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
 
 /**
- * Two servers under the same load in turns (A B A B ..., one second each, ROUNDS rounds): the
+ * Two servers under the same load in turns (A B A B ..., one second each, STEP_ROUNDS rounds): the
  * median of the round-by-round ratios B / A. The neighbours' load on a shared machine swings on
  * a scale of seconds; both sides of a round see nearly the same.
  */
@@ -420,7 +420,7 @@ const alternate = async (a: Server, b: Server, options: (s: Server) => autocanno
   const xs: number[] = [];
   const ys: number[] = [];
   const ratios: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
+  for (let i = 0; i < STEP_ROUNDS; i++) {
     const x = await run(a);
     const y = await run(b);
     xs.push(x);
@@ -444,7 +444,7 @@ const measureEdgeSteps = async (): Promise<void> => {
       const server = await start(`edge step ${step}`, entry, { BENCH_STEP: step });
       try {
         const { ratio, a, b } = await alternate(none, server, url);
-        notes.push({ name: `edge step ${step}: req/s with / without it, median of ${ROUNDS} alternating rounds`, value: `${ratio.toFixed(2)} (${b} / ${a})` });
+        notes.push({ name: `edge step ${step}: req/s with / without it, median of ${STEP_ROUNDS} alternating rounds`, value: `${ratio.toFixed(2)} (${b} / ${a})` });
         process.stderr.write(`  edge step ${step}: ${ratio.toFixed(2)} x none (${b} / ${a} req/s)\n`);
       } finally {
         await stop(server);
@@ -464,12 +464,115 @@ const measureL1 = async (ceilings: Ceilings, env: Record<string, string>): Promi
     const id = await someUserId(on.base, token);
     const read = (s: Server) => ({ url: `${s.base}/api/users/${id}`, headers: { authorization: `Bearer ${token}` } });
     const { ratio, a, b } = await alternate(off, on, read);
-    notes.push({ name: `production cached read: L1 on / L1 off, median of ${ROUNDS} alternating rounds`, value: `${ratio.toFixed(2)} (${b} / ${a} req/s)` });
+    notes.push({ name: `production cached read: L1 on / L1 off, median of ${STEP_ROUNDS} alternating rounds`, value: `${ratio.toFixed(2)} (${b} / ${a} req/s)` });
     const router = ceilings.router?.reqPerSec;
     if (router) notes.push({ name: 'production cached read, L1 on / L1 off: x Koa + router (its run)', value: `${(b / router).toFixed(2)} / ${(a / router).toFixed(2)}` });
   } finally {
     await stop(on);
     await stop(off);
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Interleaved: `--only=interleaved`. On a loaded machine a ceiling measured once, minutes before
+// the route, says little: here each round runs the ceiling and the route back to back (A B A B
+// ...), and the ratio quoted is the median of the rounds' ratios. `BENCH_COMPARE=<path to another
+// build's dist/infrastructure/server.js>` adds that build as a third side of every round (before
+// and after a change, in one run).
+
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const COMPARE = process.env['BENCH_COMPARE'];
+
+interface Sample {
+  readonly rate: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly errors: number;
+}
+
+const middle = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+const sampleHttp = async (options: autocannon.Options): Promise<Sample> => {
+  const r = await autocannon({ duration: DURATION, ...options });
+  // Requests left in flight (argon2 queues) must not slow the next side.
+  await new Promise((res) => setTimeout(res, 1000));
+  return { rate: r['2xx'] / r.duration, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts };
+};
+
+const sampleArgon2 = async (): Promise<Sample> => {
+  const hash = await argon2.hash(ADMIN.password, OWASP_ARGON2ID);
+  const latencies: number[] = [];
+  const deadline = Date.now() + DURATION * 1000;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (Date.now() < deadline) {
+        const t = performance.now();
+        await argon2.verify(hash, ADMIN.password);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return { rate: latencies.length / DURATION, p50Ms: latencies[Math.floor(latencies.length / 2)] ?? 0, p99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? 0, errors: 0 };
+};
+
+/** Runs every side once per round, in turn; prints and records each side's medians and its median ratio to the first side. */
+const interleave = async (title: string, sides: { name: string; run: () => Promise<Sample> }[]): Promise<void> => {
+  const samples = sides.map(() => [] as Sample[]);
+  for (let r = 0; r < ROUNDS; r++) {
+    // Each round starts with the next side, so no side always follows the same one.
+    for (let k = 0; k < sides.length; k++) {
+      const i = (r + k) % sides.length;
+      const side = sides[i]!;
+      const sample = await side.run();
+      samples[i]!.push(sample);
+      process.stderr.write(`  ${title}, round ${r + 1}: ${side.name}: ${sample.rate.toFixed(1)}/s, p50 ${Math.round(sample.p50Ms)} ms, p99 ${Math.round(sample.p99Ms)} ms${sample.errors ? `, ${sample.errors} errors` : ''}\n`);
+    }
+  }
+  for (const [i, side] of sides.entries()) {
+    const mine = samples[i]!;
+    const ratio = middle(mine.map((x, r) => x.rate / Math.max(1e-9, samples[0]![r]!.rate)));
+    const tail = middle(mine.map((x) => x.p99Ms / Math.max(1, x.p50Ms)));
+    const figure: Figure = { name: `${title}: ${side.name}`, reqPerSec: perSecond(middle(mine.map((x) => x.rate))), p50Ms: Math.round(middle(mine.map((x) => x.p50Ms))), p99Ms: Math.round(middle(mine.map((x) => x.p99Ms))), errors: mine.reduce((a, x) => a + x.errors, 0) };
+    if (i > 0) {
+      figure.ratio = ratio;
+      figure.ref = sides[0]!.name;
+    }
+    figures.push(figure);
+    notes.push({ name: `${title}: ${side.name}: p99 / p50 (median of rounds)`, value: tail.toFixed(1) });
+  }
+};
+
+const measureInterleaved = async (mongoUrl: string | undefined, redisUrl: string | undefined): Promise<void> => {
+  const builds = [{ label: 'this build', entry: NEXUS_SERVER }, ...(COMPARE ? [{ label: 'compared build', entry: COMPARE }] : [])];
+  const profiles: { profile: string; env: () => Record<string, string> }[] = [{ profile: 'embedded', env: () => ({}) }];
+  if (mongoUrl && redisUrl) {
+    profiles.push({ profile: 'production', env: () => ({ MONGO_URL: mongoUrl, MONGO_DB: uniqueDbName('nexus_bench'), REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `bench-${process.pid}-${++unique}` }) });
+  }
+  // BENCH_PROFILES=embedded (or production): one profile only.
+  const only = process.env['BENCH_PROFILES']?.split(',');
+  for (const { profile, env } of profiles.filter((p) => !only || only.includes(p.profile))) {
+    const servers: Server[] = [];
+    try {
+      for (const build of builds) servers.push(await start(`${profile} ${build.label}`, build.entry, env()));
+      const login = (server: Server) => () => sampleHttp({ url: `${server.base}/api/auth/login`, method: 'POST', headers: json, body: JSON.stringify(ADMIN), connections: 4 });
+      for (const server of servers) await sampleHttp({ url: `${server.base}/api/auth/login`, method: 'POST', headers: json, body: JSON.stringify(ADMIN), connections: 4, duration: 1 });
+      await interleave(`${profile}: POST /api/auth/login (4 connections)`, [
+        { name: 'bare argon2id verify (4 at a time)', run: sampleArgon2 },
+        ...servers.map((server, i) => ({ name: `Nexus, ${builds[i]!.label}`, run: login(server) })),
+      ]);
+      if (profile === 'production') {
+        const register = (server: Server) => () =>
+          sampleHttp({ url: `${server.base}/api/auth/register`, method: 'POST', headers: json, requests: [{ setupRequest: (req) => ({ ...req, body: uniqueUserBody() }) }], timeout: 30 });
+        await interleave(`${profile}: POST /api/auth/register`, servers.map((server, i) => ({ name: `Nexus, ${builds[i]!.label}`, run: register(server) })));
+      }
+    } finally {
+      for (const server of servers) await stop(server);
+    }
   }
 };
 
@@ -486,10 +589,10 @@ const main = async (): Promise<void> => {
   }
   process.stderr.write(`bench: ${DURATION} s per route after 1 s of warm-up, ${CONNECTIONS} connections, ${availableParallelism()} cores, Node ${process.version}${PROFILE ? ', profiling' : ''}\n`);
 
-  const ceilings = wanted('ceilings') || wanted('embedded') || wanted('production') ? await measureCeilings() : {};
+  const ceilings = !ONLY || ['ceilings', 'embedded', 'production'].some((section) => ONLY.includes(section)) ? await measureCeilings() : {};
   if (wanted('embedded')) await measureEmbedded(ceilings);
   if (wanted('steps')) await measureEdgeSteps();
-  const needsServices = wanted('production') || wanted('jobs') || wanted('scale');
+  const needsServices = wanted('production') || wanted('jobs') || wanted('scale') || wanted('interleaved');
   const [mongo, redis] = needsServices ? await Promise.all([mongoService(), redisService()]) : [null, null];
   if (wanted('production')) {
     if (mongo && redis) await measureProduction(ceilings, mongo.url, redis.url);
@@ -497,6 +600,8 @@ const main = async (): Promise<void> => {
   }
   const jobs = wanted('jobs') ? await measureJobs(redis?.url) : [];
   const scale = wanted('scale') ? await measureScale(mongo?.url, redis?.url) : [];
+  // Only when asked for by name: it repeats what the other sections measure once.
+  if (ONLY?.includes('interleaved')) await measureInterleaved(mongo?.url, redis?.url);
   await stopAllServices();
 
   console.log();

@@ -11,6 +11,12 @@ const message = (createdAt: Date, extra: Partial<OutboxMessage> = {}): OutboxMes
   ...extra,
 });
 
+const expectRejection = async (p: Promise<unknown>, what: string): Promise<void> => {
+  let failed = false;
+  await p.catch(() => (failed = true));
+  expect(failed, what).to.equal(true);
+};
+
 /** What every outbox store must do, in memory and in MongoDB alike. */
 export const outboxStoreContract = (name: string, make: () => Promise<OutboxStore>): void => {
   describe(`OutboxStore contract :: ${name}`, () => {
@@ -63,6 +69,35 @@ export const outboxStoreContract = (name: string, make: () => Promise<OutboxStor
       expect(await outbox.markRelayed(m.id, second!.claim, at(1002))).to.equal(true);
       expect(await outbox.claim(at(10_000_000), 1000)).to.equal(null);
       expect(await outbox.pending()).to.equal(0);
+    });
+
+    it('records a message already claimed by its writer: held until the lease runs out, then claimable again, and only the holder marks it', async () => {
+      const m = message(t0, { forUserId: 'u1', requestId: 'req-1' });
+      const held = await outbox.addClaimed(m, at(1), 1000);
+      expect(held).to.deep.include({ ...m, attempts: 1 });
+      expect(held.claim).to.be.a('string').and.not.equal('');
+      expect(await outbox.pending()).to.equal(1);
+      expect(await outbox.claim(at(500), 1000), 'held by its writer').to.equal(null);
+      expect(await outbox.claim(at(500), 1000, m.id), 'held by its writer, asked by id').to.equal(null);
+      const claims = await Promise.all(Array.from({ length: 5 }, () => outbox.claim(at(1001), 30_000, m.id)));
+      const taken = claims.filter((c) => c !== null);
+      expect(taken, 'once the lease ran out, exactly one other claimer').to.have.length(1);
+      expect(taken[0]).to.deep.include({ id: m.id, attempts: 2 });
+      expect(await outbox.markRelayed(m.id, held.claim, at(1002)), 'the writer lost it').to.equal(false);
+      expect(await outbox.markRelayed(m.id, taken[0]!.claim, at(1002))).to.equal(true);
+      expect(await outbox.pending()).to.equal(0);
+    });
+
+    it('lets the writer of a claimed message mark it relayed, or give it back', async () => {
+      const a = message(t0);
+      const b = message(t0);
+      const heldA = await outbox.addClaimed(a, at(1), 30_000);
+      const heldB = await outbox.addClaimed(b, at(1), 30_000);
+      expect(await outbox.markRelayed(a.id, heldA.claim, at(2))).to.equal(true);
+      await outbox.release(b.id, heldB.claim, at(5));
+      expect(await outbox.claim(at(4), 1000), 'given back, due at 5').to.equal(null);
+      expect((await outbox.claim(at(5), 1000))?.id).to.equal(b.id);
+      await expectRejection(outbox.addClaimed(a, at(3), 1000), 'the same id twice');
     });
 
     it('claims one message by id and no other', async () => {

@@ -19,6 +19,16 @@ export class InMemoryOutboxStore implements OutboxStore {
     this.rows.set(message.id, { message: structuredClone(message), status: 'pending', dueAt: message.createdAt.getTime(), attempts: 0 });
   }
 
+  async addClaimed(message: OutboxMessage, now: Date, leaseMs: number): Promise<ClaimedMessage> {
+    await this.add(message);
+    const row = this.rows.get(message.id)!;
+    row.status = 'claimed';
+    row.claim = randomUUID();
+    row.dueAt = now.getTime() + leaseMs;
+    row.attempts = 1;
+    return { ...structuredClone(row.message), claim: row.claim, attempts: 1 };
+  }
+
   async claim(now: Date, leaseMs: number, id?: string): Promise<ClaimedMessage | null> {
     const due = (r: Row) => r.status !== 'relayed' && r.dueAt <= now.getTime();
     const candidates = id === undefined ? [...this.rows.values()].filter(due).sort((a, b) => a.dueAt - b.dueAt) : [this.rows.get(id)].filter((r): r is Row => !!r && due(r));

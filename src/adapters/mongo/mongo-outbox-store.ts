@@ -51,6 +51,15 @@ export class MongoOutboxStore implements OutboxStore {
     await this.messages.insertOne({ _id: id, ...rest, status: 'pending', dueAt: message.createdAt, attempts: 0 }, inTransaction(tx));
   }
 
+  async addClaimed(message: OutboxMessage, now: Date, leaseMs: number): Promise<ClaimedMessage> {
+    const { id, ...rest } = message;
+    // Attempt 1's claim is the message's own insert (unique `_id`): no claim document is needed,
+    // as the next claimer, after the lease, takes `M#2` (see `takeClaim`).
+    const claim = `${id}#1`;
+    await this.messages.insertOne({ _id: id, ...rest, status: 'claimed', claim, attempts: 1, dueAt: new Date(now.getTime() + leaseMs) });
+    return { ...structuredClone(message), claim, attempts: 1 };
+  }
+
   async claim(now: Date, leaseMs: number, id?: string): Promise<ClaimedMessage | null> {
     const due = await this.messages
       .find({ ...(id === undefined ? {} : { _id: id }), status: { $in: ['pending', 'claimed'] }, dueAt: { $lte: now } })

@@ -53,8 +53,11 @@ export class Login {
 
     if (!usable || !matches || !ticket.open) {
       const reason = credentials === null ? 'unknown-email' : !usable ? 'account-disabled' : !ticket.open ? (ticket.reason === 'locked' ? 'locked' : 'too-many-at-once') : 'wrong-password';
-      await this.audit.record({ actorId: null, action: 'auth.login.failed', target: { type: 'user', id: credentials?.user.id ?? null }, after: { reason } });
-      if (usable && ticket.open) await this.attempts.failed(credentials.user, ticket);
+      // The audit row and the failure count are independent writes: sent together, one wait.
+      await Promise.all([
+        this.audit.record({ actorId: null, action: 'auth.login.failed', target: { type: 'user', id: credentials?.user.id ?? null }, after: { reason } }),
+        usable && ticket.open ? this.attempts.failed(credentials.user, ticket) : undefined,
+      ]);
       return E.left(invalidCredentials);
     }
     // REQUIRE_VERIFIED_EMAIL: the right password, but the address is unproven (403, not 401).
@@ -75,9 +78,16 @@ export class Login {
       await this.attempts.release(user.id, ticket);
       return E.right(mfaChallenge);
     }
-    await this.attempts.succeeded(user.id, ticket);
-    const { familyId: _familyId, ...pair } = await this.sessions.issue(user, { client });
-    await this.audit.record({ actorId: user.id, action: 'auth.login.succeeded', target: { type: 'user', id: user.id } });
+    // Clearing the failures and opening the session do not depend on each other: both are sent
+    // at once (a login used to wait for each round trip in turn). The audit row follows the
+    // session, so a login whose session could not be written is not recorded as succeeded.
+    const [, { familyId: _familyId, ...pair }] = await Promise.all([
+      this.attempts.succeeded(user.id, ticket),
+      this.sessions.issue(user, { client }).then(async (issued) => {
+        await this.audit.record({ actorId: user.id, action: 'auth.login.succeeded', target: { type: 'user', id: user.id } });
+        return issued;
+      }),
+    ]);
     return E.right({ ...pair, user });
   }
 

@@ -11,7 +11,7 @@ import { TYPES } from '../symbols';
 /** The job id of a relayed message: the same on every relay, so relaying twice queues once. */
 export const outboxJobId = (messageId: string): string => `outbox-${messageId}`;
 
-const LEASE_MS = 30_000;
+export const LEASE_MS = 30_000;
 /** A message written before its user is dropped when the user has not appeared by then. */
 export const ORPHAN_AFTER_MS = 10 * 60_000;
 const WAIT_FOR_USER_MS = 2_000;
@@ -45,6 +45,15 @@ export class RelayOutbox {
       if (message) await this.relayClaimed(message);
     } catch (err) {
       this.logger.warn('outbox relay failed; the relay loop will retry', { messageId: id, error: String(err) });
+    }
+  }
+
+  /** Relays a message its writer recorded already claimed (`OutboxStore.addClaimed`); never throws. */
+  async relayHeld(message: ClaimedMessage): Promise<void> {
+    try {
+      await this.relayClaimed(message);
+    } catch (err) {
+      this.logger.warn('outbox relay failed; the relay loop will retry', { messageId: message.id, error: String(err) });
     }
   }
 

@@ -29,6 +29,12 @@ export interface OutboxStore {
   /** Records a message, inside `tx` when the caller runs a unit of work. */
   add(message: OutboxMessage, tx?: Tx): Promise<void>;
   /**
+   * Records a message already claimed by the caller for `leaseMs` from `now` (its first attempt),
+   * in the one write of the record: for a caller that relays it at once, instead of `add` then
+   * `claim`. Other claimers see it only once the lease has run out, as for any claim.
+   */
+  addClaimed(message: OutboxMessage, now: Date, leaseMs: number): Promise<ClaimedMessage>;
+  /**
    * Claims one message due at `now` for `leaseMs`: the one with `id`, or else the oldest due.
    * Concurrent claimers (several API and worker processes) never hold the same message; a
    * lease that runs out makes the message claimable again. Null when there is none.
