@@ -28,6 +28,26 @@ export class OpenQueueDashboard {
 }
 
 /**
+ * Dashboard actions that write what a job does rather than move jobs about: adding one and
+ * replacing its data. Queueing work through the API needs `jobs:create`, so they need it too
+ * (with `jobs:manage` alone, an operator could otherwise mail anyone anything from the `email`
+ * queue, past the API's permission and validation).
+ */
+const AUTHORING: ReadonlySet<DashboardAction> = new Set<DashboardAction>(['jobs.dashboard.add', 'jobs.dashboard.update-data']);
+
+/** Whether a person on the dashboard may take one action, asked before bull-board runs it. */
+@injectable()
+export class AuthorizeQueueDashboardAction {
+  constructor(@inject(OpenQueueDashboard) private readonly open: OpenQueueDashboard) {}
+
+  execute(actor: Actor, action: DashboardAction): E.Either<AuthError, void> {
+    const allowed = this.open.execute(actor);
+    if (E.isLeft(allowed)) return allowed;
+    return AUTHORING.has(action) ? authorize(actor, 'jobs', 'create') : E.right(undefined);
+  }
+}
+
+/**
  * Records what a person did to the queues through the dashboard (retry, remove, promote, clean,
  * pause...), once the action succeeded: who, which action, which queue and job. Checks the same
  * permission as opening the dashboard, so nothing is recorded for someone who may not act.

@@ -7,7 +7,7 @@ import { NexusBoardAdapter } from '../../adapters/http/admin/board-adapter';
 import { Authenticate } from '../../application/auth/authenticate';
 import { Login } from '../../application/auth/login';
 import { CompleteMfaLogin } from '../../application/auth/mfa/complete-mfa-login';
-import { OpenQueueDashboard, RecordQueueDashboardAction } from '../../application/jobs/queue-dashboard';
+import { AuthorizeQueueDashboardAction, OpenQueueDashboard, RecordQueueDashboardAction } from '../../application/jobs/queue-dashboard';
 import type { Logger } from '../../application/ports/logger.port';
 import { EndOwnSession } from '../../application/sessions/end-own-session';
 import { TYPES } from '../../application/symbols';
@@ -26,7 +26,7 @@ export type BoardQueues = (() => readonly Queue[]) | null;
 export const adminModule: NexusModule = {
   name: 'admin',
   bindings: new ContainerModule(({ bind }) => {
-    for (const useCase of <const>[OpenQueueDashboard, RecordQueueDashboardAction]) bind<unknown>(useCase).toSelf();
+    for (const useCase of <const>[OpenQueueDashboard, AuthorizeQueueDashboardAction, RecordQueueDashboardAction]) bind<unknown>(useCase).toSelf();
   }),
   routes: (resolve, config) => {
     const queues = resolve<BoardQueues>(BOARD_QUEUES);
@@ -36,6 +36,7 @@ export const adminModule: NexusModule = {
       authenticate: resolve(Authenticate),
       endSession: resolve(EndOwnSession),
       openDashboard: resolve(OpenQueueDashboard),
+      authorizeAction: resolve(AuthorizeQueueDashboardAction),
       recordAction: resolve(RecordQueueDashboardAction),
       board: queues ? lazyBoard(queues, resolve<Logger>(TYPES.Logger)) : null,
       secureCookies: config.env === 'production',

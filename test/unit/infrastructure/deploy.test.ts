@@ -142,7 +142,7 @@ describe('Infrastructure :: deployment files', () => {
       expect(String(environment['TRUST_PROXY'])).to.equal('1');
       const nginx = read('deploy/nginx/nginx.conf');
       expect(nginx).to.include('$proxy_add_x_forwarded_for');
-      expect(nginx).to.match(new RegExp(`server api:${String(environment['PORT'])} resolve;`));
+      expect(nginx).to.match(new RegExp(`server api:${String(environment['PORT'])} resolve[ ;]`));
       const published = /:(\d+)"?\]?$/.exec(String(proxy?.ports?.[0]))?.[1];
       expect(nginx).to.match(new RegExp(`listen ${published};`));
     });

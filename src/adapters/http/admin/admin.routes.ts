@@ -5,7 +5,7 @@ import type { Authenticate } from '../../../application/auth/authenticate';
 import type { Login } from '../../../application/auth/login';
 import { isMfaChallenge } from '../../../application/auth/mfa/mfa-login-gate';
 import type { CompleteMfaLogin, SecondFactor } from '../../../application/auth/mfa/complete-mfa-login';
-import type { OpenQueueDashboard, RecordQueueDashboardAction } from '../../../application/jobs/queue-dashboard';
+import type { AuthorizeQueueDashboardAction, OpenQueueDashboard, RecordQueueDashboardAction } from '../../../application/jobs/queue-dashboard';
 import type { EndOwnSession } from '../../../application/sessions/end-own-session';
 import type { Actor } from '../../../domain/auth/actor';
 import { normaliseTotpCode } from '../../../domain/auth/mfa';
@@ -30,6 +30,7 @@ export interface AdminRoutesDeps {
   readonly authenticate: Authenticate;
   readonly endSession: EndOwnSession;
   readonly openDashboard: OpenQueueDashboard;
+  readonly authorizeAction: AuthorizeQueueDashboardAction;
   readonly recordAction: RecordQueueDashboardAction;
   /** The board, loaded on its first request; null where there are no BullMQ queues (the embedded profile). */
   readonly board: (() => Promise<NexusBoardAdapter>) | null;
@@ -50,7 +51,7 @@ export interface AdminRoutesDeps {
  * - Only `jobs:manage` opens the board (403 otherwise; not signed in: 303 to the form).
  * - Every request that changes something (bull-board's API, sign-in, sign-out) must come from this
  *   origin (`Sec-Fetch-Site: same-origin`, or an `Origin` equal to ours); each bull-board change
- *   that succeeds is audited as `jobs.dashboard.<operation>` with its queue and job.
+ *   that succeeds (or fails part-way, with a 5xx) is audited as `jobs.dashboard.<operation>` with its queue and job.
  */
 export const adminRoutes = (deps: AdminRoutesDeps): Router => {
   const router = createRouter();
@@ -58,6 +59,15 @@ export const adminRoutes = (deps: AdminRoutesDeps): Router => {
   const setCookie = (ctx: Context, token: string, maxAgeSeconds: number) => ctx.cookies.set(ADMIN_COOKIE, token, cookie(ctx, true, maxAgeSeconds, ADMIN_PATH));
   const clearCookie = (ctx: Context) => ctx.cookies.set(ADMIN_COOKIE, '', { ...cookie(ctx, true, 0, ADMIN_PATH), maxAge: 0 });
   router.use(allowSecure);
+  // CORS_ORIGINS is for API clients: no origin is ever granted a read of a dashboard answer. (A
+  // listed origin on the same site as the dashboard gets its SameSite=Strict cookie sent along.)
+  router.use(async (ctx, next) => {
+    try {
+      await next();
+    } finally {
+      for (const header of ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials', 'Access-Control-Expose-Headers']) ctx.remove(header);
+    }
+  });
 
   /** The signed-in person, or null (no cookie, an expired token, an ended session, a suspended user). */
   const signedIn = async (ctx: Context): Promise<Actor | null> => {
@@ -144,11 +154,15 @@ export const adminRoutes = (deps: AdminRoutesDeps): Router => {
       if (api) return replyError(ctx, 403, 'The queue dashboard needs the jobs:manage permission');
       return sendPage(ctx, 403, 'Not allowed', `<p>Your account does not hold the <code>jobs:manage</code> permission the queue dashboard needs.</p>\n${signOutForm}`);
     }
-    if (NexusBoardAdapter.isMutation(ctx.method) && !sameOrigin(ctx)) return crossSite(ctx);
+    if (NexusBoardAdapter.isMutation(ctx.method) ? !sameOrigin(ctx) : api && readByAnotherOrigin(ctx)) return crossSite(ctx);
     const adapter = await deps.board();
     await adapter.handle(
       {
         ctx,
+        refusal: (action) => {
+          const allowed = deps.authorizeAction.execute(actor, action);
+          return E.isLeft(allowed) ? toHttpFailure(allowed.left).message : null;
+        },
         audited: async (mutation) => {
           const recorded = await deps.recordAction.execute(actor, mutation.action, mutation);
           if (E.isLeft(recorded)) throw new Error('a dashboard action was taken by someone who may not take it');
@@ -197,8 +211,19 @@ export const sameOrigin = (ctx: Context): boolean => {
   return origin !== '' && ctx.host !== '' && origin === `${ctx.protocol}://${ctx.host}`;
 };
 
+/**
+ * A script of another origin fetching the board's API (a browser says so with `Sec-Fetch-Site`,
+ * or, without it, with an `Origin` not ours): its own pages, a person opening the URL
+ * (`Sec-Fetch-Site: none`) and clients that are not browsers read it; nobody else.
+ */
+const readByAnotherOrigin = (ctx: Context): boolean => {
+  const site = ctx.get('Sec-Fetch-Site');
+  if (site) return site !== 'same-origin' && site !== 'none';
+  return ctx.get('Origin') !== '' && !sameOrigin(ctx);
+};
+
 const crossSite = (ctx: Context): void => {
-  if (ctx.path.startsWith(`${BOARD_PATH}/api/`)) return replyError(ctx, 403, 'Cross-site request refused: the queue dashboard takes changes from its own pages only');
+  if (ctx.path.startsWith(`${BOARD_PATH}/api/`)) return replyError(ctx, 403, 'Cross-site request refused: the API of the queue dashboard answers its own pages only');
   sendPage(ctx, 403, 'Refused', '<p>Cross-site request refused: this form must be sent from its own page.</p>');
 };
 

@@ -6,7 +6,7 @@ import type { Context, Next } from 'koa';
 import type { DashboardAction } from '../../../domain/audit/audit-entry';
 import { BOARD_CSP, escapeHtml } from './admin-pages';
 
-/** A bull-board operation that succeeded: what the dashboard's audit records. */
+/** A bull-board operation that succeeded, or errored (5xx) after it may have changed something: what the audit records. */
 export interface BoardMutation {
   readonly action: DashboardAction;
   readonly queue: string | null;
@@ -59,7 +59,9 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 
 export interface BoardRequest {
   readonly ctx: Context;
-  /** Called once a changing operation succeeded, before its answer is sent. */
+  /** Why the signed-in person may not take `action` (asked before it runs), or null when they may. */
+  readonly refusal: (action: DashboardAction) => string | null;
+  /** Called once a changing operation succeeded or failed part-way (5xx), before its answer is sent. */
   readonly audited: (mutation: BoardMutation) => Promise<void>;
 }
 
@@ -159,6 +161,22 @@ export class NexusBoardAdapter implements IServerAdapter {
       ctx.body = { error: 'This operation is not enabled on the Nexus queue dashboard', message: 'This operation is not enabled on the Nexus queue dashboard' };
       return;
     }
+    const refused = action ? request.refusal(action) : null;
+    if (refused !== null) {
+      ctx.status = 403;
+      ctx.body = { error: refused, message: refused };
+      return;
+    }
+    const body = (ctx.request.body as Record<string, unknown> | undefined) ?? {};
+    // One job, never a schedule: `repeat` would make a job scheduler that runs for ever from one
+    // click, which nothing in Nexus offers (schedules come from the modules' configuration).
+    const options = body['options'];
+    if (action === 'jobs.dashboard.add' && typeof options === 'object' && options !== null && 'repeat' in options) {
+      const message = 'options.repeat is not allowed: the dashboard adds one job, not a schedule';
+      ctx.status = 400;
+      ctx.body = { error: message, message };
+      return;
+    }
     const params = { ...(ctx.params as Record<string, string>) };
     let response: ControllerHandlerReturnType;
     try {
@@ -167,18 +185,30 @@ export class NexusBoardAdapter implements IServerAdapter {
         uiConfig: this.uiConfig,
         params,
         query: ctx.query as Record<string, string>,
-        body: (ctx.request.body as Record<string, unknown> | undefined) ?? {},
+        body,
         headers: ctx.request.headers as Record<string, string | undefined>,
       });
     } catch (err) {
-      response = this.errorHandler!(err as Error);
+      // bull-board's answer to a throw carries the stack as `details` when NODE_ENV is
+      // development (Nexus's default): paths and code of this server, to whoever holds a cookie.
+      const answer = this.errorHandler!(err as Error);
+      const { details: _stack, ...body } = (answer.body ?? {}) as Record<string, unknown>;
+      response = { ...answer, body };
     }
     const status = response.status ?? 200;
-    if (action && status < 300) {
+    // Refused before acting (4xx: no such job, wrong state, read-only queue): nothing to record.
+    // A success is recorded; so is an error (5xx), since a bulk operation may have moved jobs
+    // before it failed (retry-all moves page by page).
+    if (action && (status < 300 || status >= 500)) {
       const detail: Record<string, string> = {};
+      if (status >= 500) detail['outcome'] = 'error';
       if (params['queueStatus']) detail['status'] = params['queueStatus'];
       if (params['schedulerId']) detail['schedulerId'] = params['schedulerId'];
-      await request.audited({ action, queue: params['queueName'] ?? null, jobId: params['jobId'] ?? null, detail });
+      // A job the operation made (add) is named by its answer, not by the path.
+      const made = (response.body as { job?: { id?: unknown; name?: unknown } } | undefined)?.job;
+      if (!params['jobId'] && typeof made?.name === 'string') detail['name'] = made.name;
+      const jobId = params['jobId'] ?? (made?.id === undefined || made.id === null ? null : String(made.id));
+      await request.audited({ action, queue: params['queueName'] ?? null, jobId, detail });
     }
     ctx.status = status;
     ctx.set('Cache-Control', 'no-store');
