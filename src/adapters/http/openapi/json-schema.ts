@@ -47,12 +47,12 @@ export interface SchemaOptions {
 }
 
 /** The JSON Schema of what `codec` accepts (for response codecs: what they describe). */
-export const toJsonSchema = (codec: AnyCodec, options: SchemaOptions = {}): JsonSchema => walk(codec, options, 0, true);
+export const toJsonSchema = (codec: AnyCodec, options: SchemaOptions = {}): JsonSchema => walk(codec, options, 0);
 
-const walk = (codec: AnyCodec, options: SchemaOptions, depth: number, top = false): JsonSchema => {
+const walk = (codec: AnyCodec, options: SchemaOptions, depth: number): JsonSchema => {
   if (depth > 30) throw new Error(`toJsonSchema: codec "${codec.name}" nests deeper than 30 levels`);
   const ref = options.refs?.get(codec);
-  if (ref && !top) return { $ref: `#/components/schemas/${ref}` };
+  if (ref) return { $ref: `#/components/schemas/${ref}` };
   const annotated = annotations.get(codec);
   if (annotated) return annotated;
   const next = (c: unknown): JsonSchema => walk(c as AnyCodec, options, depth + 1);
