@@ -72,11 +72,13 @@ const headersOf = (names: readonly DocumentedHeader[] | undefined) =>
 export const buildOpenApiDocument = (info: { version: string } = { version: '0.1.0' }): OpenApiDocument => {
   const refs = new Map<object, string>(COMPONENTS.map(([codec, name]) => [codec, name]));
   const schema = (codec: Codec | t.Mixed): JsonSchema => toJsonSchema(codec, { refs });
+  // What the API answers is described closed: an undeclared field in an answer is a mismatch.
+  const answer = (codec: t.Mixed): JsonSchema => toJsonSchema(codec, { refs, closed: true });
 
   const envelope = (r: SuccessResponse): JsonSchema => ({
     type: 'object',
     required: ['success', 'statusCode', 'message', ...(r.data ? ['data'] : [])],
-    properties: { success: { const: true }, statusCode: { const: r.status }, message: { type: 'string' }, ...(r.data ? { data: schema(r.data) } : {}) },
+    properties: { success: { const: true }, statusCode: { const: r.status }, message: { type: 'string' }, ...(r.data ? { data: answer(r.data) } : {}) },
     additionalProperties: false,
   });
 
@@ -84,7 +86,7 @@ export const buildOpenApiDocument = (info: { version: string } = { version: '0.1
     const content = r.empty
       ? {}
       : r.raw
-        ? { content: Object.fromEntries(Object.entries(r.raw).map(([type, c]) => [type, { schema: c === 'text' ? { type: 'string' } : schema(c) }])) }
+        ? { content: Object.fromEntries(Object.entries(r.raw).map(([type, c]) => [type, { schema: c === 'text' ? { type: 'string' } : answer(c) }])) }
         : { content: { 'application/json': { schema: envelope(r) } } };
     return [String(r.status), { description: r.description, ...headersOf(r.headers), ...content }] as const;
   };
@@ -143,7 +145,7 @@ export const buildOpenApiDocument = (info: { version: string } = { version: '0.1
   }
 
   // Each component is written out in full once (its own entry left out of the references).
-  const schemas = Object.fromEntries(COMPONENTS.map(([codec, name]) => [name, toJsonSchema(codec, { refs: new Map([...refs].filter(([c]) => c !== codec)) })]));
+  const schemas = Object.fromEntries(COMPONENTS.map(([codec, name]) => [name, toJsonSchema(codec, { refs: new Map([...refs].filter(([c]) => c !== codec)), closed: true })]));
   return {
     openapi: '3.1.0',
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',

@@ -44,6 +44,11 @@ const isTagged = (u: unknown): u is Tagged => typeof u === 'object' && u !== nul
 export interface SchemaOptions {
   /** Codecs that are components of the document: referenced as `#/components/schemas/<name>`. */
   readonly refs?: ReadonlyMap<object, string>;
+  /**
+   * Objects allow no key beyond their properties (for what the API answers: a field a handler
+   * adds without declaring it is a mismatch, not silently documented as "anything else").
+   */
+  readonly closed?: boolean;
 }
 
 /** The JSON Schema of what `codec` accepts (for response codecs: what they describe). */
@@ -61,9 +66,9 @@ const walk = (codec: AnyCodec, options: SchemaOptions, depth: number): JsonSchem
   switch (c._tag) {
     case 'InterfaceType':
     case 'StrictType':
-      return object(c['props'] as t.Props, true, next);
+      return object(c['props'] as t.Props, true, next, options.closed === true);
     case 'PartialType':
-      return object(c['props'] as t.Props, false, next);
+      return object(c['props'] as t.Props, false, next, options.closed === true);
     case 'ExactType':
       return closed(next(c['type']));
     case 'ReadonlyType':
@@ -124,10 +129,10 @@ const custom = (codec: AnyCodec, next: (c: unknown) => JsonSchema): JsonSchema =
   throw new Error(`toJsonSchema: cannot describe the codec "${codec.name}"; annotate it (openapi/json-schema.ts) or teach BY_NAME its factory`);
 };
 
-const object = (props: t.Props, required: boolean, next: (c: unknown) => JsonSchema): JsonSchema => {
+const object = (props: t.Props, required: boolean, next: (c: unknown) => JsonSchema, closedObjects: boolean): JsonSchema => {
   const properties = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, next(v)]));
   const keys = Object.keys(props);
-  return { type: 'object', properties, ...(required && keys.length > 0 ? { required: keys } : {}) };
+  return { type: 'object', properties, ...(required && keys.length > 0 ? { required: keys } : {}), ...(closedObjects ? { additionalProperties: false } : {}) };
 };
 
 const isPlainObject = (s: JsonSchema): boolean =>
@@ -142,11 +147,19 @@ const closed = (s: JsonSchema): JsonSchema => {
 
 /** Object parts are merged into one object (properties and required keys), anything else is an allOf. */
 const intersection = (parts: JsonSchema[]): JsonSchema => {
-  if (parts.every(isPlainObject) && parts.every((p) => p['additionalProperties'] === undefined)) {
+  const open = parts.every((p) => p['additionalProperties'] === undefined);
+  const closedParts = parts.every((p) => p['additionalProperties'] === false);
+  if (parts.every(isPlainObject) && (open || closedParts)) {
     const properties = Object.assign({}, ...parts.map((p) => p['properties'] as object));
     const required = parts.flatMap((p) => (p['required'] as string[] | undefined) ?? []);
-    return { type: 'object', properties, ...(required.length > 0 ? { required } : {}) };
+    return { type: 'object', properties, ...(required.length > 0 ? { required } : {}), ...(closedParts ? { additionalProperties: false } : {}) };
   }
+  // A referenced component is closed on its own: under allOf it would refuse the other parts' fields.
+  if (!open && parts.some((p) => p['$ref'] !== undefined)) {
+    throw new Error('toJsonSchema: a closed intersection with a component reference cannot be described (inline its parts)');
+  }
+  // Closed parts that cannot be merged: each part open, the whole closed (it sees every part's properties).
+  if (!open) return { allOf: parts.map(({ additionalProperties: _, ...rest }) => rest), unevaluatedProperties: false };
   return { allOf: parts };
 };
 

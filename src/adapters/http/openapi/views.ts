@@ -151,7 +151,7 @@ export const TokenPairView = t.type(
   { accessToken: t.string, refreshToken: t.string, tokenType: t.literal('Bearer'), expiresIn: t.number, refreshExpiresIn: t.number },
   'TokenPair',
 );
-export const LoginView = t.intersection([TokenPairView, t.type({ user: UserView })], 'LoginResult');
+export const LoginView = t.type({ ...TokenPairView.props, user: UserView }, 'LoginResult');
 export const MfaChallengeView = t.type({ mfaRequired: t.literal(true), mfaToken: t.string, mfaExpiresIn: t.number }, 'MfaChallenge');
 
 export const MeView = t.type(
