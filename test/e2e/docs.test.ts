@@ -53,6 +53,9 @@ for (const profile of PROFILES) {
         expect(init.headers['content-type']).to.equal('text/javascript; charset=utf-8');
         expect(init.text).to.contain("'openapi.json'").and.to.contain('validatorUrl: null');
         for (const res of [js, css, init]) expect(res.headers['x-content-type-options']).to.equal('nosniff');
+        const head = await app.http.head('/docs/assets/swagger-ui.css').expect(200);
+        expect(head.headers['content-type']).to.equal('text/css; charset=utf-8');
+        expect(Number(head.headers['content-length'])).to.be.greaterThan(10_000);
       });
 
       it('serves no other file of the package, or of the disk', async () => {

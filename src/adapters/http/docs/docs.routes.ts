@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as t from 'io-ts';
 import { decodeOrThrow, Str } from '../decode';
@@ -104,7 +105,7 @@ export const docsRoutes = (options: { version?: string } = {}): Router => {
     ctx.body = PAGE;
   });
 
-  router.get('/docs/assets/:file', (ctx) => {
+  router.get('/docs/assets/:file', async (ctx) => {
     const { file } = decodeOrThrow(DocsAssetParams, ctx.params);
     ctx.set('Content-Security-Policy', DOCS_CSP);
     ctx.set('Cache-Control', 'public, max-age=3600');
@@ -116,6 +117,12 @@ export const docsRoutes = (options: { version?: string } = {}): Router => {
     const type = Object.hasOwn(PACKAGE_ASSETS, file) ? PACKAGE_ASSETS[file] : undefined;
     if (!type) return replyError(ctx, 404, `No route for ${ctx.method} ${ctx.path}`);
     ctx.type = type;
+    // HEAD: the length only (a stream opened for nothing would hold a file descriptor until collected).
+    if (ctx.method === 'HEAD') {
+      ctx.status = 200;
+      ctx.length = (await stat(assetPath(file))).size;
+      return;
+    }
     ctx.body = createReadStream(assetPath(file));
   });
 
