@@ -59,9 +59,11 @@ describe('e2e :: the OpenAPI document covers exactly the routes of the routers',
       method: 'GET',
       url: `/api/users/${admin.userId}`,
       status: 200,
-      headers: { 'content-type': 'application/json', etag: '"x"' },
+      headers: { 'content-type': 'application/json', etag: '"x"', 'x-request-id': 'r' },
       body: Buffer.from(JSON.stringify({ success: true, statusCode: 200, message: 'User found', data: { id: admin.userId, passwordHash: 'x' } })),
     });
     expect(wrongBody).to.match(/does not match the document/);
+    const noRequestId = checkResponse({ method: 'GET', url: '/api/csrf-token', status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from('{}') });
+    expect(noRequestId).to.match(/required header X-Request-ID is missing/);
   });
 });

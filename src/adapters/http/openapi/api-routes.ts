@@ -46,6 +46,7 @@ export type Access = 'public' | 'caller' | 'token' | 'refresh';
 /** Response headers a route documents; each is required in the answers that list it. */
 export type DocumentedHeader = 'ETag' | 'Location' | 'Retry-After' | 'Set-Cookie' | 'Content-Disposition';
 
+
 export interface SuccessResponse {
   readonly status: number;
   readonly description: string;
@@ -56,6 +57,8 @@ export interface SuccessResponse {
   /** No body at all (304). */
   readonly empty?: true;
   readonly headers?: readonly DocumentedHeader[];
+  /** Headers sent in some of these answers only (the login's cookies: not with an MFA challenge). */
+  readonly optionalHeaders?: readonly DocumentedHeader[];
 }
 
 export interface ApiRoute {
@@ -125,7 +128,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       'Answers a token pair and sets the refresh cookie (httpOnly, /api/auth) with its CSRF cookies; with TOTP on, answers an `mfaToken` for `POST /api/auth/login/mfa` instead (no cookies). Failures count toward the auth rate limit; repeated failures lock the account (still a 401).',
     access: 'public',
     body: LoginBody,
-    responses: [ok('Logged in, or a second factor is required', t.union([LoginView, MfaChallengeView]))],
+    responses: [{ ...ok('Logged in, or a second factor is required', t.union([LoginView, MfaChallengeView])), optionalHeaders: ['Set-Cookie'] }],
     errors: [403],
   },
   {

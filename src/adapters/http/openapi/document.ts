@@ -66,8 +66,16 @@ const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 export const errorStatusesOf = (r: ApiRoute): number[] =>
   [...new Set([...COMMON_ERRORS, ...(r.body ? BODY_ERRORS : []), ...(r.errors ?? [])])].sort((a, b) => a - b);
 
-const headersOf = (names: readonly DocumentedHeader[] | undefined) =>
-  names && names.length > 0 ? { headers: Object.fromEntries(names.map((n) => [n, { required: true, ...HEADERS[n] }])) } : {};
+/** Every answer carries its request id (the client's X-Request-ID if sane, or a new one). */
+const REQUEST_ID = { description: 'The request id: the one the client sent if it is a sane token, else a new one; also in error bodies and the logs', required: true, schema: { type: 'string' } };
+
+const headersOf = (names: readonly DocumentedHeader[] = [], optional: readonly DocumentedHeader[] = []) => ({
+  headers: {
+    'X-Request-ID': REQUEST_ID,
+    ...Object.fromEntries(names.map((n) => [n, { required: true, ...HEADERS[n] }])),
+    ...Object.fromEntries(optional.map((n) => [n, { required: false, ...HEADERS[n] }])),
+  },
+});
 
 export const buildOpenApiDocument = (info: { version: string } = { version: '0.1.0' }): OpenApiDocument => {
   const refs = new Map<object, string>(COMPONENTS.map(([codec, name]) => [codec, name]));
@@ -88,7 +96,7 @@ export const buildOpenApiDocument = (info: { version: string } = { version: '0.1
       : r.raw
         ? { content: Object.fromEntries(Object.entries(r.raw).map(([type, c]) => [type, { schema: c === 'text' ? { type: 'string' } : answer(c) }])) }
         : { content: { 'application/json': { schema: envelope(r) } } };
-    return [String(r.status), { description: r.description, ...headersOf(r.headers), ...content }] as const;
+    return [String(r.status), { description: r.description, ...headersOf(r.headers, r.optionalHeaders), ...content }] as const;
   };
 
   const failure = (route: ApiRoute, status: number) =>
