@@ -2,7 +2,7 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import { buildOpenApiDocument, type OpenApiDocument } from '../../src/adapters/http/openapi/document';
+import { buildOpenApiDocument, type OpenApiDocument, type OpenApiResponse } from '../../src/adapters/http/openapi/document';
 
 /**
  * Every response the in-process test servers send, checked against the OpenAPI document: the
@@ -74,7 +74,8 @@ export const checkResponse = (r: RecordedResponse): string | undefined => {
   const operation = operations.find((o) => o.method === method && o.pattern.test(path));
   if (!operation) return undefined;
   const where = `${r.method} ${path} (${operation.method} ${operation.path}) answered ${r.status}`;
-  const response = operation.responses[String(r.status)];
+  const listed = operation.responses[String(r.status)];
+  const response = listed?.$ref ? (doc['components'] as { responses: Record<string, OpenApiResponse> }).responses[listed.$ref.split('/').pop()!] : listed;
   if (!response) return `${where}: the document lists no ${r.status} for this operation (it lists ${Object.keys(operation.responses).join(', ')})`;
   for (const [name, header] of Object.entries(response.headers ?? {})) {
     if ((header as { required?: boolean }).required && headerOf(r, name) === undefined) return `${where}: the required header ${name} is missing`;

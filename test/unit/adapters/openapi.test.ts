@@ -119,7 +119,8 @@ describe('unit :: OpenAPI :: the document', () => {
     a.addSchema({ $id: 'https://nexus.test/components', $defs: absolute(components) });
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(methods)) {
-        for (const [status, response] of Object.entries(op.responses)) {
+        for (const [status, listed] of Object.entries(op.responses)) {
+          const response = listed.$ref ? (doc['components'] as { responses: Record<string, typeof listed> }).responses[listed.$ref.split('/').pop()!]! : listed;
           for (const [type, media] of Object.entries(response.content ?? {})) {
             expect(() => a.compile(absolute(media.schema)), `${method} ${path} ${status} ${type}`).not.to.throw();
           }
@@ -145,7 +146,8 @@ describe('unit :: OpenAPI :: the document', () => {
     expect(schemes['csrfHeader']).to.include({ type: 'apiKey', in: 'header', name: 'X-CSRF-Token' });
     const refresh = doc.paths['/api/auth/refresh']!['post']!;
     expect(refresh['security']).to.deep.equal([{}, { refreshCookie: [], csrfHeader: [] }]);
-    const notFound = doc.paths['/api/users/{id}']!['get']!.responses['404']!;
+    expect(doc.paths['/api/users/{id}']!['get']!.responses['404']).to.deep.equal({ $ref: '#/components/responses/Error404' });
+    const notFound = (doc['components'] as { responses: Record<string, { content: unknown }> }).responses['Error404']!;
     expect(JSON.stringify(notFound.content)).to.contain('#/components/schemas/ErrorEnvelope');
   });
 });

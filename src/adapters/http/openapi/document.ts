@@ -3,11 +3,18 @@ import { type Access, API_ROUTES, type ApiRoute, type Codec, type DocumentedHead
 import { type JsonSchema, toJsonSchema } from './json-schema';
 import { COMPONENTS } from './views';
 
+/** A response object, or a reference to one under #/components/responses. */
+export interface OpenApiResponse {
+  readonly $ref?: string;
+  readonly content?: Record<string, { schema: JsonSchema }>;
+  readonly headers?: Record<string, unknown>;
+}
+
 /** An OpenAPI 3.1 document (plain JSON). */
 export type OpenApiDocument = { readonly openapi: string; readonly paths: Record<string, Record<string, OpenApiOperation>> } & Record<string, unknown>;
 export interface OpenApiOperation {
   readonly operationId: string;
-  readonly responses: Record<string, { readonly content?: Record<string, { schema: JsonSchema }>; readonly headers?: Record<string, unknown> }>;
+  readonly responses: Record<string, OpenApiResponse>;
   readonly [key: string]: unknown;
 }
 
@@ -99,15 +106,20 @@ export const buildOpenApiDocument = (info: { version: string } = { version: '0.1
     return [String(r.status), { description: r.description, ...headersOf(r.headers, r.optionalHeaders), ...content }] as const;
   };
 
-  const failure = (route: ApiRoute, status: number) =>
-    [
-      String(status),
-      {
-        description: REASONS[status] ?? 'Failure',
-        ...headersOf(status === 429 ? ['Retry-After', ...(route.errorHeaders?.[429] ?? [])].filter((h, i, all) => all.indexOf(h) === i) as DocumentedHeader[] : route.errorHeaders?.[status]),
-        content: { 'application/json': { schema: { allOf: [{ $ref: '#/components/schemas/ErrorEnvelope' }, { type: 'object', properties: { statusCode: { const: status } } }] } } },
-      },
-    ] as const;
+  /** A failure with `status`: the error envelope with that statusCode (429 always says when to retry). */
+  const failureResponse = (status: number, extra: readonly DocumentedHeader[] = []) => ({
+    description: REASONS[status] ?? 'Failure',
+    ...headersOf([...new Set<DocumentedHeader>([...(status === 429 ? (['Retry-After'] as const) : []), ...extra])]),
+    content: { 'application/json': { schema: { allOf: [{ $ref: '#/components/schemas/ErrorEnvelope' }, { type: 'object', properties: { statusCode: { const: status } } }] } } },
+  });
+  const usedStatuses = new Set<number>();
+  // Each failure is written once under #/components/responses, unless a route adds a header to it.
+  const failure = (route: ApiRoute, status: number) => {
+    const extra = route.errorHeaders?.[status];
+    if (extra && extra.length > 0) return [String(status), failureResponse(status, extra)] as const;
+    usedStatuses.add(status);
+    return [String(status), { $ref: `#/components/responses/Error${status}` }] as const;
+  };
 
   const parameters = (r: ApiRoute): unknown[] => {
     const out: unknown[] = [];
@@ -168,6 +180,7 @@ export const buildOpenApiDocument = (info: { version: string } = { version: '0.1
     paths,
     components: {
       schemas,
+      responses: Object.fromEntries([...usedStatuses].sort((a, b) => a - b).map((status) => [`Error${status}`, failureResponse(status)])),
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The accessToken of POST /api/auth/login' },
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'A key from POST /api/api-keys (never for managing credentials)' },
