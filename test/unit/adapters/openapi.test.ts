@@ -136,6 +136,13 @@ describe('unit :: OpenAPI :: the document', () => {
     expect(validate(user), a.errorsText(validate.errors)).to.equal(true);
     // Answers are described closed: a field nobody declared (a hash that leaked) is a mismatch.
     expect(validate({ ...user, passwordHash: 'x' })).to.equal(false);
+    fc.assert(
+      fc.property(fc.option(fc.integer({ min: 0, max: 150 }), { nil: null }), fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }), (age, at) => {
+        const presented = presentUser(aUser({ age }, at));
+        if (!validate(presented)) throw new Error(`${JSON.stringify(presented)}: ${a.errorsText(validate.errors)}`);
+      }),
+      { numRuns: 50, seed: 11 },
+    );
   });
 
   it('documents the error envelope and every security scheme', () => {

@@ -12,6 +12,7 @@ import { CreateRoleBody, RoleIdParams, UpdateRoleBody } from '../roles/roles.rou
 import { AssignRoleBody, CreateUserBody, ExportQuery, ListUsersQuery, TransferRoleBody, UpdateUserBody, UserIdParams, UserRoleParams } from '../users/users.codecs';
 import {
   ApiKeyView,
+  Count,
   AuditPage,
   CreatedApiKeyView,
   DeadLetterPage,
@@ -198,7 +199,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: 'Set a new password with the token of a reset link (every session ends)',
     access: 'public',
     body: ResetPasswordBody,
-    responses: [ok('Password reset', t.type({ reset: t.literal(true), sessionsEnded: t.number }))],
+    responses: [ok('Password reset', t.type({ reset: t.literal(true), sessionsEnded: Count }))],
   },
   {
     method: 'POST',

@@ -22,6 +22,12 @@ export const Id = annotate(new t.Type<string, string, unknown>('Id', (u): u is s
   type: 'string',
   pattern: '^[0-9a-f]{24}$',
 });
+/** A count, an age, a number of seconds: a whole number, never negative. */
+const isCount = (u: unknown): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 0;
+export const Count = annotate(new t.Type<number, number, unknown>('Count', isCount, (u, c) => (isCount(u) ? t.success(u) : t.failure(u, c)), t.identity), {
+  type: 'integer',
+  minimum: 0,
+});
 const nullable = <C extends t.Mixed>(c: C) => t.union([c, t.null]);
 
 export const PermissionView = t.type({ resource: t.string, action: t.string }, 'Permission');
@@ -34,7 +40,7 @@ export const UserView = t.type(
     email: t.string,
     emailVerified: t.boolean,
     emailVerifiedAt: nullable(IsoDateTime),
-    age: nullable(t.number),
+    age: nullable(Count),
     status: oneOf(USER_STATUSES),
     roleIds: t.readonlyArray(Id),
     createdAt: IsoDateTime,
@@ -112,7 +118,7 @@ export const JobView = t.intersection(
       name: t.string,
       state: oneOf(JOB_STATES),
       progress: t.number,
-      attemptsMade: t.number,
+      attemptsMade: Count,
       data: t.unknown,
       createdAt: IsoDateTime,
     }),
@@ -125,16 +131,16 @@ export type JobView = t.TypeOf<typeof JobView>;
 
 /** Page metadata of offset lists (audit, dead letters). */
 export const PaginationView = t.type(
-  { currentPage: t.number, totalPages: t.number, totalItems: t.number, itemsPerPage: t.number, hasNextPage: t.boolean, hasPrevPage: t.boolean },
+  { currentPage: Count, totalPages: Count, totalItems: Count, itemsPerPage: Count, hasNextPage: t.boolean, hasPrevPage: t.boolean },
   'Pagination',
 );
 /** Page metadata of the user list: offset or cursor mode (see domain/shared/pagination.ts). */
 export const ListMetaView = t.type(
   {
-    currentPage: nullable(t.number),
-    totalPages: nullable(t.number),
-    totalItems: nullable(t.number),
-    itemsPerPage: t.number,
+    currentPage: nullable(Count),
+    totalPages: nullable(Count),
+    totalItems: nullable(Count),
+    itemsPerPage: Count,
     hasNextPage: t.boolean,
     hasPrevPage: nullable(t.boolean),
     nextCursor: nullable(t.string),
@@ -148,11 +154,11 @@ export const AuditPage = pageOf(AuditEntryView, 'AuditPage');
 export const DeadLetterPage = pageOf(JobView, 'DeadLetterPage');
 
 export const TokenPairView = t.type(
-  { accessToken: t.string, refreshToken: t.string, tokenType: t.literal('Bearer'), expiresIn: t.number, refreshExpiresIn: t.number },
+  { accessToken: t.string, refreshToken: t.string, tokenType: t.literal('Bearer'), expiresIn: Count, refreshExpiresIn: Count },
   'TokenPair',
 );
 export const LoginView = t.type({ ...TokenPairView.props, user: UserView }, 'LoginResult');
-export const MfaChallengeView = t.type({ mfaRequired: t.literal(true), mfaToken: t.string, mfaExpiresIn: t.number }, 'MfaChallenge');
+export const MfaChallengeView = t.type({ mfaRequired: t.literal(true), mfaToken: t.string, mfaExpiresIn: Count }, 'MfaChallenge');
 
 export const MeView = t.type(
   {
@@ -166,7 +172,7 @@ export const MeView = t.type(
 );
 
 export const RoleStatsView = t.type(
-  { role: t.string, totalUsers: t.number, averageAge: nullable(t.number), users: t.readonlyArray(t.type({ name: t.string, email: t.string })) },
+  { role: t.string, totalUsers: Count, averageAge: nullable(t.number), users: t.readonlyArray(t.type({ name: t.string, email: t.string })) },
   'RoleStats',
 );
 export const ScheduleView = t.type(
@@ -177,14 +183,15 @@ export const QueuedJobView = t.type({ jobId: t.string, queue: oneOf(QUEUE_NAMES)
 export const CreatedApiKeyView = t.type({ key: t.string, apiKey: ApiKeyView }, 'CreatedApiKey');
 export const TotpEnrolmentView = t.type({ secret: t.string, otpauthUrl: t.string }, 'TotpEnrolment');
 export const RecoveryCodesView = t.type({ recoveryCodes: t.readonlyArray(t.string) }, 'RecoveryCodes');
-export const EndedSessionsView = t.type({ ended: t.number }, 'EndedSessions');
+export const EndedSessionsView = t.type({ ended: Count }, 'EndedSessions');
 
 /** The error envelope of every failure (see envelope.ts). */
 export const FieldErrorView = t.type({ path: t.string, message: t.string }, 'FieldError');
 export const ErrorEnvelope = t.intersection(
   [
-    t.type({ success: t.literal(false), statusCode: t.number, message: t.string }),
-    t.partial({ errors: t.readonlyArray(FieldErrorView), requestId: t.string }),
+    // requestId: the X-Request-ID of the answer (the one place a failure can be traced by in the logs).
+    t.type({ success: t.literal(false), statusCode: t.number, message: t.string, requestId: t.string }),
+    t.partial({ errors: t.readonlyArray(FieldErrorView) }),
   ],
   'ErrorEnvelope',
 );
