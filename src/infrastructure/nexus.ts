@@ -118,6 +118,7 @@ const apiOf = async (config: Config, adapters: Adapters, resolve: Resolve, logge
       healthTimeoutMs: config.timeouts.healthMs,
       corsOrigins: config.http.corsOrigins,
       edge: config.http.edge,
+      docs: config.http.docs,
       metricsOnMainPort: config.metrics.port === undefined,
       ...(config.metrics.token ? { metricsToken: config.metrics.token } : {}),
       ...(draining ? { draining } : {}),

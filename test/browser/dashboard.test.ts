@@ -1,7 +1,6 @@
-import { Queue, Worker } from 'bullmq';
 import { expect } from 'chai';
-import { Redis } from 'ioredis';
 import type { Browser } from 'playwright-core';
+import { type DataQueue, dataQueue } from '../support/dashboard';
 import { eventually } from '../support/eventually';
 import { requireChromium } from '../support/services';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/test-app';
@@ -11,47 +10,24 @@ describe('browser :: the queue dashboard in headless Chromium (production profil
   this.timeout(120_000);
   let app: TestApp;
   let browser: Browser;
-  let connection: Redis;
-  let queue: Queue;
+  let jobs: DataQueue;
 
   before(async function () {
     this.timeout(120_000);
     const executablePath = requireChromium(this);
     // No job worker in this process: the failed job stays failed until someone retries it.
     app = await startTestApp(this, 'production', {}, undefined, { jobWorker: null });
-    const { target, keyPrefix } = app.runtime.config.redis!;
-    if (target.kind !== 'single') throw new Error('this test reads one Redis');
-    connection = new Redis(target.url, { maxRetriesPerRequest: null });
-    queue = new Queue('data-processing', { connection, prefix: keyPrefix });
+    jobs = dataQueue(app);
     browser = await launchChromium(executablePath);
   });
   after(async () => {
     await browser?.close();
-    await queue?.close();
-    connection?.disconnect();
+    await jobs?.close();
     await app?.close();
   });
 
-  /** A job that failed its only attempt. */
-  const failedJob = async (): Promise<string> => {
-    const job = await queue.add('crunch', { payload: { items: [1, 2, 3] } }, { attempts: 1 });
-    const worker = new Worker(
-      'data-processing',
-      async () => {
-        throw new Error('the data was bad');
-      },
-      { connection: connection.duplicate({ maxRetriesPerRequest: null }), prefix: app.runtime.config.redis!.keyPrefix },
-    );
-    try {
-      await eventually(async () => ((await queue.getJobState(job.id!)) === 'failed' ? true : undefined), 10_000, 'the job failed');
-    } finally {
-      await worker.close();
-    }
-    return job.id!;
-  };
-
   it('signs in through the form, shows the failed job, and retrying it on the page moves it', async () => {
-    const jobId = await failedJob();
+    const jobId = await jobs.failedJob();
     const context = await browser.newContext();
     const page = await context.newPage();
     const seen = watch(page);
@@ -77,7 +53,7 @@ describe('browser :: the queue dashboard in headless Chromium (production profil
       await page.getByText('Are you sure that you want to retry this job?').waitFor();
       await screenshot(page, 'dashboard-3-confirm');
       await page.getByRole('button', { name: 'Confirm', exact: true }).click();
-      await eventually(async () => (['waiting', 'prioritized'].includes(await queue.getJobState(jobId)) ? true : undefined), 10_000, 'the job moved out of failed');
+      await eventually(async () => (['waiting', 'prioritized'].includes(await jobs.queue.getJobState(jobId)) ? true : undefined), 10_000, 'the job moved out of failed');
       await screenshot(page, 'dashboard-4-retried');
       const root = await app.admin();
       const audit = await app.http.get('/api/audit?action=jobs.dashboard.retry').set('Authorization', root.auth).expect(200);

@@ -2,6 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import type supertest from 'supertest';
+import { adminCookie, type DataQueue, dataQueue, form } from '../support/dashboard';
 import { eventually } from '../support/eventually';
 import { uniqueDbName } from '../support/services';
 import { type Session, startTestApp, type TestApp } from '../support/test-app';
@@ -10,13 +11,6 @@ import { type Session, startTestApp, type TestApp } from '../support/test-app';
  * A hostile probe of the queue dashboard (/admin): what an attacker would try, each either
  * refused here or shown to be answered. Two instances on one Redis and one database.
  */
-type Res = supertest.Response;
-
-const adminCookie = (res: Res): string | undefined => {
-  const raw = ([] as string[]).concat((res.headers['set-cookie'] as string[] | string | undefined) ?? []).find((c) => c.startsWith('nexus_admin='));
-  return raw?.split(';')[0]!.slice('nexus_admin='.length);
-};
-const form = (fields: Record<string, string>): string => new URLSearchParams(fields).toString();
 /** An origin the API lets browsers call with credentials (CORS_ORIGINS), on the same site as the server. */
 const SPA_ORIGIN = 'https://app.example.com';
 
@@ -26,6 +20,7 @@ describe('e2e :: queue dashboard, hostile probe (production profile, two instanc
   let b: TestApp;
   let root: Session;
   let connection: Redis;
+  let jobs: DataQueue;
   let queue: Queue;
   let operator: { email: string; password: string; userId: string; auth: string };
   let roleId: string;
@@ -37,7 +32,7 @@ describe('e2e :: queue dashboard, hostile probe (production profile, two instanc
   const cookieFor = async (app: TestApp, email: string, password: string): Promise<string> => {
     const res = await signIn(app, email, password);
     expect(res.status, res.text).to.equal(303);
-    return adminCookie(res)!;
+    return adminCookie(res)!.value;
   };
   const withCookie = (req: supertest.Test, cookie: string) => req.set('Cookie', `nexus_admin=${cookie}`);
   const auditOf = async (action: string) =>
@@ -47,22 +42,7 @@ describe('e2e :: queue dashboard, hostile probe (production profile, two instanc
     await a.http.post(`/api/users/${u.userId}/roles`).set('Authorization', root.auth).send({ roleId }).expect((r) => expect(r.status).to.be.oneOf([200, 201]));
     return u;
   };
-  const failedJob = async (): Promise<string> => {
-    const job = await queue.add('crunch', { payload: { n: 1 } }, { attempts: 1 });
-    const worker = new Worker(
-      'data-processing',
-      async () => {
-        throw new Error('the data was bad');
-      },
-      { connection: connection.duplicate({ maxRetriesPerRequest: null }), prefix: a.runtime.config.redis!.keyPrefix },
-    );
-    try {
-      await eventually(async () => ((await queue.getJobState(job.id!)) === 'failed' ? true : undefined), 10_000, 'the job failed');
-    } finally {
-      await worker.close();
-    }
-    return job.id!;
-  };
+  const failedJob = () => jobs.failedJob({ payload: { n: 1 } });
 
   before(async function () {
     this.timeout(120_000);
@@ -76,10 +56,11 @@ describe('e2e :: queue dashboard, hostile probe (production profile, two instanc
     a = await startTestApp(this, 'production', shared, undefined, { jobWorker: null });
     b = await startTestApp(this, 'production', shared, undefined, { jobWorker: null });
     root = await a.admin();
-    const { target, keyPrefix } = a.runtime.config.redis!;
+    const { target } = a.runtime.config.redis!;
     if (target.kind !== 'single') throw new Error('this test reads one Redis');
     connection = new Redis(target.url, { maxRetriesPerRequest: null });
-    queue = new Queue('data-processing', { connection, prefix: keyPrefix });
+    jobs = dataQueue(a);
+    queue = jobs.queue;
     const role = await a.http
       .post('/api/roles')
       .set('Authorization', root.auth)
@@ -90,7 +71,7 @@ describe('e2e :: queue dashboard, hostile probe (production profile, two instanc
     operator = { email: u.email, password: u.password, userId: u.userId, auth: u.auth };
   });
   after(async () => {
-    await queue?.close();
+    await jobs?.close();
     connection?.disconnect();
     await a?.close();
     await b?.close();

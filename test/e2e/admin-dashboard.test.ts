@@ -1,23 +1,11 @@
-import { Queue, Worker } from 'bullmq';
 import { expect } from 'chai';
-import { Redis } from 'ioredis';
 import { Secret, TOTP } from 'otpauth';
 import type supertest from 'supertest';
+import { adminCookie, type DataQueue, dataQueue, form } from '../support/dashboard';
 import { eventually } from '../support/eventually';
 import { capturingLogger } from '../support/logger';
 import { ADMIN_PASSWORD, type Session, startTestApp, type TestApp, USER_PASSWORD } from '../support/test-app';
 
-type Res = supertest.Response;
-
-/** The dashboard cookie a response set: its value and attributes. */
-const adminCookie = (res: Res): { value: string; attributes: string } | undefined => {
-  const raw = ([] as string[]).concat((res.headers['set-cookie'] as string[] | string | undefined) ?? []).find((c) => c.startsWith('nexus_admin='));
-  if (!raw) return undefined;
-  const [pair, ...attributes] = raw.split(';');
-  return { value: pair!.slice('nexus_admin='.length), attributes: attributes.join(';') };
-};
-
-const form = (fields: Record<string, string>): string => new URLSearchParams(fields).toString();
 const codeAt = (secret: string, ms: number): string => new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: ms });
 
 describe('e2e :: queue dashboard at /admin/queues (production profile)', function () {
@@ -25,8 +13,7 @@ describe('e2e :: queue dashboard at /admin/queues (production profile)', functio
   let app: TestApp;
   let root: Session;
   let log: ReturnType<typeof capturingLogger>;
-  let connection: Redis;
-  let queue: Queue;
+  let jobs: DataQueue;
   let manager: { email: string; password: string; userId: string; auth: string };
   let ip = 0;
   /** A client address of its own (TRUST_PROXY=1), so one test's failed sign-ins do not limit another's. */
@@ -44,23 +31,6 @@ describe('e2e :: queue dashboard at /admin/queues (production profile)', functio
   const auditOf = async (action: string) =>
     (await app.http.get(`/api/audit?action=${action}&limit=100`).set('Authorization', root.auth).expect(200)).body.data.items as { actorId: string; target: { type: string; id: string }; after: Record<string, unknown> }[];
 
-  /** A job in the data-processing queue that failed its only attempt (no Nexus worker runs in this app). */
-  const failedJob = async (): Promise<string> => {
-    const job = await queue.add('crunch', { payload: { items: [1, 2, 3] } }, { attempts: 1 });
-    const worker = new Worker(
-      'data-processing',
-      async () => {
-        throw new Error('the data was bad');
-      },
-      { connection: connection.duplicate({ maxRetriesPerRequest: null }), prefix: app.runtime.config.redis!.keyPrefix },
-    );
-    try {
-      await eventually(async () => ((await queue.getJobState(job.id!)) === 'failed' ? true : undefined), 10_000, 'the job failed');
-    } finally {
-      await worker.close();
-    }
-    return job.id!;
-  };
 
   before(async function () {
     this.timeout(120_000);
@@ -68,10 +38,7 @@ describe('e2e :: queue dashboard at /admin/queues (production profile)', functio
     // No job worker in this process: jobs stay where the tests put them.
     app = await startTestApp(this, 'production', { TRUST_PROXY: '1', ACCOUNT_LOCK_THRESHOLD: '3', RATE_LIMIT_AUTH_MAX: '4' }, log.logger, { jobWorker: null });
     root = await app.admin();
-    const { target, keyPrefix } = app.runtime.config.redis!;
-    if (target.kind !== 'single') throw new Error('this test reads one Redis');
-    connection = new Redis(target.url, { maxRetriesPerRequest: null });
-    queue = new Queue('data-processing', { connection, prefix: keyPrefix });
+    jobs = dataQueue(app);
     // Someone who may manage jobs and nothing else.
     const role = await app.http
       .post('/api/roles')
@@ -83,8 +50,7 @@ describe('e2e :: queue dashboard at /admin/queues (production profile)', functio
     manager = { email: u.email, password: u.password, userId: u.userId, auth: u.auth };
   });
   after(async () => {
-    await queue?.close();
-    connection?.disconnect();
+    await jobs?.close();
     await app?.close();
   });
 
@@ -216,14 +182,14 @@ describe('e2e :: queue dashboard at /admin/queues (production profile)', functio
 
   context('acting on jobs', () => {
     it('retries a failed job through the API and audits it with the person, queue and job', async () => {
-      const jobId = await failedJob();
+      const jobId = await jobs.failedJob();
       const cookie = await signedIn(manager.email, manager.password);
       const listed = await withCookie(app.agent().get('/admin/queues/api/queues?activeQueue=data-processing&status=failed&page=1&jobsPerPage=10'), cookie).expect(200);
       const listedQueue = (listed.body.queues as { name: string; jobs: { id: string }[] }[]).find((q) => q.name === 'data-processing')!;
       expect(listedQueue.jobs.map((j) => j.id)).to.include(jobId);
 
       await withCookie(app.agent().put(`/admin/queues/api/queues/data-processing/${jobId}/retry`), cookie).set('Origin', app.baseUrl).send({}).expect(204);
-      expect(await queue.getJobState(jobId)).to.be.oneOf(['waiting', 'prioritized']);
+      expect(await jobs.queue.getJobState(jobId)).to.be.oneOf(['waiting', 'prioritized']);
       const entries = (await auditOf('jobs.dashboard.retry')).filter((e) => e.after['jobId'] === jobId);
       expect(entries).to.have.length(1);
       expect(entries[0]).to.deep.include({ actorId: manager.userId, target: { type: 'job', id: jobId } });
@@ -231,14 +197,14 @@ describe('e2e :: queue dashboard at /admin/queues (production profile)', functio
     });
 
     it('refuses a cross-site or unproven change (403), and nothing moves or is audited', async () => {
-      const jobId = await failedJob();
+      const jobId = await jobs.failedJob();
       const cookie = await signedIn(manager.email, manager.password);
       const retry = () => withCookie(app.agent().put(`/admin/queues/api/queues/data-processing/${jobId}/retry`), cookie).send({});
       await retry().set('Origin', 'https://evil.example').expect(403);
       await retry().set('Sec-Fetch-Site', 'cross-site').expect(403);
       await retry().set('Sec-Fetch-Site', 'same-site').expect(403);
       await retry().expect(403);
-      expect(await queue.getJobState(jobId)).to.equal('failed');
+      expect(await jobs.queue.getJobState(jobId)).to.equal('failed');
       expect((await auditOf('jobs.dashboard.retry')).filter((e) => e.after['jobId'] === jobId)).to.deep.equal([]);
       // A browser on our own page says so.
       await retry().set('Sec-Fetch-Site', 'same-origin').expect(204);

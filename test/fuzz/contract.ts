@@ -95,6 +95,9 @@ export const contractViolations = (req: RawRequest, res: RawResponse, asked: Ask
   // reaches the export, so this goes by the answer, not by the route that was aimed at).
   const contentType = String(res.headers['content-type'] ?? '');
   if (res.status === 200 && contentType.startsWith('text/plain; version=0.0.4')) return problems;
+  // The reference page and its assets (GET /docs), and the API description (GET /openapi.json).
+  if (res.status === 200 && /^text\/(html|css|javascript)/.test(contentType)) return problems;
+  if (res.status === 200 && contentType.startsWith('application/json') && res.text.startsWith('{"openapi":"3.1')) return problems;
   if (res.status === 200 && /^attachment; filename="users\.(json|ndjson)"$/.test(String(res.headers['content-disposition']))) {
     try {
       if (contentType.startsWith('application/x-ndjson')) res.text.split('\n').filter(Boolean).forEach((l) => JSON.parse(l));

@@ -15,6 +15,7 @@ import {
   UserRoleParams,
 } from '../../src/adapters/http/users/users.codecs';
 import { ListCursors } from '../../src/adapters/http/pagination.codecs';
+import { DocsAssetParams } from '../../src/adapters/http/docs/docs.routes';
 import { USER_SORT_FIELDS } from '../../src/application/ports/user-repository.port';
 import { TEST_JWT_SECRET } from '../support/test-app';
 import { emailAddress } from './arbitraries-from-codec';
@@ -110,6 +111,10 @@ export const ROUTE_CODECS: Readonly<Record<string, RouteSpec>> = {
   'GET /health': { public: true },
   'GET /metrics': {},
   'GET /api/csrf-token': { public: true },
+  // The API description and its reference page (issue 11): no input but the asset's name.
+  'GET /openapi.json': { public: true },
+  'GET /docs': { public: true },
+  'GET /docs/assets/:file': { public: true, params: DocsAssetParams, fields: { file: fc.constantFrom('swagger-ui.css', 'swagger-ui-bundle.js', 'init.js', 'index.html', '..', 'package.json') } },
   'POST /api/auth/register': { body: RegisterBody, costly: true, public: true },
   'POST /api/auth/login': {
     body: LoginBody,

@@ -4,6 +4,7 @@ import type { Logger } from '../../src/application/ports/logger.port';
 import { loadConfig, type Profile } from '../../src/infrastructure/config/load-config';
 import { type Adapters, createNexus, type Nexus } from '../../src/infrastructure/nexus';
 import { silentLogger } from './logger';
+import { assertNoMismatches, validateResponsesOf } from './openapi-responses';
 import { requireService, uniqueDbName } from './services';
 import { SmtpCapture } from './smtp-capture';
 
@@ -73,6 +74,8 @@ export const startTestApp = async (
   });
   const runtime = await createNexus(config, { logger, role: 'all', adapters });
   const server: Server = runtime.http!.listen(0, '127.0.0.1');
+  // Every response is checked against the OpenAPI document (a mismatch fails the test).
+  validateResponsesOf(server);
   await new Promise<void>((r) => server.once('listening', () => r()));
   const http = supertest.agent(server);
   const login = async (email: string, password: string): Promise<Session> => {
@@ -104,6 +107,7 @@ export const startTestApp = async (
       });
       await runtime.close();
       await smtp.stop();
+      assertNoMismatches();
     },
   };
 };

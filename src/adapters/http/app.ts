@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { Authenticate } from '../../application/auth/authenticate';
 import type { HealthCheck } from '../../application/ports/health-check.port';
 import type { Logger } from '../../application/ports/logger.port';
+import { docsRoutes } from './docs/docs.routes';
 import { healthRoutes } from './health/health.routes';
 import type { Metrics } from '../../application/ports/metrics.port';
 import { type MetricsSource, metricsRoutes } from './metrics.routes';
@@ -34,6 +35,8 @@ export interface HttpOptions {
   /** Serve /metrics here (false when it has a port of its own). */
   readonly metricsOnMainPort: boolean;
   readonly metricsToken?: string;
+  /** Serve the API description (/openapi.json) and its reference page (/docs); DOCS_ENABLED. */
+  readonly docs?: boolean;
   /** True once the process is shutting down (readiness answers 503). */
   readonly draining?: () => boolean;
 }
@@ -70,7 +73,8 @@ export const buildHttpApp = (deps: HttpDeps): Koa => {
 
   const { edge, metricsOnMainPort, metricsToken } = deps.options;
   const metrics = metricsRoutes(deps.metrics, metricsToken ? { token: metricsToken } : {});
-  const table = new RouteTable([health, ...(metricsOnMainPort ? [metrics] : []), ...routers]);
+  const docs = deps.options.docs === true ? docsRoutes() : undefined;
+  const table = new RouteTable([health, ...(metricsOnMainPort ? [metrics] : []), ...(docs ? [docs] : []), ...routers]);
 
   app.use(requestContext());
   app.use(accessLog(deps.logger, deps.metrics));
@@ -93,6 +97,8 @@ export const buildHttpApp = (deps: HttpDeps): Koa => {
   app.use(refuseOperatorKeys());
   app.use(authenticate(deps.authenticate));
   if (metricsOnMainPort && !metricsToken) app.use(metrics.routes());
+  // Public (like every public route, a credential that is sent must be valid).
+  if (docs) app.use(docs.routes());
   app.use(mountRouters(routers));
   app.listen = ((...args: Parameters<Server['listen']>) => listenWithEnvelope(app, ...args)) as Koa['listen'];
   return app;

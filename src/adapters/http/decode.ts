@@ -63,7 +63,7 @@ export const strictObject = <P extends t.Props, O extends t.Props = Record<strin
   const inner = optional ? t.intersection([t.type(required), t.partial(optional)]) : t.type(required);
   const known = new Set([...Object.keys(required), ...Object.keys(optional ?? {})]);
   type A = t.TypeOf<t.TypeC<P>> & Partial<t.TypeOf<t.TypeC<O>>>;
-  return new t.Type<A, unknown, unknown>(
+  const codec = new t.Type<A, unknown, unknown>(
     name,
     (u): u is A => inner.is(u),
     (u, c) => {
@@ -80,6 +80,8 @@ export const strictObject = <P extends t.Props, O extends t.Props = Record<strin
     },
     (a) => a,
   );
+  // The fields it takes, for tools that walk codecs (the OpenAPI document): no other key is allowed.
+  return Object.assign(codec, { shape: inner, closed: true as const });
 };
 
 /** A string that satisfies `parse`; the parser's message becomes the field's error. */

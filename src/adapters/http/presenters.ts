@@ -2,12 +2,13 @@ import type { ApiKey } from '../../domain/api-keys/api-key';
 import type { AuditEntry } from '../../domain/audit/audit-entry';
 import type { Permission } from '../../domain/roles/permission';
 import type { Role } from '../../domain/roles/role';
+import type { ApiKeyView, AuditEntryView, PermissionView, RoleView } from './openapi/views';
 
 // Public shapes, built field by field so nothing new (a hash, a secret) leaks by default.
 
-export const presentPermission = (p: Permission) => ({ resource: p.resource, action: p.action });
+export const presentPermission = (p: Permission): PermissionView => ({ resource: p.resource, action: p.action });
 
-export const presentRole = (r: Role) => ({
+export const presentRole = (r: Role): RoleView => ({
   id: r.id,
   name: r.name,
   description: r.description,
@@ -17,7 +18,7 @@ export const presentRole = (r: Role) => ({
   updatedAt: r.updatedAt.toISOString(),
 });
 
-export const presentApiKey = (k: ApiKey) => ({
+export const presentApiKey = (k: ApiKey): ApiKeyView => ({
   id: k.id,
   name: k.name,
   prefix: k.prefix,
@@ -28,7 +29,7 @@ export const presentApiKey = (k: ApiKey) => ({
   revokedAt: k.revokedAt?.toISOString() ?? null,
 });
 
-export const presentAudit = (e: AuditEntry) => ({
+export const presentAudit = (e: AuditEntry): AuditEntryView => ({
   id: e.id,
   actorId: e.actorId,
   action: e.action,

@@ -207,6 +207,7 @@ export const EnvCodec = t.type({
   METRICS_PORT: optional(int(1, 65535)),
   WORKER_HEALTH_PORT: withDefault(int(0, 65535), 3001),
   EDGE_MIDDLEWARE: withDefault(oneOf(['on', 'off'] as const), 'on'),
+  DOCS_ENABLED: withDefault(bool, true),
   REPORT_TIMEZONE: withDefault(text(), 'UTC'),
   API_KEY_MAX_DAYS: withDefault(int(1, 3650), 365),
   APP_URL: withDefault(url(['http', 'https']), 'http://localhost:3000'),

@@ -23,6 +23,8 @@ export interface Config {
     readonly corsOrigins: readonly string[];
     /** `off` only to measure what the edge middleware costs (see bench). */
     readonly edge: boolean;
+    /** GET /openapi.json and GET /docs (DOCS_ENABLED); 404 when false. */
+    readonly docs: boolean;
   };
   readonly rateLimit: { readonly windowSeconds: number; readonly apiMax: number; readonly authMax: number };
   readonly metrics: { readonly token?: string; readonly port?: number };
@@ -168,7 +170,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
   return {
     env: e.NODE_ENV,
     profile,
-    http: { port: e.PORT, host: e.HOST, bodyLimit: e.BODY_LIMIT, trustProxyHops: e.TRUST_PROXY, corsOrigins: e.CORS_ORIGINS, edge: e.EDGE_MIDDLEWARE === 'on' },
+    http: { port: e.PORT, host: e.HOST, bodyLimit: e.BODY_LIMIT, trustProxyHops: e.TRUST_PROXY, corsOrigins: e.CORS_ORIGINS, edge: e.EDGE_MIDDLEWARE === 'on', docs: e.DOCS_ENABLED },
     rateLimit: { windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS, apiMax: e.RATE_LIMIT_API_MAX, authMax: e.RATE_LIMIT_AUTH_MAX },
     metrics: { ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}), ...(e.METRICS_PORT ? { port: e.METRICS_PORT } : {}) },
     workerHealthPort: e.WORKER_HEALTH_PORT,

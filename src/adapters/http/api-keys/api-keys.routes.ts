@@ -10,8 +10,8 @@ import { presentApiKey } from '../presenters';
 import { PermissionBody } from '../permission.codec';
 import { respond } from '../respond';
 
-const CreateApiKeyBody = strictObject('CreateApiKeyBody', { name: Str(100), permissions: t.array(PermissionBody) }, { expiresAt: t.union([DateTimeString, t.null]) });
-const KeyIdParams = t.type({ id: ObjectIdString });
+export const CreateApiKeyBody = strictObject('CreateApiKeyBody', { name: Str(100), permissions: t.array(PermissionBody) }, { expiresAt: t.union([DateTimeString, t.null]) });
+export const KeyIdParams = t.type({ id: ObjectIdString });
 
 export interface ApiKeysRoutesDeps {
   readonly issueApiKey: IssueApiKey;

@@ -8,7 +8,7 @@ import { paged, PageQuery, pageOf } from '../pagination.codecs';
 import { presentAudit } from '../presenters';
 import { respond } from '../respond';
 
-const AuditQuery = strictObject('AuditQuery', {}, { ...PageQuery.props, actorId: ObjectIdString, action: oneOf(AUDIT_ACTIONS) });
+export const AuditQuery = strictObject('AuditQuery', {}, { ...PageQuery.props, actorId: ObjectIdString, action: oneOf(AUDIT_ACTIONS) });
 
 export const auditRoutes = (listAudit: ListAudit): Router => {
   const router = createRouter({ prefix: '/api/audit' });

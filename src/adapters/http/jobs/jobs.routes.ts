@@ -14,17 +14,20 @@ import { DateTimeString, decodeOrThrow, oneOf, Str, strictObject } from '../deco
 import { actorOf, requireActor } from '../middleware/authenticate';
 import { paged, PageQuery, pageOf } from '../pagination.codecs';
 import { respond } from '../respond';
+import type { JobView as JobViewOut } from '../openapi/views';
 
-const EmailJobBody = strictObject(
+export const EmailJobBody = strictObject(
   'EmailJobBody',
   { to: EmailString, subject: Str(200), body: Str(50_000) },
   { priority: oneOf(JOB_PRIORITIES), sendAt: DateTimeString },
 );
-const DataJobBody = strictObject('DataJobBody', { items: t.array(t.unknown) });
-const JobParams = t.type({ queue: Str(40), id: Str(200) });
-const DeadLetterParams = t.type({ id: Str(200) });
+export const DataJobBody = strictObject('DataJobBody', { items: t.array(t.unknown) });
+export const JobParams = t.type({ queue: Str(40), id: Str(200) });
+export const DeadLetterParams = t.type({ id: Str(200) });
 
-export const presentJob = (j: JobView) => ({
+export const DeadLetterQuery = strictObject('DeadLetterQuery', {}, PageQuery.props);
+
+export const presentJob = (j: JobView): JobViewOut => ({
   id: j.id,
   queue: j.queue,
   name: j.name,
@@ -67,7 +70,7 @@ export const jobsRoutes = (jobs: JobsUseCases): Router => {
   });
 
   router.get('/dead-letter', async (ctx) => {
-    const { page, limit } = pageOf(decodeOrThrow(strictObject('DeadLetterQuery', {}, PageQuery.props), ctx.query));
+    const { page, limit } = pageOf(decodeOrThrow(DeadLetterQuery, ctx.query));
     respond(ctx, await jobs.listDeadLetters.execute(actorOf(ctx), page, limit), 200, 'Dead-letter queue', (r) => paged(r.items.map(presentJob), r.total, page, limit));
   });
 

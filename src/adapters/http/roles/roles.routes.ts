@@ -13,9 +13,9 @@ import { presentRole } from '../presenters';
 import { PermissionBody } from '../permission.codec';
 import { respond } from '../respond';
 
-const CreateRoleBody = strictObject('CreateRoleBody', { name: Str(40), permissions: t.array(PermissionBody) }, { description: Str(500) });
-const UpdateRoleBody = strictObject('UpdateRoleBody', {}, { name: Str(40), permissions: t.array(PermissionBody), description: Str(500) });
-const RoleIdParams = t.type({ id: IdOf(parseRoleId) });
+export const CreateRoleBody = strictObject('CreateRoleBody', { name: Str(40), permissions: t.array(PermissionBody) }, { description: Str(500) });
+export const UpdateRoleBody = strictObject('UpdateRoleBody', {}, { name: Str(40), permissions: t.array(PermissionBody), description: Str(500) });
+export const RoleIdParams = t.type({ id: IdOf(parseRoleId) });
 
 export interface RolesRoutesDeps {
   readonly listRoles: ListRoles;

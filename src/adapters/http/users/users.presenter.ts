@@ -1,7 +1,8 @@
 import type { User } from '../../../domain/users/user';
+import type { UserView } from '../openapi/views';
 
 /** The public shape of a user. Built field by field, so nothing new leaks by default. */
-export const presentUser = (u: User) => ({
+export const presentUser = (u: User): UserView => ({
   id: u.id,
   name: u.name,
   email: u.email,
