@@ -7,11 +7,15 @@ import { replyError } from '../envelope';
  * match its encoding fails inside zlib with no HTTP status, which would be a 500: it is the
  * client's fault, so it is a 400 that names the encoding; an encoding we do not speak is a 415.
  */
+/**
+ * The methods whose bodies are read, on every route (so each can answer 413 and 415). DELETE too:
+ * turning TOTP off (`DELETE /api/auth/mfa/totp`) carries its proof in the body.
+ */
+export const BODY_METHODS: readonly string[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
+
 export const jsonBody = (limit: string): Middleware => {
-  // DELETE too: turning TOTP off (`DELETE /api/auth/mfa/totp`) carries its proof in the body.
-  const methods = ['POST', 'PUT', 'PATCH', 'DELETE'];
-  const parse = bodyParser({ enableTypes: ['json'], jsonLimit: limit, encoding: 'utf-8', parsedMethods: methods });
-  const parsedMethods = new Set(methods);
+  const parse = bodyParser({ enableTypes: ['json'], jsonLimit: limit, encoding: 'utf-8', parsedMethods: [...BODY_METHODS] });
+  const parsedMethods = new Set(BODY_METHODS);
   return (ctx, next) => {
     // A GET (most requests) has no body to read: the parser would only pass it on, inside our
     // error handling; it goes straight on instead (the parser's own test, made first).

@@ -2,6 +2,7 @@ import type * as t from 'io-ts';
 import { type Access, API_ROUTES, type ApiRoute, type Codec, type DocumentedHeader, type SuccessResponse } from './api-routes';
 import { type JsonSchema, toJsonSchema } from './json-schema';
 import { COMPONENTS } from './views';
+import { BODY_METHODS } from '../middleware/json-body';
 
 /** A response object, or a reference to one under #/components/responses. */
 export interface OpenApiResponse {
@@ -22,7 +23,8 @@ export interface OpenApiOperation {
  * Failures every route can answer, whatever it does: a malformed request (path not canonical, a
  * malformed header or JSON body: 400), a bearer token or API key that does not check out (401,
  * public routes included), the rate limits (429), an unexpected fault (500), a dependency down or
- * the server overloaded (503). Routes that read a body add 413 and 415.
+ * the server overloaded (503). Every POST, PUT, PATCH and DELETE adds 413 and 415: the JSON body
+ * parser reads what such a request sends (middleware/json-body.ts), whether the route uses it or not.
  */
 export const COMMON_ERRORS = [400, 401, 429, 500, 503] as const;
 export const BODY_ERRORS = [413, 415] as const;
@@ -71,7 +73,7 @@ const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** The statuses a route's failures may have (its own and every route's). */
 export const errorStatusesOf = (r: ApiRoute): number[] =>
-  [...new Set([...COMMON_ERRORS, ...(r.body ? BODY_ERRORS : []), ...(r.errors ?? [])])].sort((a, b) => a - b);
+  [...new Set([...COMMON_ERRORS, ...(r.body || BODY_METHODS.includes(r.method) ? BODY_ERRORS : []), ...(r.errors ?? [])])].sort((a, b) => a - b);
 
 /** Every answer carries its request id (the client's X-Request-ID if sane, or a new one). */
 const REQUEST_ID = { description: 'The request id: the one the client sent if it is a sane token, else a new one; also in error bodies and the logs', required: true, schema: { type: 'string' } };
