@@ -24,13 +24,10 @@ RUN npm run build
 
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
-# glibc gives each thread that allocates an arena of its own (up to 8 per core), and every libuv
-# thread that ran an argon2 hash keeps its 19 MiB there after the hash: two arenas cap what the
-# API holds under login and registration load (peak RSS 208 -> 199-203 MB in one bench run; argon2
-# verify's CPU time 1.03 x, within the noise). MALLOC_MMAP_THRESHOLD_ would cut more (160 MB) but
-# maps and faults in every hash's memory afresh: 1.38 x the CPU per verify. Not settable from
-# inside Node: glibc reads it at start.
-ENV MALLOC_ARENA_MAX=2
+# No MALLOC_ARENA_MAX=2 or MALLOC_MMAP_THRESHOLD_=1048576 here, though they cut the peak RSS
+# under argon2 load (-18 MB, -48 MB): measured, the first cost login 0.84-0.90 x the req/s, the
+# second maps and faults every hash's 19 MiB afresh (1.38 x the CPU per verify). An ENV MALLOC_*
+# line here is also what the bench gives its servers (bench/fixtures.ts).
 WORKDIR /app
 # Owned by root and read-only to the process: the app cannot change its own code.
 COPY --from=deps /app/node_modules ./node_modules

@@ -49,7 +49,7 @@ export const fromBuild = <T>(path: string): T =>
  * How production starts a Nexus process, so the bench measures what production runs: the Node
  * flags of `npm run start:prod` / `worker:prod` (read from package.json: a V8 young generation
  * capped at 4 MB semi-spaces) and the allocator settings the image sets (the Dockerfile's `ENV
- * MALLOC_*` lines: glibc arenas capped), each explained where it is set. The bench gives them to
+ * MALLOC_*` lines: none today, see there), each explained where it is set. The bench gives them to
  * every server it starts, the ceilings too, so a ratio compares code, not settings. Settings
  * given to the bench itself (MALLOC_*, BENCH_NODE_OPTIONS) still take precedence.
  */
