@@ -12,7 +12,7 @@ import { OWASP_ARGON2ID } from '../src/adapters/security/argon2-password-hasher'
 import { MongoDatabase } from '../src/adapters/mongo/mongo-database';
 import { MongoUserRepository } from '../src/adapters/mongo/mongo-user-repository';
 import { freePort, mongoService, redisService, stopAllServices, uniqueDbName, waitForPort } from '../test/support/services';
-import { ADMIN, JWT_SECRET, ROOT, SEEDED_USERS, USER_PASSWORD } from './fixtures';
+import { ADMIN, JWT_SECRET, productionEnv, productionNodeFlags, ROOT, SEEDED_USERS, USER_PASSWORD } from './fixtures';
 import { measureJobs } from './jobs';
 import { measureScale } from './scale';
 import { cut, nowUs, readProfile, summarise, type Window, writeProfile } from './profile';
@@ -75,6 +75,8 @@ const serverEnv = (env: Record<string, string>): NodeJS.ProcessEnv => ({
   // The bench is one client hammering the API on purpose.
   RATE_LIMIT_API_MAX: '10000000',
   RATE_LIMIT_AUTH_MAX: '10000000',
+  // As the production image runs (Dockerfile ENV: glibc's allocator settings).
+  ...productionEnv(),
   // Settings to compare runs with (libuv's pool, glibc's allocator, V8 flags via BENCH_NODE_OPTIONS).
   ...passThrough(['UV_THREADPOOL_SIZE', 'MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_']),
   ...(process.env['BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_NODE_OPTIONS'] } : {}),
@@ -84,7 +86,8 @@ const serverEnv = (env: Record<string, string>): NodeJS.ProcessEnv => ({
 const start = async (name: string, entry: string, env: Record<string, string> = {}): Promise<Server> => {
   const port = await freePort();
   const nodeArgs = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES}`, `--cpu-prof-name=${slug(name)}.raw.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...nodeArgs, entry], { cwd: ROOT, env: serverEnv({ ...env, PORT: String(port) }), stdio: ['ignore', 'ignore', 'inherit'] });
+  // Every server with `npm run start:prod`'s Node flags (fixtures.ts: productionNodeFlags).
+  const child = spawn(process.execPath, [...productionNodeFlags(), ...nodeArgs, entry], { cwd: ROOT, env: serverEnv({ ...env, PORT: String(port) }), stdio: ['ignore', 'ignore', 'inherit'] });
   await waitForPort(port, 120_000, child);
   return { name, base: `http://127.0.0.1:${port}`, child, windows: [], peakRssMb: 0 };
 };

@@ -46,6 +46,17 @@ describe('e2e :: the compiled build (npm run start:prod, npm run worker:prod)', 
     }
   });
 
+  it('the image and compose start the API and the worker with the Node flags of start:prod and worker:prod', () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
+    expect(cmd).to.deep.equal(['node', ...nodeArgs('start:prod')]);
+    const compose = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
+    const worker = JSON.parse(/^ {4}command: (\[.*worker\.js"\])$/m.exec(compose)?.[1] ?? '[]') as string[];
+    expect(worker).to.deep.equal(['node', ...nodeArgs('worker:prod')]);
+    // The young generation capped (idle and peak RSS; see the Dockerfile).
+    for (const script of ['start:prod', 'worker:prod']) expect(nodeArgs(script)).to.include('--max-semi-space-size=4');
+  });
+
   it('start:prod serves the API from dist/ and stops cleanly on SIGTERM', async () => {
     const args = nodeArgs('start:prod');
     expect(args).to.include('dist/infrastructure/server.js');

@@ -1,4 +1,18 @@
-import { dictionary } from '@zxcvbn-ts/language-common';
+import type { dictionary as ZxcvbnDictionary } from '@zxcvbn-ts/language-common';
+
+/**
+ * zxcvbn's diceware word list (7,776 words), the one list this check uses. Loaded from its own
+ * module in @zxcvbn-ts/language-common: the package's index also loads its 30,000 common
+ * passwords, which every process would then carry for its whole life (3-4 MB of RSS) although
+ * only a password check (zxcvbn-password-strength.ts, loaded at the first one) uses them. A unit
+ * test proves this list is the one the package's index calls `diceware-common`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a module of the package without its own typings
+const DICEWARE = require('@zxcvbn-ts/language-common/dist/diceware.json.cjs') as (typeof ZxcvbnDictionary)['diceware-common'];
+if (!Array.isArray(DICEWARE) || DICEWARE.length < 7000 || !DICEWARE.every((w) => typeof w === 'string')) {
+  throw new Error('@zxcvbn-ts/language-common/dist/diceware.json.cjs is not the diceware word list any more');
+}
+export const DICEWARE_WORDS: readonly string[] = DICEWARE;
 
 /**
  * Is a secret (a signing key, a bearer token) strong enough for production? A secret that an
@@ -95,7 +109,7 @@ const isPeriodic = (c: readonly string[]): boolean => {
 
 // ---- entropy estimate -----------------------------------------------------------------------
 
-const WORDS = new Set([...dictionary['diceware-common'], ...PLACEHOLDER_WORDS].filter((w) => /^[a-z]{3,}$/.test(w)));
+const WORDS = new Set([...DICEWARE, ...PLACEHOLDER_WORDS].filter((w) => /^[a-z]{3,}$/.test(w)));
 const WORD_BITS = Math.log2(WORDS.size);
 const LONGEST_WORD = Math.max(...[...WORDS].map((w) => w.length));
 const KEYBOARD_ROWS = ['1234567890', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm'];

@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
-import { SECRET_REASONS, secretWeakness } from '../../../src/infrastructure/config/secret-strength';
+import { dictionary } from '@zxcvbn-ts/language-common';
+import { spawnSync } from 'node:child_process';
+import { DICEWARE_WORDS, SECRET_REASONS, secretWeakness } from '../../../src/infrastructure/config/secret-strength';
 
 // Values an operator might paste: each is refused, with a reason that never contains the value.
 const BAD: readonly [string, string][] = [
@@ -73,6 +75,19 @@ describe('Infrastructure :: secret strength', () => {
         expect(secretWeakness(value), value).to.equal(undefined);
       }
     }
+  });
+
+  it("judges words against zxcvbn's diceware list, the one the package's index exports", () => {
+    expect(DICEWARE_WORDS).to.deep.equal(dictionary['diceware-common']);
+  });
+
+  it("loading the config does not load zxcvbn's common passwords (kept for the process's life otherwise)", () => {
+    const probe = `require('./src/infrastructure/config/load-config');
+      const loaded = Object.keys(require.cache).filter((f) => f.includes('@zxcvbn-ts'));
+      process.stdout.write(JSON.stringify(loaded.map((f) => f.slice(f.indexOf('@zxcvbn-ts')))));`;
+    const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', probe], { cwd: process.cwd(), encoding: 'utf8' });
+    expect(run.status, run.stderr).to.equal(0);
+    expect(JSON.parse(run.stdout)).to.deep.equal(['@zxcvbn-ts/language-common/dist/diceware.json.cjs', '@zxcvbn-ts/dictionary-compression/dist/decompress.cjs']);
   });
 
   it('never includes the value, or a prefix of it, in its reason', () => {
