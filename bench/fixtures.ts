@@ -68,3 +68,22 @@ export const productionEnv = (): Record<string, string> =>
       .map((pair) => pair.split('='))
       .filter((kv): kv is [string, string] => kv.length === 2 && kv[0]!.startsWith('MALLOC_')),
   );
+
+/**
+ * The environment every bench server of Nexus starts with: production mode, a first admin, limits
+ * out of the way (the bench is one client hammering the API on purpose), and the image's ENV
+ * (glibc's allocator settings), then `extra`.
+ */
+export const benchServerEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
+  PATH: process.env['PATH'] ?? '',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  NODE_ENV: 'production',
+  JWT_SECRET,
+  NEXUS_ADMIN_EMAIL: ADMIN.email,
+  NEXUS_ADMIN_PASSWORD: ADMIN.password,
+  RATE_LIMIT_API_MAX: '10000000',
+  RATE_LIMIT_AUTH_MAX: '10000000',
+  ...productionEnv(),
+  ...extra,
+});

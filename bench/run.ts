@@ -12,7 +12,7 @@ import { OWASP_ARGON2ID } from '../src/adapters/security/argon2-password-hasher'
 import { MongoDatabase } from '../src/adapters/mongo/mongo-database';
 import { MongoUserRepository } from '../src/adapters/mongo/mongo-user-repository';
 import { freePort, mongoService, redisService, stopAllServices, uniqueDbName, waitForPort } from '../test/support/services';
-import { ADMIN, JWT_SECRET, productionEnv, productionNodeFlags, ROOT, SEEDED_USERS, USER_PASSWORD } from './fixtures';
+import { ADMIN, benchServerEnv, productionNodeFlags, ROOT, SEEDED_USERS, USER_PASSWORD } from './fixtures';
 import { measureJobs } from './jobs';
 import { measureScale } from './scale';
 import { cut, nowUs, readProfile, summarise, type Window, writeProfile } from './profile';
@@ -64,24 +64,13 @@ const profileSummaries: Record<string, ReturnType<typeof summarise>> = {};
 const passThrough = (names: readonly string[]): Record<string, string> =>
   Object.fromEntries(names.flatMap((n) => (process.env[n] === undefined ? [] : [[n, process.env[n]!]])));
 
-const serverEnv = (env: Record<string, string>): NodeJS.ProcessEnv => ({
-  PATH: process.env['PATH'] ?? '',
-  HOST: '127.0.0.1',
-  LOG_LEVEL: 'warn',
-  NODE_ENV: 'production',
-  JWT_SECRET,
-  NEXUS_ADMIN_EMAIL: ADMIN.email,
-  NEXUS_ADMIN_PASSWORD: ADMIN.password,
-  // The bench is one client hammering the API on purpose.
-  RATE_LIMIT_API_MAX: '10000000',
-  RATE_LIMIT_AUTH_MAX: '10000000',
-  // As the production image runs (Dockerfile ENV: glibc's allocator settings).
-  ...productionEnv(),
-  // Settings to compare runs with (libuv's pool, glibc's allocator, V8 flags via BENCH_NODE_OPTIONS).
-  ...passThrough(['UV_THREADPOOL_SIZE', 'MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_']),
-  ...(process.env['BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_NODE_OPTIONS'] } : {}),
-  ...env,
-});
+const serverEnv = (env: Record<string, string>): NodeJS.ProcessEnv =>
+  benchServerEnv({
+    // Settings to compare runs with (libuv's pool, glibc's allocator, V8 flags via BENCH_NODE_OPTIONS).
+    ...passThrough(['UV_THREADPOOL_SIZE', 'MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_']),
+    ...(process.env['BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_NODE_OPTIONS'] } : {}),
+    ...env,
+  });
 
 const start = async (name: string, entry: string, env: Record<string, string> = {}): Promise<Server> => {
   const port = await freePort();

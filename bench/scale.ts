@@ -12,7 +12,7 @@ import { BullmqJobQueue } from '../src/adapters/bullmq/bullmq-job-queue';
 import { connectRedis } from '../src/adapters/redis/redis-connection';
 import { WinstonLogger } from '../src/infrastructure/logger';
 import { freePort, uniqueDbName, waitForPort } from '../test/support/services';
-import { ADMIN, JWT_SECRET, productionEnv, productionNodeFlags, ROOT, USER_PASSWORD } from './fixtures';
+import { ADMIN, benchServerEnv, productionNodeFlags, ROOT, USER_PASSWORD } from './fixtures';
 
 export interface ScaleFigure {
   readonly name: string;
@@ -38,25 +38,10 @@ const cpuSeconds = (pid: number): number => {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 };
 
-const env = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
-  PATH: process.env['PATH'] ?? '',
-  HOST: '127.0.0.1',
-  LOG_LEVEL: 'warn',
-  NODE_ENV: 'production',
-  JWT_SECRET,
-  NEXUS_ADMIN_EMAIL: ADMIN.email,
-  NEXUS_ADMIN_PASSWORD: ADMIN.password,
-  RATE_LIMIT_API_MAX: '10000000',
-  RATE_LIMIT_AUTH_MAX: '10000000',
-  // As the production image runs (Dockerfile ENV: glibc's allocator settings).
-  ...productionEnv(),
-  ...extra,
-});
-
 const spawnNexus = async (entry: string, port: number, extra: Record<string, string>): Promise<ChildProcess> => {
   // With `npm run start:prod` / `worker:prod`'s Node flags, as production runs them.
   const flags = productionNodeFlags(entry === 'worker.js' ? 'worker:prod' : 'start:prod');
-  const child = spawn(process.execPath, [...flags, join(ROOT, 'dist/infrastructure', entry)], { cwd: ROOT, env: env(extra), stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...flags, join(ROOT, 'dist/infrastructure', entry)], { cwd: ROOT, env: benchServerEnv(extra), stdio: ['ignore', 'ignore', 'inherit'] });
   await waitForPort(port, 120_000, child);
   return child;
 };
