@@ -14,16 +14,15 @@ export const accessLog =
       await next();
     } finally {
       const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? (ctx.status === 404 ? 'unmatched' : ctx.path);
-      metrics.httpRequest(ctx.method, route, ctx.status, (performance.now() - started) / 1000);
-      const fields = {
+      const elapsedMs = performance.now() - started;
+      metrics.httpRequest(ctx.method, route, ctx.status, elapsedMs / 1000);
+      logger.access({
         method: ctx.method,
         route,
         status: ctx.status,
-        durationMs: Math.round((performance.now() - started) * 10) / 10,
+        durationMs: Math.round(elapsedMs * 10) / 10,
         ip: ctx.ip,
-        ...(ctx.state['userId'] ? { userId: ctx.state['userId'] as string } : {}),
-      };
-      if (ctx.status >= 500) logger.error('request failed', fields);
-      else logger.info('request', fields);
+        userId: (ctx.state['userId'] as string | undefined) || undefined,
+      });
     }
   };
