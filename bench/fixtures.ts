@@ -72,12 +72,14 @@ export const productionEnv = (): Record<string, string> =>
 /**
  * The environment every bench server of Nexus starts with: production mode, a first admin, limits
  * out of the way (the bench is one client hammering the API on purpose), and the image's ENV
- * (glibc's allocator settings), then `extra`.
+ * (glibc's allocator settings), then `extra`. The log level is production's default, `info`: the
+ * access line of every request is written (to the server's stdout, which run.ts and scale.ts
+ * spawn as /dev/null, so no pipe can fill and stall a server).
  */
 export const benchServerEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
   PATH: process.env['PATH'] ?? '',
   HOST: '127.0.0.1',
-  LOG_LEVEL: 'warn',
+  LOG_LEVEL: 'info',
   NODE_ENV: 'production',
   JWT_SECRET,
   NEXUS_ADMIN_EMAIL: ADMIN.email,

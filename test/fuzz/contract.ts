@@ -23,7 +23,7 @@ export const errorLog = (): { logger: Logger; forRequest(id: string | undefined)
   };
   const ignore = () => undefined;
   return {
-    logger: { debug: ignore, info: ignore, warn: ignore, error: keep },
+    logger: { debug: ignore, info: ignore, warn: ignore, error: keep, access: (fields) => (fields.status >= 500 ? keep('request failed', { ...fields }) : undefined) },
     forRequest: (id) => lines.filter((l) => id !== undefined && l.requestId === id).map((l) => ({ message: l.message, ...l.fields })),
     all: () => lines.map(({ message, fields }) => ({ message, fields })),
   };

@@ -13,7 +13,7 @@ import { ObjectIdGenerator } from '../../src/adapters/system/object-id-generator
 import { AuditRecorder } from '../../src/application/audit/audit-recorder';
 import type { AuditLog } from '../../src/application/ports/audit-log.port';
 import type { Clock } from '../../src/application/ports/clock.port';
-import type { Logger } from '../../src/application/ports/logger.port';
+import type { AccessFields, Logger } from '../../src/application/ports/logger.port';
 import { GrantableRoleLookup } from '../../src/application/roles/grantable-role-lookup';
 import { PermissionResolver } from '../../src/application/roles/permission-resolver';
 import { DEFAULT_SUPERUSER_GUARD, SuperuserGuard, type SuperuserGuardSettings } from '../../src/application/roles/superuser-guard';
@@ -45,6 +45,9 @@ export class RecordingLogger implements Logger {
   warn(): void {}
   error(message: string): void {
     this.errors.push(message);
+  }
+  access(fields: AccessFields): void {
+    if (fields.status >= 500) this.errors.push('request failed');
   }
 }
 

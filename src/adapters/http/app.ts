@@ -77,7 +77,7 @@ export const buildHttpApp = (deps: HttpDeps): Koa => {
   const table = new RouteTable([health, ...(metricsOnMainPort ? [metrics] : []), ...(docs ? [docs] : []), ...routers]);
 
   app.use(requestContext());
-  app.use(accessLog(deps.logger, deps.metrics));
+  app.use(accessLog(deps.logger, deps.metrics, table));
   app.use(errorHandler(deps.logger));
   if (edge) {
     app.use(securityHeaders());
