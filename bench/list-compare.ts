@@ -3,7 +3,8 @@
 // each composed as the embedded server is and seeded with SEEDED_USERS users through its
 // repository, timed in process in alternating batches (order swapped each round): the whole
 // app's `GET /api/users?page=1&limit=20` (bearer, as the bench asks it), and the repository's
-// list alone on page 1 (with its total) and on the cursor page 500 pages in. Setup:
+// list alone on page 1 (with its total) and on the cursor page 500; next to the cached read by id
+// on the same app (the shared request path); the page's cursor sealed. Setup:
 //   mkdir -p /tmp/base && git archive <ref> src scripts tsconfig.json tsconfig.build.json package.json | tar -x -C /tmp/base
 //   cd /tmp/base && ln -s <checkout>/node_modules && npx tsc -p tsconfig.build.json && node scripts/copy-assets.cjs
 //   npm run build && npx tsc -p bench/tsconfig.json
@@ -56,11 +57,16 @@ const side = async (dist: string, hash: string) => {
   // The cursor of page 500, the last (default order), taken from the repository itself.
   let from: any = { page: 1 };
   for (let i = 0; i < 499; i++) from = { after: (await users.list({ limit: 20, sortBy: 'createdAt', sortOrder: 'desc', from, withTotal: false })).next };
-  return { nexus, run, make: make('/api/users?page=1&limit=20'), users, page500: from };
+  const { ListCursors } = r('adapters/http/pagination.codecs');
+  const { userListCursor } = r('adapters/http/users/users.codecs');
+  const cursors = new ListCursors(JWT_SECRET);
+  const next = (await users.list({ limit: 20, sortBy: 'createdAt', sortOrder: 'desc', from: { page: 1 }, withTotal: true })).next;
+  const seal = () => userListCursor(cursors, 'createdAt', 'desc', next);
+  return { nexus, run, seal, make: make('/api/users?page=1&limit=20'), makeRead: make(`/api/users/${login.data.user.id}`), users, page500: from };
 };
 
-const timeApp = async (s: Awaited<ReturnType<typeof side>>) => {
-  const cs = Array.from({ length: ITER }, s.make);
+const timeApp = (read: boolean) => async (s: Awaited<ReturnType<typeof side>>) => {
+  const cs = Array.from({ length: ITER }, read ? s.makeRead : s.make);
   const t = performance.now();
   for (const c of cs) {
     await s.run(c, () => Promise.resolve());
@@ -83,9 +89,16 @@ const main = async () => {
   const after = await side(process.env['CMP_AFTER'] ?? join(ROOT, 'dist'), hash);
   const rows: object[] = [];
   const measures: [string, (s: typeof before) => Promise<number>][] = [
-    ['app: GET /api/users?page=1&limit=20', timeApp],
+    ['app: GET /api/users?page=1&limit=20', timeApp(false)],
+    // The shared request path: what the list costs beyond it is the list's own.
+    ['app: GET /api/users/:id (cached, own id)', timeApp(true)],
     ['repository list, page 1 with total', timeList({ limit: 20, sortBy: 'createdAt', sortOrder: 'desc', from: { page: 1 }, withTotal: true })],
     ['repository list, cursor page 500', (s) => timeList({ limit: 20, sortBy: 'createdAt', sortOrder: 'desc', from: s.page500, withTotal: false })(s)],
+    ['cursor of page 1 (its nextCursor, sealed)', async (s) => {
+      const t = performance.now();
+      for (let i = 0; i < ITER * 10; i++) s.seal();
+      return ((performance.now() - t) * 1000) / (ITER * 10);
+    }],
   ];
   for (const [name, fn] of measures) {
     for (let i = 0; i < 3; i++) { await fn(before); await fn(after); }
