@@ -62,11 +62,12 @@ const side = async (dist: string, hash: string) => {
   const cursors = new ListCursors(JWT_SECRET);
   const next = (await users.list({ limit: 20, sortBy: 'createdAt', sortOrder: 'desc', from: { page: 1 }, withTotal: true })).next;
   const seal = () => userListCursor(cursors, 'createdAt', 'desc', next);
-  return { nexus, run, seal, make: make('/api/users?page=1&limit=20'), makeRead: make(`/api/users/${login.data.user.id}`), users, page500: from };
+  const cursor500 = userListCursor(cursors, 'createdAt', 'desc', from.after);
+  return { nexus, run, seal, make: make('/api/users?page=1&limit=20'), makeRead: make(`/api/users/${login.data.user.id}`), make500: make(`/api/users?limit=20&after=${cursor500}`), users, page500: from };
 };
 
-const timeApp = (read: boolean) => async (s: Awaited<ReturnType<typeof side>>) => {
-  const cs = Array.from({ length: ITER }, read ? s.makeRead : s.make);
+const timeApp = (which: 'make' | 'makeRead' | 'make500') => async (s: Awaited<ReturnType<typeof side>>) => {
+  const cs = Array.from({ length: ITER }, s[which]);
   const t = performance.now();
   for (const c of cs) {
     await s.run(c, () => Promise.resolve());
@@ -90,9 +91,10 @@ const main = async () => {
   const after = await side(process.env['CMP_AFTER'] ?? join(ROOT, 'dist'), hash);
   const rows: object[] = [];
   const measures: [string, (s: typeof before) => Promise<number>][] = [
-    ['app: GET /api/users?page=1&limit=20', timeApp(false)],
+    ['app: GET /api/users?page=1&limit=20', timeApp('make')],
+    ['app: GET /api/users?limit=20&after=<cursor of page 500>', timeApp('make500')],
     // The shared request path: what the list costs beyond it is the list's own.
-    ['app: GET /api/users/:id (cached, own id)', timeApp(true)],
+    ['app: GET /api/users/:id (cached, own id)', timeApp('makeRead')],
     ['repository list, page 1 with total', timeList({ limit: 20, sortBy: 'createdAt', sortOrder: 'desc', from: { page: 1 }, withTotal: true })],
     ['repository list, cursor page 500', (s) => timeList({ limit: 20, sortBy: 'createdAt', sortOrder: 'desc', from: s.page500, withTotal: false })(s)],
     ['cursor of page 1 (its nextCursor, sealed)', async (s) => {
