@@ -43,6 +43,25 @@ export const userRepositoryContract = (name: string, make: MakeUserRepository): 
       expect(await repository.findById(user.id)).to.deep.equal(user);
     });
 
+    it('hands out copies: changing a user it returned or was given (a name, a date, the role list) changes nothing stored', async () => {
+      const user = { ...aUser(), roleIds: [newId()] };
+      const given = { ...user, roleIds: [...user.roleIds], createdAt: new Date(user.createdAt) };
+      await repository.insert(given);
+      given.roleIds.push(newId());
+      given.createdAt.setTime(0);
+      type Mutable = { name: string; roleIds: string[]; createdAt: Date; updatedAt: Date };
+      const read = (await repository.findById(user.id)) as unknown as Mutable;
+      const listed = (await repository.list(listQuery({ limit: 100 }))).items.find((u) => u.id === user.id) as unknown as Mutable;
+      for (const u of [read, listed]) {
+        u.name = 'Mutated';
+        u.roleIds.push(newId());
+        u.createdAt.setTime(0);
+        u.updatedAt.setTime(0);
+      }
+      expect(await repository.findById(user.id)).to.deep.equal(user);
+      expect((await repository.list(listQuery({ limit: 100 }))).items.find((u) => u.id === user.id)).to.deep.equal(user);
+    });
+
     it('finds a user by e-mail whatever its case', async () => {
       const user = aUser({ email: 'Mixed.Case@Example.com' });
       await repository.insert(user);
@@ -123,14 +142,6 @@ export const userRepositoryContract = (name: string, make: MakeUserRepository): 
       await repository.update({ ...user, email: 'new-address@example.com' as Email, version: 2 });
       expect(await repository.findByEmail('old-address@example.com' as Email)).to.equal(null);
       expect(await repository.insert(aUser({ email: 'old-address@example.com' }))).to.equal('inserted');
-    });
-
-    it('hands out copies: changing a returned user changes nothing stored', async () => {
-      const user = aUser();
-      await repository.insert(user);
-      const read = await repository.findById(user.id);
-      (read as { name: string }).name = 'Mutated';
-      expect((await repository.findById(user.id))?.name).to.equal(user.name);
     });
 
     context('e-mail verification', () => {

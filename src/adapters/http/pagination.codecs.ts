@@ -37,6 +37,9 @@ export const CursorString = new t.Type<string, string, unknown>(
   t.identity,
 );
 
+/** How many sealed cursors `ListCursors` remembers (each a few hundred bytes at most). */
+export const RECENT_CURSORS = 256;
+
 const CURSOR = /^([\w-]{1,1000})\.([\w-]{22})$/;
 
 /**
@@ -54,9 +57,24 @@ export class ListCursors {
     this.key = createHmac('sha256', secret).update('nexus:list-cursor:v1').digest();
   }
 
+  /**
+   * Cursors sealed lately, by payload: a cursor is a function of its payload alone, and a popular
+   * page (the first of the default listing) hands every client the same one, so its HMAC (a new
+   * Hmac object per call, the largest part of a page's cursor) is computed once. First in, first
+   * out past RECENT_CURSORS; nothing in it is secret (cursors go to clients as they are).
+   */
+  private readonly recent = new Map<string, string>();
+
   seal(payload: readonly unknown[]): string {
-    const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
-    return `${body}.${this.mac(body)}`;
+    const json = JSON.stringify(payload);
+    let cursor = this.recent.get(json);
+    if (cursor === undefined) {
+      const body = Buffer.from(json).toString('base64url');
+      cursor = `${body}.${this.mac(body)}`;
+      if (this.recent.size >= RECENT_CURSORS) this.recent.delete(this.recent.keys().next().value!);
+      this.recent.set(json, cursor);
+    }
+    return cursor;
   }
 
   /** The payload, or undefined when the cursor is malformed or was not sealed with this key. */
