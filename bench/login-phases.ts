@@ -7,6 +7,9 @@
 //
 //   node dist/bench/bench/login-phases.js [embedded|production] [callers] [seconds] [rounds]
 //
+// BENCH_COMPARE=<another checkout, built> adds its Login as a side; BENCH_HASH_CONCURRENCY=n sets
+// this build's hashing pool.
+//
 // Built by `npm run bench` (or `npm run build && npx tsc -p bench/tsconfig.json`).
 import 'reflect-metadata';
 import argon2 from 'argon2';
@@ -132,6 +135,8 @@ interface Sample {
   /** Mean number of cores that had a verify to run (in flight, at most one per core). */
   readonly coresFed: number;
   readonly rate: number;
+  /** Median time of one call (a login, a verify). */
+  readonly p50Ms: number;
   readonly mainMsPer: number;
   readonly cpuMsPer: number;
   readonly servicesMsPer: Record<string, number>;
@@ -144,12 +149,15 @@ const sample = async (once: () => Promise<void>): Promise<Sample> => {
   const fedBefore = inFlight.busyCoreMs;
   const before = { elu: performance.eventLoopUtilization(), cpu: process.cpuUsage(), services: services.map((s) => cpuOf(s.pid)) };
   let done = 0;
+  const latencies: number[] = [];
   const started = performance.now();
   const until = started + SECONDS * 1000;
   await Promise.all(
     Array.from({ length: CALLERS }, async () => {
       while (performance.now() < until) {
+        const t = performance.now();
         await once();
+        latencies.push(performance.now() - t);
         done += 1;
       }
     }),
@@ -160,7 +168,30 @@ const sample = async (once: () => Promise<void>): Promise<Sample> => {
   const elu = performance.eventLoopUtilization(before.elu);
   const cpu = process.cpuUsage(before.cpu);
   const servicesMsPer = Object.fromEntries(services.map((s, i) => [s.name, ((cpuOf(s.pid) - before.services[i]!) * 1000) / Math.max(1, done)]));
-  return { coresFed, rate: done / elapsed, mainMsPer: elu.active / Math.max(1, done), cpuMsPer: (cpu.user + cpu.system) / 1000 / Math.max(1, done), servicesMsPer };
+  return { coresFed, rate: done / elapsed, p50Ms: median(latencies), mainMsPer: elu.active / Math.max(1, done), cpuMsPer: (cpu.user + cpu.system) / 1000 / Math.max(1, done), servicesMsPer };
+};
+
+/** Another checkout's build (BENCH_COMPARE): a registered user and its Login, the hasher counted like ours. */
+const comparedLogin = async (checkout: string, env: Record<string, string>): Promise<{ once: () => Promise<void>; close: () => Promise<void> }> => {
+  const from = <T>(path: string): T =>
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a runtime path into another build
+    require(join(checkout, 'dist', path)) as T;
+  const config = from<typeof LoadConfig>('infrastructure/config/load-config.js').loadConfig(env);
+  const logger = new (from<typeof Logging>('infrastructure/logger.js').WinstonLogger)({ level: 'error', format: 'json', service: 'phases', silent: true });
+  const hasher = new (from<typeof Hashing>('adapters/security/argon2-password-hasher.js').Argon2PasswordHasher)();
+  const nexus = await from<typeof NexusModule>('infrastructure/nexus.js').createNexus(config, { logger, role: 'api', adapters: { passwordHasher: counted(hasher) } });
+  const types = from<typeof Symbols>('application/symbols.js').TYPES;
+  const email = `login-phase-compared-${process.pid}@example.com`;
+  const registered = await nexus.container.get<RegisterUser>(types.RegisterUser).execute({ name: 'Phase User', email, password: USER_PASSWORD, age: 30 });
+  if (registered._tag === 'Left') throw new Error(JSON.stringify(registered.left));
+  const login = nexus.container.get(from<typeof LoginModule>('application/auth/login.js').Login);
+  return {
+    once: async () => {
+      const result = await login.execute(email, USER_PASSWORD, { userAgent: 'login-phases', ip: '127.0.0.1' });
+      if (result._tag === 'Left') throw new Error(JSON.stringify(result.left));
+    },
+    close: () => nexus.close(),
+  };
 };
 
 const main = async (): Promise<void> => {
@@ -196,9 +227,14 @@ const main = async (): Promise<void> => {
   const login = nexus.container.get(Login);
   const hash = await argon2.hash(USER_PASSWORD, OWASP_ARGON2ID);
 
+  // BENCH_COMPARE=<another checkout, built>: its Login on its own database and key prefix, as
+  // one more side of every round (before and after a change, in one run).
+  const compare = process.env['BENCH_COMPARE'];
+  const compared = compare ? await comparedLogin(compare, { ...env, ...(env['MONGO_DB'] ? { MONGO_DB: `${env['MONGO_DB']}_compared`, REDIS_KEY_PREFIX: `${env['REDIS_KEY_PREFIX']}-compared` } : {}) }) : undefined;
+
   const bare = counted(argon2);
   let measuring = false;
-  const sides = {
+  const sides: Record<string, () => Promise<void>> = {
     [`bare argon2id verify (${CALLERS} at a time)`]: async () => {
       if (!(await bare.verify(hash, USER_PASSWORD))) throw new Error('verify failed');
     },
@@ -208,6 +244,7 @@ const main = async (): Promise<void> => {
       if (result._tag === 'Left') throw new Error(JSON.stringify(result.left));
       if (measuring) record('total', performance.now() - t);
     },
+    ...(compared ? { 'Login.execute, compared build': compared.once } : {}),
   };
   const names = Object.keys(sides);
   // Warm-up: a second of each.
@@ -226,10 +263,13 @@ const main = async (): Promise<void> => {
       const s = await sample(sides[name]!);
       samples.get(name)!.push(s);
       const svc = Object.entries(s.servicesMsPer).map(([n, ms]) => `${n} ${ms.toFixed(2)}`).join(', ');
-      process.stderr.write(`  round ${r + 1}: ${name}: ${s.rate.toFixed(1)}/s, cores fed ${s.coresFed.toFixed(2)} of ${CORES}, main thread ${s.mainMsPer.toFixed(2)} ms, process CPU ${s.cpuMsPer.toFixed(1)} ms per call${svc ? `; services ms per call: ${svc}` : ''}\n`);
+      process.stderr.write(`  round ${r + 1}: ${name}: ${s.rate.toFixed(1)}/s, p50 ${s.p50Ms.toFixed(1)} ms, cores fed ${s.coresFed.toFixed(2)} of ${CORES}, main thread ${s.mainMsPer.toFixed(2)} ms, process CPU ${s.cpuMsPer.toFixed(1)} ms per call${svc ? `; services ms per call: ${svc}` : ''}\n`);
     }
   }
-  const [ref, ours] = names.map((n) => samples.get(n)!) as [Sample[], Sample[]];
+  const [ref, ours, before] = names.map((n) => samples.get(n)!) as [Sample[], Sample[], Sample[] | undefined];
+  if (before) {
+    console.log(`this build / compared build: ${median(ours.map((s, i) => s.rate / before[i]!.rate)).toFixed(2)} logins a second (median of the rounds' ratios); login p50 ${median(ours.map((s) => s.p50Ms)).toFixed(1)} / ${median(before.map((s) => s.p50Ms)).toFixed(1)} ms; cores with a verify to run ${median(ours.map((s) => s.coresFed)).toFixed(2)} / ${median(before.map((s) => s.coresFed)).toFixed(2)}; compared build / bare verify ${median(before.map((s, i) => s.rate / ref[i]!.rate)).toFixed(2)}`);
+  }
   const ratio = median(ours.map((s, i) => s.rate / ref[i]!.rate));
   console.log(`${profileName}: ${CALLERS} callers, ${ROUNDS} rounds of ${SECONDS} s; hashing pool ${concurrency || 'default'}; UV_THREADPOOL_SIZE=${process.env['UV_THREADPOOL_SIZE'] ?? '4 (default)'}; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
   console.log(`Login.execute / bare verify: ${ratio.toFixed(2)} (median of the rounds' ratios); ${median(ours.map((s) => s.rate)).toFixed(1)} / ${median(ref.map((s) => s.rate)).toFixed(1)} per s`);
@@ -252,6 +292,7 @@ const main = async (): Promise<void> => {
   console.table(rows);
   await nexus.close();
   await profile.close();
+  await compared?.close();
   await stopAllServices();
 };
 
