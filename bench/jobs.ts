@@ -3,6 +3,7 @@
 // times, bare and ours in turn (A B A B ...), and reported as the medians and the median of the
 // round-by-round ratios.
 import { type JobsOptions, Queue, Worker } from 'bullmq';
+import { join } from 'node:path';
 import { BULLMQ_PRIORITY, BullmqJobQueue } from '../src/adapters/bullmq/bullmq-job-queue';
 import { BullmqJobWorker } from '../src/adapters/bullmq/bullmq-job-worker';
 import { LogAlerts } from '../src/adapters/alerts/log-alerts';
@@ -24,7 +25,12 @@ export interface JobFigure {
   readonly perSecond: number;
   readonly ratio?: number;
   readonly ref?: string;
+  /** Median CPU per job of the bench's process (producer or worker) and of Redis, in microseconds. */
+  readonly clientUs?: number;
+  readonly redisUs?: number;
 }
+
+const round1 = (x: number): number => Math.round(x * 10) / 10;
 
 const N = Number(process.env['BENCH_JOBS'] ?? 3000);
 const ROUNDS = Number(process.env['BENCH_JOB_ROUNDS'] ?? 5);
@@ -51,20 +57,51 @@ interface Side {
   close(): Promise<void>;
 }
 
-const MEASURES = ['add (one at a time)', 'add (bulk of 500)', 'process, concurrency 1', 'process, concurrency 10', 'data-processing jobs of 100 items, concurrency 10'] as const;
-type Measure = (typeof MEASURES)[number];
+const ALL_MEASURES = ['add (one at a time)', 'add (bulk of 500)', 'process, concurrency 1', 'process, concurrency 10', 'data-processing jobs of 100 items, concurrency 10'] as const;
+type Measure = (typeof ALL_MEASURES)[number];
+/** `BENCH_JOB_MEASURES=bulk,data-processing`: only the measures whose name contains one of these. */
+const MEASURE_FILTER = process.env['BENCH_JOB_MEASURES']?.split(',');
+const MEASURES = ALL_MEASURES.filter((m) => !MEASURE_FILTER || MEASURE_FILTER.some((f) => m.includes(f)));
 
 /** The payload of the data-processing measure: 100 numbers to summarise. */
 const ITEMS = { items: Array.from({ length: 100 }, (_, i) => i) };
+
+/** The code a Nexus side runs: this checkout's, or another build's (`BENCH_JOBS_COMPARE`). */
+interface NexusCode {
+  readonly BullmqJobQueue: typeof BullmqJobQueue;
+  readonly BullmqJobWorker: typeof BullmqJobWorker;
+  readonly buildJobHandlers: typeof buildJobHandlers;
+  readonly dataProcessingJob: typeof dataProcessingJob;
+  readonly ProcessData: typeof ProcessData;
+}
+
+const THIS_BUILD: NexusCode = { BullmqJobQueue, BullmqJobWorker, buildJobHandlers, dataProcessingJob, ProcessData };
+
+/**
+ * `BENCH_JOBS_COMPARE=<another checkout>`: that checkout's adapters, handlers and job types, from
+ * its bench build (`npx tsc -p bench/tsconfig.json` there), as one more side of every round:
+ * before and after a change in one run.
+ */
+const comparedBuild = (checkout: string): NexusCode => {
+  const from = <T>(path: string): T =>
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a runtime path into another build
+    require(join(checkout, 'dist/bench/src', path)) as T;
+  return {
+    BullmqJobQueue: from<{ BullmqJobQueue: typeof BullmqJobQueue }>('adapters/bullmq/bullmq-job-queue.js').BullmqJobQueue,
+    BullmqJobWorker: from<{ BullmqJobWorker: typeof BullmqJobWorker }>('adapters/bullmq/bullmq-job-worker.js').BullmqJobWorker,
+    buildJobHandlers: from<{ buildJobHandlers: typeof buildJobHandlers }>('adapters/worker/job-handlers.js').buildJobHandlers,
+    ...from<{ dataProcessingJob: typeof dataProcessingJob; ProcessData: typeof ProcessData }>('application/jobs/data-processing.job.js'),
+  };
+};
 
 /**
  * The data-processing job as a worker process runs it (nexus.ts): its name checked and payload
  * decoded (job-handlers.ts), ProcessData reporting progress every percent, the attempt timed
  * into the metrics. `counted` is called after each.
  */
-const realHandlers = (counted: () => Promise<void>): JobHandlers => {
+const realHandlers = (counted: () => Promise<void>, code: NexusCode = THIS_BUILD): JobHandlers => {
   const metrics = new PrometheusMetrics('bench');
-  const handlers = buildJobHandlers([dataProcessingJob as JobDefinition<unknown>], () => new ProcessData() as never);
+  const handlers = code.buildJobHandlers([code.dataProcessingJob as JobDefinition<unknown>], () => new code.ProcessData() as never);
   const handler = handlers['data-processing']!;
   const timed: JobHandler = async (job) => {
     const started = performance.now();
@@ -82,21 +119,40 @@ const realHandlers = (counted: () => Promise<void>): JobHandlers => {
   return { 'data-processing': timed } as JobHandlers;
 };
 
-const measureOnce = async (side: Side, measure: Measure): Promise<number> => {
+/** One pass of a measure: jobs per second, and the CPU it cost this process and Redis, per job. */
+interface Pass {
+  readonly rate: number;
+  /** This process' CPU (user + system) per job, in microseconds: the producer, or the worker. */
+  readonly clientUs: number;
+  /** Redis' CPU per job (INFO cpu), in microseconds: BullMQ's scripts and commands. */
+  readonly redisUs: number;
+}
+
+/** Redis' own CPU seconds so far (user + system, its main thread and the rest). */
+type RedisCpu = () => Promise<number>;
+
+const measureOnce = async (side: Side, measure: Measure, redisCpu: RedisCpu): Promise<Pass> => {
   await side.clear();
+  const timed = async (work: () => Promise<unknown>): Promise<Pass> => {
+    const [cpu, redis, t] = [process.cpuUsage(), await redisCpu(), performance.now()];
+    const ms = await work();
+    const elapsed = typeof ms === 'number' ? ms : performance.now() - t;
+    const used = process.cpuUsage(cpu);
+    return { rate: rate(elapsed), clientUs: (used.user + used.system) / N, redisUs: ((await redisCpu()) - redis) * 1e6 / N };
+  };
   if (measure === 'add (one at a time)') {
-    const t = performance.now();
-    for (let i = 0; i < N; i++) await side.addOne(i);
-    return rate(performance.now() - t);
+    return timed(async () => {
+      for (let i = 0; i < N; i++) await side.addOne(i);
+    });
   }
   if (measure === 'add (bulk of 500)') {
-    const t = performance.now();
-    for (let i = 0; i < N; i += BULK) await side.addBulk(i, Math.min(BULK, N - i));
-    return rate(performance.now() - t);
+    return timed(async () => {
+      for (let i = 0; i < N; i += BULK) await side.addBulk(i, Math.min(BULK, N - i));
+    });
   }
   const data = measure.startsWith('data-processing');
   for (let i = 0; i < N; i += BULK) await side.addBulk(i, Math.min(BULK, N - i), data ? () => ITEMS : undefined);
-  return rate(await side.process(measure === 'process, concurrency 1' ? 1 : 10, data ? 'data' : 'noop'));
+  return timed(() => side.process(measure === 'process, concurrency 1' ? 1 : 10, data ? 'data' : 'noop'));
 };
 
 /** Times a worker from its start to its N-th job (not its close). */
@@ -151,27 +207,31 @@ const bareSide = (url: string, prefix: string, name: string, jobOptions: JobsOpt
 
 /**
  * `BENCH_JOB_OPTION_SIDES=1`: bare BullMQ given one of our job options at a time, to tell which
- * of them costs what (a priority on every job; the bounded completed set).
+ * of them costs what (a priority on every job; the retry ceiling and backoff; the bounded
+ * completed and failed sets), and all of them but the priority.
  */
 const oneOptionSides = (url: string, prefix: string): Side[] => [
   bareSide(url, `${prefix}-prio`, 'bare BullMQ, a priority only', { priority: BULLMQ_PRIORITY.normal }),
+  bareSide(url, `${prefix}-retry`, 'bare BullMQ, attempts and backoff only', { attempts: ATTEMPTS_CEILING, backoff: { type: 'nexus' } }),
   bareSide(url, `${prefix}-keep`, 'bare BullMQ, removeOnComplete {count: 1000} only', { removeOnComplete: { count: 1000 } }),
+  bareSide(url, `${prefix}-keepfail`, 'bare BullMQ, removeOnFail {count: 5000} only', { removeOnFail: { count: 5000 } }),
+  bareSide(url, `${prefix}-noprio`, 'bare BullMQ, our job options but the priority', { attempts: ATTEMPTS_CEILING, backoff: { type: 'nexus' }, removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } }),
 ];
 
 /** Our BullmqJobQueue and BullmqJobWorker, as the production profile builds them. */
-const nexusSide = async (url: string, prefix: string): Promise<Side> => {
+const nexusSide = async (url: string, prefix: string, code: NexusCode = THIS_BUILD, name = 'Nexus BullmqJobQueue'): Promise<Side> => {
   const producer = await connectRedis(url, { name: 'bench-producer', failFast: true });
   const consumer = await connectRedis(url, { name: 'bench-worker', failFast: false });
-  const queue = new BullmqJobQueue(producer, prefix);
+  const queue = new code.BullmqJobQueue(producer, prefix);
   const target: QueueName = 'data-processing';
   return {
-    name: 'Nexus BullmqJobQueue',
+    name,
     addOne: (i) => queue.enqueue(target, 'noop', { i }),
     addBulk: (from, count, data = (i) => ({ i })) => queue.enqueueBulk(target, Array.from({ length: count }, (_, k) => ({ name: 'noop', data: data(from + k) }))),
     process: (concurrency, work) =>
       untilN(async (counted) => {
-        const worker = new BullmqJobWorker(consumer, queue, logger, new LogAlerts(logger), { concurrency, retry: DEFAULT_RETRY_POLICIES, clock: new SystemClock() }, prefix);
-        await worker.start(work === 'noop' ? ({ [target]: counted } as JobHandlers) : realHandlers(counted));
+        const worker = new code.BullmqJobWorker(consumer, queue, logger, new LogAlerts(logger), { concurrency, retry: DEFAULT_RETRY_POLICIES, clock: new SystemClock() }, prefix);
+        await worker.start(work === 'noop' ? ({ [target]: counted } as JobHandlers) : realHandlers(counted, code));
         return { close: () => worker.stop() };
       }),
     clear: async () => {
@@ -224,20 +284,35 @@ export const measureJobs = async (redisUrl: string | undefined): Promise<JobFigu
     });
     const ours = await nexusSide(redisUrl, `${prefix}-ours`);
     const optionSides = process.env['BENCH_JOB_OPTION_SIDES'] ? oneOptionSides(redisUrl, prefix) : [];
+    const compare = process.env['BENCH_JOBS_COMPARE'];
+    const compared = compare ? await nexusSide(redisUrl, `${prefix}-compared`, comparedBuild(compare), 'Nexus BullmqJobQueue, compared build') : undefined;
+    if (compared) optionSides.unshift(compared);
+    const info = await connectRedis(redisUrl, { name: 'bench-info', failFast: true });
+    const redisCpu: RedisCpu = async () => {
+      const text = await info.info('cpu');
+      const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(text)?.[1] ?? 0);
+      return field('used_cpu_user') + field('used_cpu_sys');
+    };
     // A first pass of each loads BullMQ's Lua scripts and warms the JIT; it is not kept.
     const all = [bare, sameOptions, ours, ...optionSides];
-    for (const side of all) for (const m of MEASURES) await measureOnce(side, m);
+    for (const side of all) for (const m of MEASURES) await measureOnce(side, m, redisCpu);
     for (const measure of MEASURES) {
-      const runs = new Map<Side, number[]>(all.map((side) => [side, []]));
-      for (let r = 0; r < ROUNDS; r++) for (const side of all) runs.get(side)!.push(await measureOnce(side, measure));
-      const ratio = (side: Side, ref: Side) => median(runs.get(side)!.map((x, i) => x / runs.get(ref)![i]!));
-      figures.push({ name: `bare BullMQ: ${measure}`, perSecond: Math.round(median(runs.get(bare)!)), ratio: 1 });
-      figures.push({ name: `bare BullMQ, our job options: ${measure}`, perSecond: Math.round(median(runs.get(sameOptions)!)), ratio: ratio(sameOptions, bare), ref: 'bare BullMQ' });
-      figures.push({ name: `Nexus BullmqJobQueue: ${measure}`, perSecond: Math.round(median(runs.get(ours)!)), ratio: ratio(ours, bare), ref: 'bare BullMQ' });
-      figures.push({ name: `Nexus BullmqJobQueue: ${measure}`, perSecond: Math.round(median(runs.get(ours)!)), ratio: ratio(ours, sameOptions), ref: 'bare BullMQ, our job options' });
-      for (const side of optionSides) figures.push({ name: `${side.name}: ${measure}`, perSecond: Math.round(median(runs.get(side)!)), ratio: ratio(side, bare), ref: 'bare BullMQ' });
-      process.stderr.write(`  jobs, ${measure}: bare ${Math.round(median(runs.get(bare)!))}/s, same options ${Math.round(median(runs.get(sameOptions)!))}/s, ours ${Math.round(median(runs.get(ours)!))}/s\n`);
+      const runs = new Map<Side, Pass[]>(all.map((side) => [side, []]));
+      for (let r = 0; r < ROUNDS; r++) for (const side of all) runs.get(side)!.push(await measureOnce(side, measure, redisCpu));
+      const rates = (side: Side) => runs.get(side)!.map((p) => p.rate);
+      const ratio = (side: Side, ref: Side) => median(rates(side).map((x, i) => x / rates(ref)[i]!));
+      const cpu = (side: Side) => ({ clientUs: round1(median(runs.get(side)!.map((p) => p.clientUs))), redisUs: round1(median(runs.get(side)!.map((p) => p.redisUs))) });
+      figures.push({ name: `bare BullMQ: ${measure}`, perSecond: Math.round(median(rates(bare))), ratio: 1, ...cpu(bare) });
+      figures.push({ name: `bare BullMQ, our job options: ${measure}`, perSecond: Math.round(median(rates(sameOptions))), ratio: ratio(sameOptions, bare), ref: 'bare BullMQ', ...cpu(sameOptions) });
+      figures.push({ name: `Nexus BullmqJobQueue: ${measure}`, perSecond: Math.round(median(rates(ours))), ratio: ratio(ours, bare), ref: 'bare BullMQ', ...cpu(ours) });
+      figures.push({ name: `Nexus BullmqJobQueue: ${measure}`, perSecond: Math.round(median(rates(ours))), ratio: ratio(ours, sameOptions), ref: 'bare BullMQ, our job options', ...cpu(ours) });
+      if (compared) figures.push({ name: `Nexus BullmqJobQueue: ${measure}`, perSecond: Math.round(median(rates(ours))), ratio: ratio(ours, compared), ref: 'Nexus, compared build', ...cpu(ours) });
+      for (const side of optionSides) figures.push({ name: `${side.name}: ${measure}`, perSecond: Math.round(median(rates(side))), ratio: ratio(side, bare), ref: 'bare BullMQ', ...cpu(side) });
+      process.stderr.write(`  jobs, ${measure}: bare ${Math.round(median(rates(bare)))}/s, same options ${Math.round(median(rates(sameOptions)))}/s, ours ${Math.round(median(rates(ours)))}/s\n`);
+      if (compared) process.stderr.write(`    this build / compared build: ${ratio(ours, compared).toFixed(2)} (median of the rounds' ratios)\n`);
+      for (const side of all) process.stderr.write(`    ${side.name}: CPU per job ${cpu(side).clientUs} us here, ${cpu(side).redisUs} us in Redis (medians)\n`);
     }
+    await info.quit();
     for (const side of all) {
       await side.clear();
       await side.close();
@@ -246,7 +321,7 @@ export const measureJobs = async (redisUrl: string | undefined): Promise<JobFigu
   const embedded = embeddedSide();
   for (const measure of MEASURES) {
     const runs: number[] = [];
-    for (let r = 0; r < ROUNDS; r++) runs.push(await measureOnce(embedded, measure));
+    for (let r = 0; r < ROUNDS; r++) runs.push((await measureOnce(embedded, measure, async () => 0)).rate);
     figures.push({ name: `Nexus InProcessJobQueue (embedded): ${measure}`, perSecond: Math.round(median(runs)) });
   }
   await embedded.close();

@@ -9,7 +9,7 @@ import type { PasswordHasher } from '../ports/password-hasher.port';
 import type { UserRepository } from '../ports/user-repository.port';
 import { TYPES } from '../symbols';
 import { givingBackOnError, type LoginAttempts, type LoginTicket } from './login-attempts';
-import { type MfaChallengeIssued, MfaLoginGate } from './mfa/mfa-login-gate';
+import { type MfaChallengeIssued, MfaLoginGate, type MfaLookAhead } from './mfa/mfa-login-gate';
 import type { AccountSettings } from './account-settings';
 import { SessionIssuer, type TokenPair } from './sessions';
 
@@ -44,6 +44,9 @@ export class Login {
     const credentials = E.isRight(parsed) ? await this.users.findCredentials(parsed.right) : null;
     const usable = credentials !== null && !credentials.user.isDeleted && credentials.user.status === 'active';
     const ticket = await this.attempts.reserve(usable ? credentials.user : null);
+    // Whether TOTP is on is read while the password is checked (it only matters if the password
+    // is right): the read is off the login's path, hidden behind the argon2 verify.
+    const mfaAhead = usable && ticket.open ? this.mfa.lookAhead(credentials.user) : undefined;
 
     // Verify against a real hash even when there is no account, so timing does not tell. A
     // check that could not run (a full hasher: Busy) gives its place back and fails the request.
@@ -66,14 +69,14 @@ export class Login {
       await this.audit.record({ actorId: null, action: 'auth.login.failed', target: { type: 'user', id: credentials.user.id }, after: { reason: 'email-not-verified' } });
       return E.left(emailNotVerified);
     }
-    return this.passwordAccepted(credentials.user, ticket, client);
+    return this.passwordAccepted(credentials.user, ticket, client, mfaAhead);
   }
 
   /** The password is right and the account open: a session, or with TOTP on the second step. */
-  private async passwordAccepted(user: User, ticket: LoginTicket, client: ClientInfo): Promise<E.Either<AuthError, LoginOutcome>> {
+  private async passwordAccepted(user: User, ticket: LoginTicket, client: ClientInfo, mfaAhead: MfaLookAhead | undefined): Promise<E.Either<AuthError, LoginOutcome>> {
     // With TOTP on, no session yet: an mfaToken for POST /api/auth/login/mfa. The place is given
     // back, but the failures are kept until the second step succeeds (it reports to LoginAttempts too).
-    const mfaChallenge = await this.mfa.challenge(user);
+    const mfaChallenge = await this.mfa.challenge(user, mfaAhead);
     if (mfaChallenge) {
       await this.attempts.release(user.id, ticket);
       return E.right(mfaChallenge);

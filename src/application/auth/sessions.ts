@@ -45,6 +45,10 @@ export class SessionIssuer {
     const userId = user.id;
     const now = this.clock.now();
     const refreshToken = this.secrets.generate(32);
+    // Signed while the store writes (it needs only the ids): the access token leaves this
+    // function only once they have landed, and is dropped if they fail.
+    const signing = this.access.issue({ userId, sessionId: familyId });
+    signing.catch(() => undefined);
     if (session.familyId === undefined) {
       const client = session.client ?? UNKNOWN_CLIENT;
       // The record first: a session whose first token failed to land is never listed.
@@ -60,7 +64,7 @@ export class SessionIssuer {
       spentAt: null,
       revokedAt: null,
     });
-    const accessToken = await this.access.issue({ userId, sessionId: familyId });
+    const accessToken = await signing;
     if (session.familyId !== undefined) await this.live.touch(familyId, now);
     await this.live.opened(familyId, user);
     return {

