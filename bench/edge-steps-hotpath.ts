@@ -1,0 +1,79 @@
+/* eslint-disable */
+// Before/after in one run for the cuts of the cached read's request path (issue 12): each step
+// taken from another checkout's dist/ and from this one's, timed in process on real Koa contexts
+// in alternating rounds (the order swapped each round), medians quoted. Figures in the commit
+// messages of the hotpath cuts come from here.
+//   npm run build && npx tsc -p bench/tsconfig.json   (in both checkouts)
+//   node dist/bench/bench/edge-steps-hotpath.js <before checkout> [steps,comma-separated|all] [iterations=3000] [rounds=11]
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import { join } from 'node:path';
+import Koa from 'koa';
+import Router from '@koa/router';
+import { ROOT } from './fixtures';
+
+const BEFORE = process.argv[2] ?? ROOT;
+const ONLY = (process.argv[3] ?? 'all').split(',');
+const ITER = Number(process.argv[4] ?? 3000);
+const ROUNDS = Number(process.argv[5] ?? 11);
+
+const app = new Koa();
+const USER_ID = '6b0cffd059a9b604bb7adf04';
+const mk = (headers: Record<string, string> = {}) => (): Koa.Context => {
+  const req = new IncomingMessage(new Socket());
+  req.method = 'GET';
+  req.url = `/api/users/${USER_ID}`;
+  req.headers = { host: '127.0.0.1', accept: '*/*', ...headers };
+  return app.createContext(req, new ServerResponse(req)) as Koa.Context;
+};
+const done = (): Promise<void> => Promise.resolve();
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+type Run = (ctx: Koa.Context) => unknown;
+interface Step { make: () => Koa.Context; before: Run; after: Run }
+
+const side = (root: string) => (p: string) => require(join(root, 'dist', p));
+
+const steps: Record<string, () => Promise<Step> | Step> = {
+  /** The health, metrics and docs routers, which every request to /api passes before its own. */
+  routers: () => {
+    const routers = (r: ReturnType<typeof side>) => {
+      const health = r('adapters/http/health/health.routes').healthRoutes({ checks: [], timeoutMs: 1000, startedAt: Date.now(), logger: silent });
+      const docs = r('adapters/http/docs/docs.routes').docsRoutes();
+      const metrics = r('adapters/http/routing').createRouter();
+      metrics.get('/metrics', () => undefined);
+      const mount = r('adapters/http/routing').mountRouter ?? ((x: Router) => x.routes());
+      return [health, metrics, docs].map((x: Router) => mount(x));
+    };
+    const [b, a] = [routers(side(BEFORE)), routers(side(ROOT))];
+    const chain = (mws: ((c: Koa.Context, n: () => Promise<void>) => unknown)[]) => async (c: Koa.Context) => {
+      for (const mw of mws) await mw(c, done);
+    };
+    return { make: mk(), before: chain(b), after: chain(a) };
+  },
+};
+
+const time = async (make: () => Koa.Context, run: Run): Promise<number> => {
+  const contexts = Array.from({ length: ITER }, make);
+  const t = performance.now();
+  for (const c of contexts) await run(c);
+  return ((performance.now() - t) * 1000) / ITER;
+};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+const main = async () => {
+  const rows = [];
+  for (const [name, build] of Object.entries(steps)) {
+    if (!ONLY.includes('all') && !ONLY.includes(name)) continue;
+    const { make, before, after } = await build();
+    for (let i = 0; i < 3; i++) { await time(make, before); await time(make, after); }
+    const b: number[] = [], a: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const order: [Run, number[]][] = i % 2 === 0 ? [[before, b], [after, a]] : [[after, a], [before, b]];
+      for (const [run, out] of order) out.push(await time(make, run));
+    }
+    rows.push({ step: name, 'before us': median(b).toFixed(2), 'after us': median(a).toFixed(2), 'after/before': (median(a) / median(b)).toFixed(2) });
+  }
+  console.table(rows);
+};
+void main();
