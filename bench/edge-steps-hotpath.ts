@@ -34,7 +34,24 @@ interface Step { make: () => Koa.Context; before: Run; after: Run }
 
 const side = (root: string) => (p: string) => require(join(root, 'dist', p));
 
+/** A cached user as the cache holds it (what CachedUserLookup stores), the bench admin's size. */
+const CACHED_USER = {
+  id: USER_ID, name: 'Bench Admin', email: 'bench-admin@example.com', emailVerified: true, emailVerifiedAt: '2026-11-30T04:47:12.554Z', age: null,
+  status: 'active', roleIds: ['6b0cffd059a9b604bb7adf01'], isDeleted: false, deletedAt: null, createdAt: '2026-11-30T04:47:12.554Z', updatedAt: '2026-11-30T04:47:12.554Z', version: 3,
+};
+
 const steps: Record<string, () => Promise<Step> | Step> = {
+  /** The cached read's reads of the in-memory cache: the caller, its session's live and revoked marks, its permissions. */
+  'cache-get': async () => {
+    const cacheOf = async (r: ReturnType<typeof side>) => {
+      const cache = new (r('adapters/memory/in-memory-cache').InMemoryCache)();
+      await cache.set(`user:${USER_ID}`, CACHED_USER, 300);
+      await cache.set('session:live:s1', { userId: USER_ID, userVersion: 3, usedAt: Date.now() }, 60);
+      await cache.set(`perms:user:${USER_ID}`, [{ resource: '*', action: '*' }], 60);
+      return (_: Koa.Context) => Promise.all([cache.get(`user:${USER_ID}`), cache.get('session:live:s1'), cache.get('session:revoked:s1'), cache.get(`perms:user:${USER_ID}`)]);
+    };
+    return { make: mk(), before: await cacheOf(side(BEFORE)), after: await cacheOf(side(ROOT)) };
+  },
   /** The health, metrics and docs routers, which every request to /api passes before its own. */
   routers: () => {
     const routers = (r: ReturnType<typeof side>) => {
