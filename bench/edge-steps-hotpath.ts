@@ -40,7 +40,25 @@ const CACHED_USER = {
   status: 'active', roleIds: ['6b0cffd059a9b604bb7adf01'], isDeleted: false, deletedAt: null, createdAt: '2026-11-30T04:47:12.554Z', updatedAt: '2026-11-30T04:47:12.554Z', version: 3,
 };
 
+const deepFreeze = <T>(v: T): T => {
+  if (v !== null && typeof v === 'object') { for (const x of Object.values(v)) deepFreeze(x); Object.freeze(v); }
+  return v;
+};
+
 const steps: Record<string, () => Promise<Step> | Step> = {
+  /** The user of a (frozen, shared) cache entry, and its view: CachedUserLookup.resolve and presentUser. */
+  present: () => {
+    const entry = deepFreeze(JSON.parse(JSON.stringify(CACHED_USER)));
+    const presentOf = (r: ReturnType<typeof side>) => {
+      const lookup = new (r('application/users/cached-user-lookup').CachedUserLookup)({}, {}, silent);
+      const { presentUser } = r('adapters/http/users/users.presenter');
+      return async (_: Koa.Context) => {
+        const found = await lookup.resolve(USER_ID, entry);
+        return presentUser(found.right);
+      };
+    };
+    return { make: mk(), before: presentOf(side(BEFORE)), after: presentOf(side(ROOT)) };
+  },
   /** The cached read's reads of the in-memory cache: the caller, its session's live and revoked marks, its permissions. */
   'cache-get': async () => {
     const cacheOf = async (r: ReturnType<typeof side>) => {
