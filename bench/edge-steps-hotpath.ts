@@ -46,6 +46,25 @@ const deepFreeze = <T>(v: T): T => {
 };
 
 const steps: Record<string, () => Promise<Step> | Step> = {
+  /** What a GET reads and writes of headers around the use case: request id, authentication, CORS without an Origin, the ETag check, the envelope. */
+  headers: () => {
+    const actor = { userId: USER_ID, permissions: [], via: 'token', sessionId: 's1' };
+    const auth = { bearer: () => Promise.resolve(actor), apiKey: () => Promise.resolve(null) };
+    const of = (r: ReturnType<typeof side>) => {
+      const authenticate = r('adapters/http/middleware/authenticate').authenticate(auth);
+      const cors = r('adapters/http/middleware/edge').corsFor([]);
+      const { notModified } = r('adapters/http/conditional');
+      const { reply } = r('adapters/http/envelope');
+      const view = { id: USER_ID };
+      return (ctx: Koa.Context) =>
+        cors(ctx, () =>
+          authenticate(ctx, async () => {
+            if (!notModified(ctx, `"${USER_ID}-3-abcdef12"`)) reply(ctx, 200, 'User found', view);
+          }),
+        );
+    };
+    return { make: mk({ authorization: 'Bearer x.y.z' }), before: of(side(BEFORE)), after: of(side(ROOT)) };
+  },
   /** The user of a (frozen, shared) cache entry, and its view: CachedUserLookup.resolve and presentUser. */
   present: () => {
     const entry = deepFreeze(JSON.parse(JSON.stringify(CACHED_USER)));

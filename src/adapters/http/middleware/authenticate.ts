@@ -1,6 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import type { Authenticate } from '../../../application/auth/authenticate';
 import type { Actor } from '../../../domain/auth/actor';
+import { requestHeader } from './headers';
 
 /** No credentials, or credentials that do not check out: a 401. */
 export class Unauthenticated extends Error {
@@ -14,8 +15,8 @@ export class Unauthenticated extends Error {
 export const authenticate =
   (auth: Authenticate): Middleware =>
   async (ctx, next) => {
-    const header = ctx.get('Authorization');
-    const apiKey = ctx.get('X-API-Key');
+    const header = requestHeader(ctx, 'authorization');
+    const apiKey = requestHeader(ctx, 'x-api-key');
     if (header || apiKey) {
       const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
       if (header && !bearer) throw new Unauthenticated('Use "Authorization: Bearer <accessToken>"');
