@@ -45,7 +45,30 @@ const deepFreeze = <T>(v: T): T => {
   return v;
 };
 
+/** An embedded Nexus of a checkout's dist/, with the bench admin signed in. */
+const nexusOf = async (root: string) => {
+  const r = side(root);
+  const { ADMIN, JWT_SECRET } = require('./fixtures');
+  const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET, NEXUS_ADMIN_EMAIL: ADMIN.email, NEXUS_ADMIN_PASSWORD: ADMIN.password, RATE_LIMIT_API_MAX: '10000000', RATE_LIMIT_AUTH_MAX: '10000000' };
+  const nexus = await r('infrastructure/nexus').createNexus(r('infrastructure/config/load-config').loadConfig(env), { role: 'api' });
+  const server = nexus.http.listen(0, '127.0.0.1');
+  await new Promise((res) => server.once('listening', res));
+  const { port } = server.address() as { port: number };
+  const login = (await (await fetch(`http://127.0.0.1:${port}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) })).json()) as any;
+  server.close();
+  return { nexus, r, token: login.data.accessToken as string };
+};
+
 const steps: Record<string, () => Promise<Step> | Step> = {
+  /** Authenticate.bearer on a warm embedded Nexus: the token, the caller, its session and its permissions. */
+  bearer: async () => {
+    const of = async (root: string) => {
+      const { nexus, r, token } = await nexusOf(root);
+      const auth = nexus.container.get(r('application/auth/authenticate').Authenticate);
+      return (_: Koa.Context) => auth.bearer(token);
+    };
+    return { make: mk(), before: await of(BEFORE), after: await of(ROOT) };
+  },
   /** What a GET reads and writes of headers around the use case: request id, authentication, CORS without an Origin, the ETag check, the envelope. */
   headers: () => {
     const actor = { userId: USER_ID, permissions: [], via: 'token', sessionId: 's1' };
@@ -129,5 +152,6 @@ const main = async () => {
     rows.push({ step: name, 'before us': median(b).toFixed(2), 'after us': median(a).toFixed(2), 'after/before': (median(a) / median(b)).toFixed(2) });
   }
   console.table(rows);
+  process.exit(0);
 };
 void main();
