@@ -60,6 +60,18 @@ const nexusOf = async (root: string) => {
 };
 
 const steps: Record<string, () => Promise<Step> | Step> = {
+  /** The security headers and the users router's requireActor, around a handler. */
+  frames: () => {
+    const of = (r: ReturnType<typeof side>) => {
+      const headers = r('adapters/http/middleware/edge').securityHeaders();
+      const { requireActor } = r('adapters/http/middleware/authenticate');
+      return (ctx: Koa.Context) => {
+        ctx.state['actor'] = { userId: USER_ID };
+        return headers(ctx, () => requireActor(ctx, done));
+      };
+    };
+    return { make: mk(), before: of(side(BEFORE)), after: of(side(ROOT)) };
+  },
   /** Authenticate.bearer on a warm embedded Nexus: the token, the caller, its session and its permissions. */
   bearer: async () => {
     const of = async (root: string) => {

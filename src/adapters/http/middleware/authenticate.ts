@@ -35,7 +35,7 @@ export const actorOf = (ctx: Context): Actor => {
 };
 
 /** For routers whose every route needs a caller: 401 before any input is even looked at. */
-export const requireActor: Middleware = async (ctx, next) => {
+export const requireActor: Middleware = (ctx, next) => {
   actorOf(ctx);
-  await next();
+  return next();
 };

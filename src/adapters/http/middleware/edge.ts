@@ -31,11 +31,11 @@ export const securityHeaders = (): Middleware => {
   // helmet sets every header synchronously, before it calls on.
   void helmetMiddleware({ req: { headers: {}, method: 'GET', url: '/' }, res: recorder }, () => Promise.resolve());
   if (set.length === 0) throw new Error('helmet set no header while recording: the security headers cannot be precomputed');
-  return async (ctx, next) => {
+  return (ctx, next) => {
     const { res } = ctx;
     for (const name of removed) res.removeHeader(name);
     for (const [name, value] of set) res.setHeader(name, value);
-    await next();
+    return next();
   };
 };
 
