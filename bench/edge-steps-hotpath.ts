@@ -60,6 +60,22 @@ const nexusOf = async (root: string) => {
 };
 
 const steps: Record<string, () => Promise<Step> | Step> = {
+  /** The envelope of a shared (frozen) user view, typed and serialised as Koa or the compression step would. */
+  envelope: async () => {
+    const r = side(ROOT);
+    const cache = new (r('adapters/memory/in-memory-cache').InMemoryCache)();
+    await cache.set(`user:${USER_ID}`, CACHED_USER, 300);
+    const found = await new (r('application/users/cached-user-lookup').CachedUserLookup)({}, cache, silent).find(USER_ID);
+    const view = r('adapters/http/users/users.presenter').presentUser(found.right);
+    const of = (x: ReturnType<typeof side>) => {
+      const { reply } = x('adapters/http/envelope');
+      return (ctx: Koa.Context) => {
+        reply(ctx, 200, 'User found', view);
+        return typeof ctx.body === 'string' ? ctx.body.length : JSON.stringify(ctx.body).length;
+      };
+    };
+    return { make: mk(), before: of(side(BEFORE)), after: of(r) };
+  },
   /** The security headers and the users router's requireActor, around a handler. */
   frames: () => {
     const of = (r: ReturnType<typeof side>) => {

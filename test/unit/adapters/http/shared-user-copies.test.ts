@@ -2,6 +2,9 @@ import { expect } from 'chai';
 import * as E from 'fp-ts/Either';
 import { InMemoryCache } from '../../../../src/adapters/memory/in-memory-cache';
 import { InMemoryUserRepository } from '../../../../src/adapters/memory/in-memory-user-repository';
+import Koa from 'koa';
+import request from 'supertest';
+import { reply } from '../../../../src/adapters/http/envelope';
 import { presentUser } from '../../../../src/adapters/http/users/users.presenter';
 import { CachedUserLookup } from '../../../../src/application/users/cached-user-lookup';
 import type { User, UserId } from '../../../../src/domain/users/user';
@@ -73,5 +76,28 @@ describe('Adapters :: http :: users read from a shared cache copy', () => {
     expect(Object.isFrozen(first)).to.equal(false);
     expect(first).to.deep.equal(VIEW);
     expect(second).to.deep.equal(VIEW);
+  });
+
+  it('sends a shared view\'s envelope as Koa would send it, once serialised, for each status and message', async () => {
+    const cache = new InMemoryCache();
+    const lookup = new CachedUserLookup(new InMemoryUserRepository(), cache, silentLogger());
+    await cache.set(`user:${USER.id}`, { ...USER, createdAt: USER.createdAt.toISOString(), updatedAt: USER.updatedAt.toISOString(), emailVerifiedAt: USER.emailVerifiedAt!.toISOString() }, 60);
+    const found = await lookup.find(USER.id);
+    if (E.isLeft(found)) throw new Error('not found');
+    const view = presentUser(found.right);
+    const app = new Koa().use((ctx) => {
+      if (ctx.path === '/shared') reply(ctx, 200, 'User found', view);
+      else if (ctx.path === '/other') reply(ctx, 201, 'User created', view);
+      else reply(ctx, 200, 'User found', { ...view });
+    });
+    const [shared, again, plain, other] = [await request(app.callback()).get('/shared'), await request(app.callback()).get('/shared'), await request(app.callback()).get('/plain'), await request(app.callback()).get('/other')];
+    for (const r of [shared, again, plain]) {
+      expect(r.status).to.equal(200);
+      expect(r.headers['content-type']).to.equal('application/json; charset=utf-8');
+      expect(r.text).to.equal(JSON.stringify({ success: true, statusCode: 200, message: 'User found', data: VIEW }));
+    }
+    expect(other.status).to.equal(201);
+    expect(other.body).to.deep.equal({ success: true, statusCode: 201, message: 'User created', data: VIEW });
+    expect(shared.headers['content-length']).to.equal(plain.headers['content-length']);
   });
 });
