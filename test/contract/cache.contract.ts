@@ -25,6 +25,24 @@ export const cacheContract = (name: string, make: MakeCache): void => {
       expect(await cache.get(key('v'))).to.deep.equal({ a: 1, when: '2026-01-01T00:00:00.000Z', list: [1, 'x', null] });
     });
 
+    it('hands no reader a value another reader or the writer can change (a copy each, or one frozen copy)', async () => {
+      const stored = { a: 1, nested: { list: [1, 2] } };
+      await cache.set(key('shared'), stored, 60);
+      stored.nested.list.push(3);
+      const first = await cache.get<{ a: number; nested: { list: number[] } }>(key('shared'));
+      const tryTo = (change: () => void) => {
+        try {
+          change();
+        } catch {
+          // A frozen copy refuses (strict mode): that is a pass too.
+        }
+      };
+      tryTo(() => (first!.a = 2));
+      tryTo(() => first!.nested.list.push(4));
+      tryTo(() => (first!.nested = { list: [] }));
+      expect(await cache.get(key('shared'))).to.deep.equal({ a: 1, nested: { list: [1, 2] } });
+    });
+
     it('forgets a value after its TTL', async () => {
       await cache.set(key('ttl'), 'short', 1);
       await sleep(1100);

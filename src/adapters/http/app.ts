@@ -13,7 +13,7 @@ import { accessLog } from './middleware/access-log';
 import { jsonBody } from './middleware/json-body';
 import { canonicalPath } from './middleware/canonical-path';
 import { unrouted } from './middleware/unrouted';
-import { mountRouters, RouteTable } from './routing';
+import { mountRouter, mountRouters, RouteTable } from './routing';
 import { compression, corsFor, securityHeaders } from './middleware/edge';
 import { type RateLimits, rateLimit } from './middleware/rate-limit';
 import { authenticate } from './middleware/authenticate';
@@ -87,18 +87,18 @@ export const buildHttpApp = (deps: HttpDeps): Koa => {
   // One spelling per route, refused before anything routes or counts it; then 404/405 envelopes.
   app.use(canonicalPath());
   app.use(unrouted(table));
-  app.use(health.routes());
+  app.use(mountRouter(health));
   // A scraper's metrics token is not a user's credential: it is checked before authentication.
-  if (metricsOnMainPort && metricsToken) app.use(metrics.routes());
+  if (metricsOnMainPort && metricsToken) app.use(mountRouter(metrics));
   // Limits before the body is read: a client over its limit costs no parsing. (Accounts are
   // protected by the lockout, in the login use case.)
   if (edge) app.use(rateLimit(deps.rateLimits, table));
   app.use(jsonBody(deps.options.bodyLimit));
   app.use(refuseOperatorKeys());
   app.use(authenticate(deps.authenticate));
-  if (metricsOnMainPort && !metricsToken) app.use(metrics.routes());
+  if (metricsOnMainPort && !metricsToken) app.use(mountRouter(metrics));
   // Public (like every public route, a credential that is sent must be valid).
-  if (docs) app.use(docs.routes());
+  if (docs) app.use(mountRouter(docs));
   app.use(mountRouters(routers));
   app.listen = ((...args: Parameters<Server['listen']>) => listenWithEnvelope(app, ...args)) as Koa['listen'];
   return app;

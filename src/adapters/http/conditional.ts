@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import { BadInput } from './decode';
+import { requestHeader, setHeader } from './middleware/headers';
 
 /** An entity-tag as sent: `"xyz"` (strong) or `W/"xyz"` (weak); `opaque` keeps its quotes. */
 export interface EntityTag {
@@ -55,9 +56,9 @@ const REVALIDATE = 'private, no-cache';
  * `If-None-Match` is ignored: the full answer is always a correct one.
  */
 export const notModified = (ctx: Context, etag: string): boolean => {
-  ctx.set('ETag', etag);
-  ctx.set('Cache-Control', REVALIDATE);
-  const header = ctx.get('If-None-Match');
+  setHeader(ctx, 'ETag', etag);
+  setHeader(ctx, 'Cache-Control', REVALIDATE);
+  const header = requestHeader(ctx, 'if-none-match');
   if (header === '') return false;
   const tags = parseEntityTags(header);
   if (tags === undefined || (tags !== '*' && !tags.some((t) => t.opaque === etag))) return false;

@@ -108,6 +108,31 @@ export class RouteTable {
   }
 }
 
+/** Where a route template's literal beginning ends: its first parameter, wildcard, group or escape. */
+const SPECIAL = /[:*?+(){}\\]/;
+
+/**
+ * `router.routes()`, passed over for a request whose path begins with none of its routes' literal
+ * beginnings (`/health` for `/health/live`, `/docs/assets/` for `/docs/assets/:file`): no route of
+ * it can match, and the router would only find that out at a cost (its host check, a match over
+ * every route, an event to call on). Every request passes the health, metrics and docs routers
+ * before it reaches its own. A router that matches by host or on another path, or a route
+ * starting with a parameter, always runs.
+ */
+export const mountRouter = (router: Router): Middleware => {
+  const routes = router.routes() as unknown as Middleware;
+  const { host, routerPath, sensitive } = router.opts as { host?: unknown; routerPath?: unknown; sensitive?: boolean };
+  const starts = router.stack.filter((layer) => layer.methods.length > 0).map((layer) => String(layer.path).split(SPECIAL)[0]!);
+  if (host !== undefined || routerPath !== undefined || sensitive !== true || starts.includes('')) return routes;
+  const mounted: Middleware & { router?: Router } = (ctx, next) => {
+    const path = ctx.path;
+    for (const start of starts) if (path.startsWith(start)) return routes(ctx, next);
+    return next();
+  };
+  mounted.router = router;
+  return mounted;
+};
+
 /**
  * Every router's routes as one middleware. Mounted one after another, each router would match
  * every request's path against each of its routes, and all but one would find nothing and pass it

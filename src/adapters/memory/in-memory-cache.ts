@@ -2,13 +2,17 @@ import { injectable } from 'inversify';
 import type { Cache } from '../../application/ports/cache.port';
 
 interface Entry {
-  readonly json: string;
+  /** The value as JSON would give it back, deeply frozen. */
+  readonly value: unknown;
   readonly expiresAt: number;
 }
 
 /**
- * An in-process cache. Values are stored as JSON text, exactly like the Redis adapter, so a
- * value read back has the same shape in both profiles (dates come back as strings).
+ * An in-process cache. A value goes through JSON once, when it is stored, exactly as through
+ * the Redis adapter, so a value read back has the same shape in both profiles (dates come back
+ * as strings). It is kept deeply frozen and every reader gets that one copy, as the production
+ * profile's first level (TwoLevelCache) hands out its frozen copies: no reader can change what
+ * another reads, and a read costs no parsing.
  */
 @injectable()
 export class InMemoryCache implements Cache {
@@ -23,7 +27,7 @@ export class InMemoryCache implements Cache {
       this.entries.delete(key);
       return undefined;
     }
-    return JSON.parse(entry.json) as T;
+    return entry.value as T;
   }
 
   async set<T>(key: string, value: T, ttlSeconds: number): Promise<void> {
@@ -33,7 +37,8 @@ export class InMemoryCache implements Cache {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
-    this.entries.set(key, { json: JSON.stringify(value), expiresAt: Date.now() + ttlSeconds * 1000 });
+    const json = JSON.stringify(value) as string | undefined;
+    this.entries.set(key, { value: json === undefined ? undefined : deepFreeze(JSON.parse(json)), expiresAt: Date.now() + ttlSeconds * 1000 });
   }
 
   async delete(...keys: string[]): Promise<void> {
@@ -53,3 +58,11 @@ export class InMemoryCache implements Cache {
 
   async ping(): Promise<void> {}
 }
+
+const deepFreeze = (value: unknown): unknown => {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+};

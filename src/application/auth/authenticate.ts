@@ -41,9 +41,10 @@ export class Authenticate {
   async bearer(token: string): Promise<Actor | null> {
     const claims = await this.tokens.verify(token);
     if (!claims) return null;
-    const user = await this.sessions.activeUser(claims.userId, claims.sessionId);
+    // The caller's permissions are read in the same batch as its account and session.
+    const [user, [permissions]] = await this.sessions.activeUserReading(claims.userId, claims.sessionId, this.permissions.keyOf(claims.userId));
     if (!user) return null;
-    return { userId: user.id, permissions: await this.permissions.of(user), via: 'token', sessionId: claims.sessionId, user };
+    return { userId: user.id, permissions: await this.permissions.from(user, permissions), via: 'token', sessionId: claims.sessionId, user };
   }
 
   async apiKey(key: string): Promise<Actor | null> {

@@ -22,15 +22,14 @@ export const cacheAside = async <T>(
  * failure is `undefined`. For callers that need entries of different kinds for one decision.
  */
 export const peek = async (cache: Cache, logger: Logger, ...keys: string[]): Promise<unknown[]> => {
+  // Settled together: no promise of its own per key to catch its failure (a read is on every request's path).
+  const settled = await Promise.allSettled(keys.map((key) => cache.get<unknown>(key)));
   let failed: unknown;
-  const values = await Promise.all(
-    keys.map((key) =>
-      cache.get<unknown>(key).catch((err: unknown) => {
-        failed = err;
-        return undefined;
-      }),
-    ),
-  );
+  const values = settled.map((s) => {
+    if (s.status === 'fulfilled') return s.value;
+    failed = s.reason;
+    return undefined;
+  });
   if (failed !== undefined) logger.warn('cache read failed; reading through', { keys, error: String(failed) });
   return values;
 };

@@ -35,6 +35,27 @@ const fromCachedUser = (c: CachedUser): User => ({
   emailVerifiedAt: c.emailVerified === true && typeof c.emailVerifiedAt === 'string' ? new Date(c.emailVerifiedAt) : null,
 });
 
+/** The users made from frozen cache entries: one per entry, frozen too, kept as long as the entry is. */
+const shared = new WeakMap<CachedUser, User>();
+
+/**
+ * The user of a cache entry. A frozen entry is one object every reader of the cache shares
+ * (InMemoryCache, TwoLevelCache's first level), which cannot change: its user is made once (the
+ * dates parsed once) and shared, frozen, so whatever is derived from it can be kept with it
+ * (the HTTP adapter keeps its view). A fresh entry (a copy of its own, as Redis gives) makes a
+ * fresh user. Nothing changes a `Date` of a user (its fields are readonly; dates are replaced,
+ * never set).
+ */
+const userOf = (c: CachedUser): User => {
+  if (!Object.isFrozen(c)) return fromCachedUser(c);
+  let user = shared.get(c);
+  if (user === undefined) {
+    user = Object.freeze(fromCachedUser(c));
+    shared.set(c, user);
+  }
+  return user;
+};
+
 /**
  * The internal, cached lookup of one visible (not deleted) user by id, with no authorization:
  * for authentication and for use cases that have already checked the caller. Callers outside
@@ -64,6 +85,6 @@ export class CachedUserLookup {
         const user = await this.users.findById(id);
         return user && !user.isDeleted ? toCachedUser(user) : null;
       }));
-    return found ? E.right(fromCachedUser(found)) : E.left(userNotFound(id));
+    return found ? E.right(userOf(found)) : E.left(userNotFound(id));
   }
 }

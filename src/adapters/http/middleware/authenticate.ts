@@ -1,6 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import type { Authenticate } from '../../../application/auth/authenticate';
 import type { Actor } from '../../../domain/auth/actor';
+import { requestHeader } from './headers';
 
 /** No credentials, or credentials that do not check out: a 401. */
 export class Unauthenticated extends Error {
@@ -14,8 +15,8 @@ export class Unauthenticated extends Error {
 export const authenticate =
   (auth: Authenticate): Middleware =>
   async (ctx, next) => {
-    const header = ctx.get('Authorization');
-    const apiKey = ctx.get('X-API-Key');
+    const header = requestHeader(ctx, 'authorization');
+    const apiKey = requestHeader(ctx, 'x-api-key');
     if (header || apiKey) {
       const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
       if (header && !bearer) throw new Unauthenticated('Use "Authorization: Bearer <accessToken>"');
@@ -34,7 +35,7 @@ export const actorOf = (ctx: Context): Actor => {
 };
 
 /** For routers whose every route needs a caller: 401 before any input is even looked at. */
-export const requireActor: Middleware = async (ctx, next) => {
+export const requireActor: Middleware = (ctx, next) => {
   actorOf(ctx);
-  await next();
+  return next();
 };

@@ -3,6 +3,7 @@ import type { Middleware } from 'koa';
 import compress from 'koa-compress';
 import helmet from 'koa-helmet';
 import { constants } from 'node:zlib';
+import { requestHeader } from './headers';
 
 /**
  * Headers for a JSON API that no browser should render, frame or sniff: a deny-all content
@@ -30,11 +31,11 @@ export const securityHeaders = (): Middleware => {
   // helmet sets every header synchronously, before it calls on.
   void helmetMiddleware({ req: { headers: {}, method: 'GET', url: '/' }, res: recorder }, () => Promise.resolve());
   if (set.length === 0) throw new Error('helmet set no header while recording: the security headers cannot be precomputed');
-  return async (ctx, next) => {
+  return (ctx, next) => {
     const { res } = ctx;
     for (const name of removed) res.removeHeader(name);
     for (const [name, value] of set) res.setHeader(name, value);
-    await next();
+    return next();
   };
 };
 
@@ -59,7 +60,7 @@ export const corsFor = (origins: readonly string[]): Middleware => {
     maxAge: 600,
   });
   return (ctx, next) => {
-    if (allowed.has(ctx.get('Origin'))) return handler(ctx, next);
+    if (allowed.has(requestHeader(ctx, 'origin'))) return handler(ctx, next);
     // What @koa/cors does for an origin it does not allow: vary, and nothing else.
     ctx.vary('Origin');
     return next();

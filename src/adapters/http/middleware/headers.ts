@@ -9,3 +9,12 @@ import type { Context } from 'koa';
 export const setHeader = (ctx: Context, name: string, value: string): void => {
   if (!ctx.headerSent) ctx.res.setHeader(name, value);
 };
+
+/**
+ * `ctx.get(name)` for a header other than Referer, given in lower case: the request's value, or
+ * '' when absent. Koa's `get` goes through two delegates and lower-cases the name on each call.
+ */
+export const requestHeader = (ctx: Context, lowerCaseName: string): string => {
+  const value = ctx.req.headers[lowerCaseName];
+  return typeof value === 'string' ? value : value === undefined ? '' : value.join(', ');
+};

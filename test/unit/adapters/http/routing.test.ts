@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import request from 'supertest';
-import { createRouter, credentialCheck, mountRouters, RouteTable } from '../../../../src/adapters/http/routing';
+import { createRouter, credentialCheck, mountRouter, mountRouters, RouteTable } from '../../../../src/adapters/http/routing';
 
 /** Routers that overlap on purpose: a path served by two, a route that passes on, `use` middleware, a param route first. */
 const routers = (): Router[] => {
@@ -42,6 +42,11 @@ const each: (app: Koa, rs: Router[]) => void = (app, rs) => {
 };
 const once: (app: Koa, rs: Router[]) => void = (app, rs) => void app.use(mountRouters(rs) as Middleware);
 
+/** Each router behind `mountRouter`, which passes over the paths none of its routes can match. */
+const eachSkipping: (app: Koa, rs: Router[]) => void = (app, rs) => {
+  for (const r of rs) app.use(mountRouter(r));
+};
+
 const REQUESTS: [string, string][] = [
   ['GET', '/shared'],
   ['HEAD', '/shared'],
@@ -55,6 +60,10 @@ const REQUESTS: [string, string][] = [
   ['GET', '/login'],
   ['GET', '/nowhere'],
   ['OPTIONS', '/shared'],
+  ['GET', '/b'],
+  ['GET', '/bb/1'],
+  ['GET', '/b/1/2'],
+  ['GET', '/SHARED'],
 ];
 
 describe('Adapters :: http :: routing', () => {
@@ -67,6 +76,30 @@ describe('Adapters :: http :: routing', () => {
       const seen = (r: request.Response) => ({ status: r.status, text: r.text, seen: r.headers['x-seen'], pass: r.headers['x-pass'] });
       expect(seen(y), `${method} ${path}`).to.deep.equal(seen(x));
     }
+  });
+
+  it('mountRouter answers every request as the router itself does, and keeps its router readable', async () => {
+    const before = appWith(each).callback();
+    const after = appWith(eachSkipping).callback();
+    for (const [method, path] of REQUESTS) {
+      const call = (cb: typeof before) => request(cb)[method.toLowerCase() as 'get'](path);
+      const [x, y] = await Promise.all([call(before), call(after)]);
+      const seen = (r: request.Response) => ({ status: r.status, text: r.text, seen: r.headers['x-seen'], pass: r.headers['x-pass'] });
+      expect(seen(y), `${method} ${path}`).to.deep.equal(seen(x));
+    }
+    const [a] = routers();
+    expect((mountRouter(a!) as { router?: Router }).router).to.equal(a);
+  });
+
+  it('mountRouter still serves a router that matches case-insensitively or whose route starts with a parameter', async () => {
+    const Insensitive = createRouter().constructor as new (options: object) => Router;
+    const insensitive = new Insensitive({});
+    insensitive.get('/x', (ctx) => void (ctx.body = 'insensitive'));
+    const params = createRouter();
+    params.get('/:anything', (ctx) => void (ctx.body = `param:${ctx.params['anything']}`));
+    const app = new Koa().use(mountRouter(insensitive) as Middleware).use(mountRouter(params) as Middleware).callback();
+    expect((await request(app).get('/X')).text).to.equal('insensitive');
+    expect((await request(app).get('/y')).text).to.equal('param:y');
   });
 
   it('resolves the first registered route serving the method, with its template and credential-check mark', () => {
