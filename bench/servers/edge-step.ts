@@ -28,8 +28,8 @@ const steps = (): Record<string, () => Middleware> => {
   const { PrometheusMetrics } = fromBuild<typeof Metrics>('adapters/metrics/prometheus-metrics.js');
   const { MemoryRateLimiter } = fromBuild<typeof MemoryLimiter>('adapters/rate-limit/memory-rate-limiter.js');
   const { WinstonLogger } = fromBuild<typeof Logging>('infrastructure/logger.js');
-  // As the bench runs Nexus: LOG_LEVEL=warn, so the access log's info lines are filtered.
-  const logger = new WinstonLogger({ level: 'warn', format: 'json', service: 'bench' });
+  // As the bench runs Nexus: LOG_LEVEL=info, production's default, so every access line is written (stdout is /dev/null).
+  const logger = new WinstonLogger({ level: 'info', format: 'json', service: 'bench' });
   const limiter = () => new MemoryRateLimiter(10_000_000, 900, 'bench');
   return {
     'request-context': () => requestContext(),
