@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { eventually } from '../support/eventually';
 import { runNode, type RunningProcess } from '../support/process';
@@ -72,6 +73,35 @@ describe('e2e :: the compiled build (npm run start:prod, npm run worker:prod)', 
       expect(first.message).to.include('embedded profile');
     } finally {
       expect(await stop(proc)).to.equal(0);
+    }
+  });
+
+  it('start:prod starts (first admin seeded, schedules armed) without building a date format', async () => {
+    // A default Intl.DateTimeFormat pages ~6 MB of ICU locale data into the process for good
+    // (luxon under cron-parser asked for the machine's locale and zone, liquidjs for its locale):
+    // idle RSS. A preload reports every date format built, with where.
+    const dir = mkdtempSync(join(tmpdir(), 'nexus-intl-'));
+    const preload = join(dir, 'report-date-formats.cjs');
+    writeFileSync(
+      preload,
+      `const Built = Intl.DateTimeFormat;
+       const report = () => process.stderr.write('DATE FORMAT BUILT ' + new Error().stack.split('\\n').slice(2, 6).join(' | ') + '\\n');
+       Intl.DateTimeFormat = new Proxy(Built, { construct: (t, a) => (report(), Reflect.construct(t, a)), apply: (t, self, a) => (report(), Reflect.apply(t, self, a)) });`,
+    );
+    const port = await freePort();
+    const proc = runNode(['--require', preload, ...nodeArgs('start:prod')], {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NEXUS_ADMIN_EMAIL: 'compiled-admin@example.com',
+      NEXUS_ADMIN_PASSWORD: 'Compiled-Admin-Password-73!',
+    });
+    try {
+      await eventually(() => (proc.output().includes('listening on') ? true : undefined), 30_000, 'compiled server listening');
+      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).to.equal(200);
+      expect(proc.output()).to.not.include('DATE FORMAT BUILT');
+    } finally {
+      expect(await stop(proc)).to.equal(0);
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
