@@ -24,10 +24,18 @@ RUN npm run build
 
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
-# No MALLOC_ARENA_MAX=2 or MALLOC_MMAP_THRESHOLD_=1048576 here, though they cut the peak RSS
-# under argon2 load (-18 MB, -48 MB): measured, the first cost login 0.84-0.90 x the req/s, the
-# second maps and faults every hash's 19 MiB afresh (1.38 x the CPU per verify). An ENV MALLOC_*
-# line here is also what the bench gives its servers (bench/fixtures.ts).
+# glibc's allocator with one arena. Each argon2 hash mallocs 19 MiB; with an arena per thread,
+# every libuv thread that ever hashed kept its 19 MiB for good (4 threads: ~76 MB). With one
+# arena the process holds at most the hashes running at once (the pool's limit), and gives the
+# rest back: peak RSS under the bench's read/login/register load 155 MB instead of 205, idle
+# -2 to -4 MB, login throughput unchanged within the noise (per-round ratio medians 0.97-1.08 in
+# four interleaved runs); the price is ~1.5 ms more system CPU per login (pages given back are
+# faulted in again), ~6% of a login's CPU. MALLOC_ARENA_MAX=2 kept the peak at 186-208 MB, and
+# MALLOC_MMAP_THRESHOLD_=1048576 maps and faults every hash's 19 MiB afresh (1.38 x the CPU per
+# verify). `npm run start:prod`, `worker:prod` and compose set the same (test/e2e/compiled.test.ts
+# keeps them equal); an ENV MALLOC_* line here is also what the bench gives its servers
+# (bench/fixtures.ts). glibc reads it when the process starts: it cannot be set from inside.
+ENV MALLOC_ARENA_MAX=1
 WORKDIR /app
 # Owned by root and read-only to the process: the app cannot change its own code.
 COPY --from=deps /app/node_modules ./node_modules

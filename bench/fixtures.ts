@@ -49,13 +49,13 @@ export const fromBuild = <T>(path: string): T =>
  * How production starts a Nexus process, so the bench measures what production runs: the Node
  * flags of `npm run start:prod` / `worker:prod` (read from package.json: a V8 young generation
  * capped at 4 MB semi-spaces) and the allocator settings the image sets (the Dockerfile's `ENV
- * MALLOC_*` lines: none today, see there), each explained where it is set. The bench gives them to
+ * MALLOC_*` lines: one glibc arena, see there), each explained where it is set. The bench gives them to
  * every server it starts, the ceilings too, so a ratio compares code, not settings. Settings
  * given to the bench itself (MALLOC_*, BENCH_NODE_OPTIONS) still take precedence.
  */
 export const productionNodeFlags = (script: 'start:prod' | 'worker:prod' = 'start:prod'): string[] => {
   const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const [node, ...args] = (scripts[script] ?? '').split(/\s+/);
+  const [node, ...args] = (scripts[script] ?? '').split(/\s+/).filter((word) => !/^[A-Z_]+=/.test(word)); // MALLOC_*=: the image's ENV (productionEnv)
   if (node !== 'node') throw new Error(`npm run ${script} does not run plain node`);
   return args.filter((a) => a.startsWith('--'));
 };

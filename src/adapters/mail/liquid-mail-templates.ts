@@ -60,8 +60,10 @@ export class LiquidMailTemplates implements MailTemplates {
       strictFilters: true,
       lenientIf: true,
       ownPropertyOnly: true,
-      // Dates (`| date`) in UTC, whatever the machine's time zone.
+      // Dates (`| date`) in UTC and English, whatever the machine's time zone and locale (asking
+      // the runtime for its locale would also page ~6 MB of ICU data into every process).
       timezoneOffset: 0,
+      locale: 'en-US',
       globals: { product: options.product ?? 'Nexus', appUrl: options.appUrl },
     };
     const text = new Liquid(common);
