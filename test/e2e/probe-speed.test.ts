@@ -28,15 +28,21 @@ for (const profile of PROFILES) {
         await app.http.get(`/api/users/${jwt}`).set('Authorization', 'Basic abc').expect(401);
         await app.http.get(`/api/auth/sessions/${key}`).set('Authorization', 'Basic abc').expect(401);
 
+        // Answers from before any route or its input: 404, 413, a refused media type.
+        await app.http.get(`/api/nothing/${jwt}`).set('Authorization', session.auth).expect(404);
+        await app.http.post(`/api/users/${jwt}/roles`).set('Authorization', session.auth).set('Content-Type', 'application/xml').send('<x/>').expect((r) => expect(r.status).to.be.oneOf([400, 415]));
+        await app.http.post(`/api/users/${jwt}/roles`).set('Authorization', session.auth).set('Content-Type', 'application/json').send(`{"roleId":"${'a'.repeat(2_000_000)}"}`).expect(413);
+
         const log = raw();
         expect(log).to.include('"status":405');
         expect(log).to.not.include(keySecret);
         expect(log).to.not.include(jwt.split('.')[2]!);
-        const metrics = await app.http.get('/metrics').set('Authorization', (await app.admin()).auth);
-        if (metrics.status === 200) {
-          expect(metrics.text).to.not.include(keySecret);
-          expect(metrics.text).to.not.include(jwt.split('.')[2]!);
-        }
+        const metrics = await app.http.get('/metrics').set('Authorization', (await app.admin()).auth).expect(200);
+        expect(metrics.text).to.not.include(keySecret);
+        expect(metrics.text).to.not.include(jwt.split('.')[2]!);
+        const labels = new Set([...metrics.text.matchAll(/^nexus_http_requests_total\{[^}]*route="([^"]*)"/gm)].map((m) => m[1]));
+        expect([...labels].filter((l) => l !== 'unmatched' && !/^\/[\w/:.-]*$/.test(l!))).to.deep.equal([]);
+        expect(labels).to.include('/api/users/:id/roles');
       } finally {
         await app.close();
       }
