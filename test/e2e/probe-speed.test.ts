@@ -1,6 +1,18 @@
 import { expect } from 'chai';
+import { Secret, TOTP } from 'otpauth';
+import type { Clock } from '../../src/application/ports/clock.port';
 import { capturingLogger } from '../support/logger';
 import { PROFILES, startTestApp } from '../support/test-app';
+
+const STEP_MS = 30_000;
+/** The server's clock, in the middle of a TOTP step, moved by the test only. */
+class SteppedClock implements Clock {
+  offsetMs = Math.floor(Date.now() / STEP_MS) * STEP_MS + STEP_MS / 2;
+  now(): Date {
+    return new Date(this.offsetMs);
+  }
+}
+const codeAt = (secret: string, ms: number): string => new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: ms });
 
 /**
  * A hostile pass over the speed work of issue 12 (shared frozen cache values and views, the
@@ -111,6 +123,44 @@ for (const profile of PROFILES) {
         expect(me.body.success).to.equal(true);
         const head = await app.http.head(`/api/users/${user.userId}`).set('Authorization', user.auth).expect(200);
         expect(head.text ?? '').to.equal('');
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('answers a wrong password alike with and without TOTP, counts it toward the lockout, and gives an MFA account no token before its second step', async function () {
+      const clock = new SteppedClock();
+      const app = await startTestApp(this, profile, {}, undefined, { clock });
+      try {
+        const plain = await app.newUser('no-mfa');
+        const mfa = await app.newUser('with-mfa');
+        const started = await app.http.post('/api/auth/mfa/totp').set('Authorization', mfa.auth).expect(200);
+        const secret = started.body.data.secret as string;
+        clock.offsetMs += STEP_MS;
+        await app.http.post('/api/auth/mfa/totp/confirm').set('Authorization', mfa.auth).send({ code: codeAt(secret, clock.offsetMs) }).expect(200);
+
+        const right = await app.http.post('/api/auth/login').send({ email: mfa.email, password: mfa.password }).expect(200);
+        expect(right.body.data).to.have.keys('mfaRequired', 'mfaToken', 'mfaExpiresIn');
+        expect(right.headers['set-cookie'] ?? []).to.deep.equal([]);
+
+        const wrong = async (email: string) => {
+          const res = await app.http.post('/api/auth/login').send({ email, password: 'Not-The-Password-123!' });
+          const { requestId: _requestId, ...body } = res.body as Record<string, unknown>;
+          return { status: res.status, body, cookies: res.headers['set-cookie'] ?? [] };
+        };
+        // A wrong password on each account, in turn: the same answer; the MFA account's right
+        // password then still gets the second step only, until the lockout refuses it.
+        let lockedAfter = 0;
+        for (let n = 1; n <= 30 && lockedAfter === 0; n++) {
+          const a = await wrong(plain.email);
+          const b = await wrong(mfa.email);
+          expect(b, `attempt ${n}`).to.deep.equal(a);
+          expect(a.status).to.equal(401);
+          const res = await app.http.post('/api/auth/login').send({ email: mfa.email, password: mfa.password });
+          if (res.status === 401) lockedAfter = n;
+          else expect(res.body.data, `attempt ${n}`).to.have.keys('mfaRequired', 'mfaToken', 'mfaExpiresIn');
+        }
+        expect(lockedAfter).to.be.within(1, 29);
       } finally {
         await app.close();
       }
