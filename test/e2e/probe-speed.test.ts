@@ -34,6 +34,8 @@ for (const profile of PROFILES) {
         await app.http.get(`/api/users/sk%5F${keySecret}`).set('Authorization', session.auth).expect(400);
         // A 405 on a path some route serves, with the token as the id.
         await app.http.put(`/api/users/${jwt}`).set('Authorization', session.auth).expect(405);
+        // OPTIONS: answered by the app itself, no route's.
+        await app.http.options(`/api/users/${jwt}`).expect(200);
         // "Bearer" with its space encoded: the redaction wants whitespace.
         await app.http.put(`/api/users/Bearer%20${jwt}`).expect(405);
         // A 401 before any route ran (a malformed Authorization header).
@@ -46,6 +48,8 @@ for (const profile of PROFILES) {
         await app.http.post(`/api/users/${jwt}/roles`).set('Authorization', session.auth).set('Content-Type', 'application/json').send(`{"roleId":"${'a'.repeat(2_000_000)}"}`).expect(413);
 
         const log = raw();
+        const optionsLine = log.split('\n').find((l) => l.includes('"method":"OPTIONS"'));
+        expect(optionsLine).to.include('"route":"/api/users/:id"');
         expect(log).to.include('"status":405');
         expect(log).to.not.include(keySecret);
         expect(log).to.not.include(jwt.split('.')[2]!);

@@ -11,7 +11,8 @@ import type { RouteTable } from '../routing';
  * The metric's route label is a route's template (`/api/users/:id`) or `unmatched`, so labels
  * stay few; a request refused before it reached its route is labelled with the template
  * `routes` resolves for it, one no route serves (404, 405) `unmatched`. The log line says the
- * same, except that a 405 names the template of the route that has its path.
+ * same, except that a request no route served by its method (a 405, an OPTIONS) names the
+ * template of the route that has its path.
  */
 export const accessLog =
   (logger: Logger, metrics: Metrics, routes?: Pick<RouteTable, 'resolve' | 'templateOf'>): Middleware =>
@@ -26,7 +27,7 @@ export const accessLog =
       metrics.httpRequest(ctx.method, route ?? 'unmatched', ctx.status, elapsedMs / 1000);
       logger.access({
         method: ctx.method,
-        route: route ?? (ctx.status === 405 ? routes?.templateOf(ctx.path) : undefined) ?? 'unmatched',
+        route: route ?? (ctx.status === 404 ? undefined : routes?.templateOf(ctx.path)) ?? 'unmatched',
         status: ctx.status,
         durationMs: Math.round(elapsedMs * 10) / 10,
         ip: ctx.ip,
