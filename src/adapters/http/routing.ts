@@ -100,6 +100,15 @@ export class RouteTable {
     return undefined;
   }
 
+  /**
+   * The template of the first route whose path matches `path`, whatever its method (a 405's
+   * route), or undefined when no route has that path.
+   */
+  templateOf(path: string): string | undefined {
+    const layer = this.layers.find((l) => l.match(path));
+    return layer === undefined ? undefined : String(layer.path);
+  }
+
   /** The methods served on `path` (`GET, HEAD, POST`), empty when no route has that path. */
   allowed(path: string): string[] {
     const methods = new Set(this.layers.filter((l) => l.match(path)).flatMap((l) => l.methods));

@@ -3,7 +3,7 @@ export type LogFields = Record<string, unknown>;
 /** What the access line of one finished request says (the request id comes from the context). */
 export interface AccessFields {
   readonly method: string;
-  /** The route's template (`/api/users/:id`), or the raw path when no route took the request. */
+  /** The route's template (`/api/users/:id`), or `unmatched`: never the raw path (see accessLog). */
   readonly route: string;
   readonly status: number;
   readonly durationMs: number;
