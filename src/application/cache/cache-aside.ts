@@ -34,11 +34,24 @@ export const peek = async (cache: Cache, logger: Logger, ...keys: string[]): Pro
   return values;
 };
 
-/** The miss half of `cacheAside`: loads, and fills the cache when there is something to keep. */
+/**
+ * The miss half of `cacheAside`: loads, and fills the cache when there is something to keep.
+ *
+ * A write that lands between the load and the fill drops the key before the fill writes the value
+ * loaded before it, which would then be served until its TTL (a suspension or a role change
+ * ignored for minutes, on every instance). So after filling, the source is read once more: a
+ * write whose invalidation came before the fill has reached the source by then, and one that
+ * reaches it later drops the key after the fill. If the two loads differ the entry is dropped and
+ * the later value returned. A miss costs two loads; a hit none.
+ */
 export const loadAndFill = async <T>(cache: Cache, logger: Logger, key: string, ttlSeconds: number, load: () => Promise<T | null>): Promise<T | null> => {
   const value = await load();
-  if (value !== null) await fill(cache, logger, key, value, ttlSeconds);
-  return value;
+  if (value === null) return value;
+  await fill(cache, logger, key, value, ttlSeconds);
+  const settled = await load();
+  if (JSON.stringify(settled) === JSON.stringify(value)) return value;
+  await invalidate(cache, logger, key);
+  return settled;
 };
 
 /** Writes one entry. A failure is logged: the next read goes to the source. */
