@@ -41,6 +41,10 @@ for (const profile of PROFILES) {
         // A 401 before any route ran (a malformed Authorization header).
         await app.http.get(`/api/users/${jwt}`).set('Authorization', 'Basic abc').expect(401);
         await app.http.get(`/api/auth/sessions/${key}`).set('Authorization', 'Basic abc').expect(401);
+        // A 401 from a router's own sign-in check (no credential at all): @koa/router names the
+        // router's use-layer pattern (`/api/users(?:\/|$)`), not a route's template.
+        await app.http.get(`/api/users/${jwt}`).expect(401);
+        await app.http.get('/api/roles').expect(401);
 
         // Answers from before any route or its input: 404, 413, a refused media type.
         await app.http.get(`/api/nothing/${jwt}`).set('Authorization', session.auth).expect(404);

@@ -66,9 +66,11 @@ interface Entry {
 export class RouteTable {
   private readonly layers: Layer[];
   private readonly byMethod = new Map<string, Entry[]>();
+  private readonly templates: ReadonlySet<string>;
 
   constructor(routers: readonly Router[]) {
     this.layers = routers.flatMap((r) => r.stack.filter((layer) => layer.methods.length > 0));
+    this.templates = new Set(this.layers.map((layer) => String(layer.path)));
     routers.forEach((router, routerIndex) => {
       for (const layer of router.stack.filter((l) => l.methods.length > 0)) {
         const route: MatchedRoute = Object.freeze({
@@ -82,6 +84,15 @@ export class RouteTable {
         }
       }
     });
+  }
+
+  /**
+   * Whether `route` is a route's template. @koa/router also names a router's own middleware
+   * layer (`router.use(...)`, e.g. a sign-in check that answered 401) as the matched route: a
+   * pattern such as `/api/users(?:\/|$)`, which is no route's.
+   */
+  isTemplate(route: string): boolean {
+    return this.templates.has(route);
   }
 
   resolve(method: string, path: string): MatchedRoute | undefined {

@@ -15,7 +15,7 @@ import type { RouteTable } from '../routing';
  * template of the route that has its path.
  */
 export const accessLog =
-  (logger: Logger, metrics: Metrics, routes?: Pick<RouteTable, 'resolve' | 'templateOf'>): Middleware =>
+  (logger: Logger, metrics: Metrics, routes?: Pick<RouteTable, 'resolve' | 'templateOf' | 'isTemplate'>): Middleware =>
   async (ctx, next) => {
     const started = performance.now();
     try {
@@ -23,7 +23,10 @@ export const accessLog =
     } finally {
       const matched = (ctx as { _matchedRoute?: string })._matchedRoute;
       const elapsedMs = performance.now() - started;
-      const route = matched ?? routes?.resolve(ctx.method, ctx.path)?.template;
+      // A router's own middleware that answered (its sign-in check's 401) is "matched" under the
+      // router's pattern, not a template: resolved like a request refused before routing.
+      const known = matched !== undefined && (routes === undefined || routes.isTemplate(matched)) ? matched : undefined;
+      const route = known ?? routes?.resolve(ctx.method, ctx.path)?.template;
       metrics.httpRequest(ctx.method, route ?? 'unmatched', ctx.status, elapsedMs / 1000);
       logger.access({
         method: ctx.method,
