@@ -18,6 +18,7 @@ import type * as Embedded from '../src/infrastructure/profiles/embedded.profile'
 import type * as Production from '../src/infrastructure/profiles/production.profile';
 import { mongoService, redisService, stopAllServices, uniqueDbName } from '../test/support/services';
 import { fromBuild, JWT_SECRET, ROOT, USER_PASSWORD } from './fixtures';
+import { pct, record, timed, timings } from './port-timings';
 
 // The application build (dist/), as the server runs it.
 const { TYPES } = fromBuild<typeof Symbols>('application/symbols.js');
@@ -32,31 +33,6 @@ process.env['PATH'] = `${join(ROOT, '.tools/bin')}:${process.env['PATH'] ?? ''}`
 const [profileName = 'production', concurrencyArg = '32', secondsArg = '10'] = process.argv.slice(2);
 const CONCURRENCY = Number(concurrencyArg);
 const SECONDS = Number(secondsArg);
-
-const timings = new Map<string, number[]>();
-const record = (label: string, ms: number) => {
-  const list = timings.get(label) ?? [];
-  list.push(ms);
-  timings.set(label, list);
-};
-
-/** `target` with each method call timed under `port.method` (synchronous ones too). */
-const timed = <T extends object>(target: T, port: string): T =>
-  new Proxy(target, {
-    get(obj, prop) {
-      const value = Reflect.get(obj, prop, obj) as unknown;
-      if (typeof value !== 'function' || typeof prop !== 'string' || prop === 'constructor') return value;
-      return (...args: unknown[]) => {
-        const t = performance.now();
-        const result = (value as (...a: unknown[]) => unknown).apply(obj, args);
-        if (result instanceof Promise) return result.finally(() => record(`${port}.${prop}`, performance.now() - t));
-        record(`${port}.${prop}`, performance.now() - t);
-        return result;
-      };
-    },
-  });
-
-const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
 const main = async (): Promise<void> => {
   const env: Record<string, string> = { NODE_ENV: 'production', JWT_SECRET, LOG_LEVEL: 'error' };
