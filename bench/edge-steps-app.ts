@@ -13,7 +13,7 @@ import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import Koa from 'koa';
 import Router from '@koa/router';
-import { ADMIN, envelope, JWT_SECRET, ROOT, SAMPLE_USER } from './fixtures';
+import { ADMIN, envelope, JWT_SECRET, ROOT, SAMPLE_USER, signInAdmin } from './fixtures';
 
 const BEFORE = process.argv[2] ?? ROOT;
 const ITER = Number(process.argv[3] ?? 2000);
@@ -61,14 +61,10 @@ const nexusSide = async (root: string) => {
   const env = { NODE_ENV: 'production', LOG_LEVEL: process.env['CMP_LOG_LEVEL'] ?? 'warn', JWT_SECRET, NEXUS_ADMIN_EMAIL: ADMIN.email, NEXUS_ADMIN_PASSWORD: ADMIN.password, RATE_LIMIT_API_MAX: '10000000', RATE_LIMIT_AUTH_MAX: '10000000', EDGE_MIDDLEWARE: EDGE };
   const nexus = await r('infrastructure/nexus').createNexus(r('infrastructure/config/load-config').loadConfig(env), { role: 'api' });
   const app: Koa = nexus.http;
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((res) => server.once('listening', res));
-  const { port } = server.address() as { port: number };
-  const login = (await (await fetch(`http://127.0.0.1:${port}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) })).json()) as any;
-  server.close();
+  const login = await signInAdmin(app);
   const handle = app.callback() as Handle;
-  const url = `/api/users/${login.data.user.id}`;
-  const headers = { authorization: `Bearer ${login.data.accessToken}` };
+  const url = `/api/users/${login.id}`;
+  const headers = { authorization: `Bearer ${login.token}` };
   const status = await request(handle, url, headers);
   if (status !== 200) throw new Error(`${root}: ${status}`);
   return { nexus, handle, url, headers };

@@ -16,7 +16,7 @@ import Router from '@koa/router';
 import compose from 'koa-compose';
 import * as E from 'fp-ts/Either';
 import { join } from 'node:path';
-import { ADMIN, envelope, JWT_SECRET, ROOT, SAMPLE_USER } from './fixtures';
+import { ADMIN, envelope, JWT_SECRET, ROOT, SAMPLE_USER, signInAdmin } from './fixtures';
 
 const ITER = Number(process.argv[2] ?? 2000);
 const BATCHES = Number(process.argv[3] ?? 15);
@@ -117,12 +117,8 @@ const main = async () => {
     for (const side of [before, after]) {
       const nexus = await side.r('infrastructure/nexus').createNexus(side.r('infrastructure/config/load-config').loadConfig(env), { role: 'api', ...(process.env['CMP_LOG_LEVEL'] ? { logger: new (side.r('infrastructure/logger').WinstonLogger)({ level: 'info', format: 'json', service: 'nexus', stream: new Writable({ write: (_c, _e, d) => d() }) }) } : {}) });
       const app: Koa = nexus.http;
-      const server = app.listen(0, '127.0.0.1');
-      await new Promise((res) => server.once('listening', res));
-      const { port } = server.address() as { port: number };
-      const login = (await (await fetch(`http://127.0.0.1:${port}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) })).json()) as any;
-      server.close();
-      apps.push({ nexus, app, run: compose(app.middleware), token: login.data.accessToken, id: login.data.user.id });
+      const login = await signInAdmin(app);
+      apps.push({ nexus, app, run: compose(app.middleware), token: login.token, id: login.id });
     }
     const [b, a] = apps as any[];
     const makeB = mk(b.app, `/api/users/${b.id}`, { authorization: `Bearer ${b.token}` });

@@ -1,6 +1,7 @@
 // What every bench server and the harness agree on: the response the ceilings answer with,
 // the first admin, and where the repository is, whether this runs compiled or under tsx.
 import { existsSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
 
 /** The checkout's root: the nearest folder up with Nexus' package.json (bench runs from dist/bench too). */
@@ -89,3 +90,17 @@ export const benchServerEnv = (extra: Record<string, string>): NodeJS.ProcessEnv
   ...productionEnv(),
   ...extra,
 });
+
+/**
+ * Signs the bench's admin in through `app` (listening for that one request) and returns its
+ * access token and user id, for benches that then drive the app's middleware in process.
+ */
+export const signInAdmin = async (app: { listen: (port: number, host: string) => Server }): Promise<{ token: string; id: string }> => {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((res) => server.once('listening', res));
+  const { port } = server.address() as { port: number };
+  const res = await fetch(`http://127.0.0.1:${port}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  const login = (await res.json()) as { data: { accessToken: string; user: { id: string } } };
+  server.close();
+  return { token: login.data.accessToken, id: login.data.user.id };
+};

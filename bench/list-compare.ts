@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type Koa from 'koa';
 import compose from 'koa-compose';
 import argon2 from 'argon2';
-import { ADMIN, JWT_SECRET, ROOT, SEEDED_USERS, USER_PASSWORD } from './fixtures';
+import { ADMIN, JWT_SECRET, ROOT, SEEDED_USERS, signInAdmin, USER_PASSWORD } from './fixtures';
 
 const ITER = Number(process.argv[2] ?? 500);
 const BATCHES = Number(process.argv[3] ?? 11);
@@ -39,12 +39,8 @@ const side = async (dist: string, hash: string) => {
     await nexus.adapters.users.insert(u.right, hash);
   }
   const app: Koa = nexus.http;
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((res) => server.once('listening', res));
-  const { port } = server.address() as { port: number };
-  const login = (await (await fetch(`http://127.0.0.1:${port}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) })).json()) as any;
-  server.close();
-  const token: string = login.data.accessToken;
+  const login = await signInAdmin(app);
+  const token: string = login.token;
   const run = compose(app.middleware as any);
   const make = (url: string) => (): Koa.Context => {
     const req = new IncomingMessage(new Socket());
@@ -63,7 +59,7 @@ const side = async (dist: string, hash: string) => {
   const next = (await users.list({ limit: 20, sortBy: 'createdAt', sortOrder: 'desc', from: { page: 1 }, withTotal: true })).next;
   const seal = () => userListCursor(cursors, 'createdAt', 'desc', next);
   const cursor500 = userListCursor(cursors, 'createdAt', 'desc', from.after);
-  return { nexus, run, seal, make: make('/api/users?page=1&limit=20'), makeRead: make(`/api/users/${login.data.user.id}`), make500: make(`/api/users?limit=20&after=${cursor500}`), users, page500: from };
+  return { nexus, run, seal, make: make('/api/users?page=1&limit=20'), makeRead: make(`/api/users/${login.id}`), make500: make(`/api/users?limit=20&after=${cursor500}`), users, page500: from };
 };
 
 const timeApp = (which: 'make' | 'makeRead' | 'make500') => async (s: Awaited<ReturnType<typeof side>>) => {
