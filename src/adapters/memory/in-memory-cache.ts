@@ -1,4 +1,5 @@
 import { injectable } from 'inversify';
+import { deepFreeze } from '../../application/cache/deep-freeze';
 import type { Cache } from '../../application/ports/cache.port';
 
 interface Entry {
@@ -38,7 +39,7 @@ export class InMemoryCache implements Cache {
       if (oldest !== undefined) this.entries.delete(oldest);
     }
     const json = JSON.stringify(value) as string | undefined;
-    this.entries.set(key, { value: json === undefined ? undefined : deepFreeze(JSON.parse(json)), expiresAt: Date.now() + ttlSeconds * 1000 });
+    this.entries.set(key, { value: json === undefined ? undefined : deepFreeze(JSON.parse(json) as unknown), expiresAt: Date.now() + ttlSeconds * 1000 });
   }
 
   async delete(...keys: string[]): Promise<void> {
@@ -58,11 +59,3 @@ export class InMemoryCache implements Cache {
 
   async ping(): Promise<void> {}
 }
-
-const deepFreeze = (value: unknown): unknown => {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-};

@@ -1,5 +1,6 @@
 import type { Cache } from '../ports/cache.port';
 import type { CacheInvalidations, Invalidation } from '../ports/cache-invalidations.port';
+import { deepFreeze } from './deep-freeze';
 
 export interface TwoLevelCacheOptions {
   /** How long an in-process copy may be served (ms); 0 turns the first level off. */
@@ -167,11 +168,3 @@ export class TwoLevelCache implements Cache {
     this.entries.set(key, { value: deepFreeze(value), expiresAt: now + this.options.ttlMs });
   }
 }
-
-const deepFreeze = <T>(value: T): T => {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
-  }
-  return value;
-};
