@@ -79,6 +79,10 @@ export class CountingCache implements Cache {
     this.reads += 1;
     return this.inner.get<T>(key);
   }
+  getMany(keys: readonly string[]): Promise<unknown[]> {
+    this.reads += keys.length;
+    return this.inner.getMany(keys);
+  }
   set<T>(key: string, value: T, ttlSeconds: number): Promise<void> {
     return this.inner.set(key, value, ttlSeconds);
   }

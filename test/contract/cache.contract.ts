@@ -43,6 +43,22 @@ export const cacheContract = (name: string, make: MakeCache): void => {
       expect(await cache.get(key('shared'))).to.deep.equal({ a: 1, nested: { list: [1, 2] } });
     });
 
+    it('reads several keys at once, each answer in its key\'s place, undefined for a miss', async () => {
+      await cache.set(key('m1'), { n: 1 }, 60);
+      await cache.set(key('m3'), 'three', 60);
+      expect(await cache.getMany([key('m1'), key('m2'), key('m3'), key('m1')])).to.deep.equal([{ n: 1 }, undefined, 'three', { n: 1 }]);
+      expect(await cache.getMany([])).to.deep.equal([]);
+    });
+
+    it('reads in a batch what a single read gives, and forgets it after its TTL too', async () => {
+      await cache.set(key('mb'), { when: new Date('2026-01-01T00:00:00Z') }, 1);
+      const [batch] = await cache.getMany([key('mb')]);
+      expect(batch).to.deep.equal(await cache.get(key('mb')));
+      expect(batch).to.deep.equal({ when: '2026-01-01T00:00:00.000Z' });
+      await sleep(1100);
+      expect(await cache.getMany([key('mb')])).to.deep.equal([undefined]);
+    });
+
     it('forgets a value after its TTL', async () => {
       await cache.set(key('ttl'), 'short', 1);
       await sleep(1100);

@@ -45,6 +45,20 @@ export const meteredCacheContract = (name: string, inner: MakeCache, unreachable
       }
     });
 
+    it('counts each key of a batch read as its own hit or miss', async () => {
+      const metrics = new PrometheusMetrics('contract');
+      const { cache, cleanup } = await metered(inner, metrics)();
+      try {
+        const k = key('batch');
+        await cache.set(k, 1, 60);
+        expect(await cache.getMany([k, key('absent-1'), k, key('absent-2'), key('absent-3')])).to.deep.equal([1, undefined, 1, undefined, undefined]);
+
+        expect(await cacheLookups(metrics)).to.deep.equal({ hit: 2, miss: 3 });
+      } finally {
+        await cleanup?.();
+      }
+    });
+
     it('counts an error, and still rejects with it, when its store cannot be reached', async () => {
       const metrics = new PrometheusMetrics('contract');
       const { cache, cleanup } = await metered(unreachable, metrics)();
@@ -56,6 +70,13 @@ export const meteredCacheContract = (name: string, inner: MakeCache, unreachable
 
         expect(error).to.be.instanceOf(Error);
         expect(await cacheLookups(metrics)).to.deep.equal({ error: 1 });
+
+        const batchError = await cache.getMany([key('down-1'), key('down-2')]).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(batchError).to.be.instanceOf(Error);
+        expect(await cacheLookups(metrics)).to.deep.equal({ error: 2 });
       } finally {
         await cleanup?.();
       }

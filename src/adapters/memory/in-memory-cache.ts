@@ -22,13 +22,22 @@ export class InMemoryCache implements Cache {
   constructor(private readonly maxEntries = 10_000) {}
 
   async get<T>(key: string): Promise<T | undefined> {
+    return this.read(key, Date.now()) as T | undefined;
+  }
+
+  async getMany(keys: readonly string[]): Promise<unknown[]> {
+    const now = Date.now();
+    return keys.map((key) => this.read(key, now));
+  }
+
+  private read(key: string, now: number): unknown {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    if (entry.expiresAt <= Date.now()) {
+    if (entry.expiresAt <= now) {
       this.entries.delete(key);
       return undefined;
     }
-    return entry.value as T;
+    return entry.value;
   }
 
   async set<T>(key: string, value: T, ttlSeconds: number): Promise<void> {

@@ -101,6 +101,17 @@ export class MeteredCache implements Cache {
       throw err;
     }
   }
+  async getMany(keys: readonly string[]): Promise<unknown[]> {
+    let values: unknown[];
+    try {
+      values = await this.inner.getMany(keys);
+    } catch (err) {
+      this.metrics.cacheError();
+      throw err;
+    }
+    for (const value of values) this.metrics.cacheLookup(value !== undefined);
+    return values;
+  }
   set<T>(key: string, value: T, ttlSeconds: number): Promise<void> {
     return this.inner.set(key, value, ttlSeconds);
   }

@@ -1,6 +1,6 @@
 import { injectable } from 'inversify';
 import type { Cache } from '../../application/ports/cache.port';
-import { everyMaster, type RedisClient, removeKeys } from './redis-connection';
+import { everyMaster, readKeys, type RedisClient, removeKeys } from './redis-connection';
 
 /**
  * Cache on Redis: JSON values under a key prefix; prefix deletes walk the keys with SCAN, never KEYS.
@@ -18,6 +18,11 @@ export class RedisCache implements Cache {
   async get<T>(key: string): Promise<T | undefined> {
     const json = await this.redis.get(this.prefix + key);
     return json === null ? undefined : (JSON.parse(json) as T);
+  }
+
+  async getMany(keys: readonly string[]): Promise<unknown[]> {
+    const found = await readKeys(this.redis, keys.map((k) => this.prefix + k));
+    return found.map((json) => (json === null ? undefined : (JSON.parse(json) as unknown)));
   }
 
   async set<T>(key: string, value: T, ttlSeconds: number): Promise<void> {

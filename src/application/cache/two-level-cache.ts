@@ -104,6 +104,42 @@ export class TwoLevelCache implements Cache {
     return value;
   }
 
+  /** As `get`, key by key: the keys held here are answered here, the rest in one read of the shared cache. */
+  async getMany(keys: readonly string[]): Promise<unknown[]> {
+    if (!this.active) {
+      if (this.entries.size > 0) this.entries.clear();
+      this.stats.bypassed += keys.length;
+      return this.shared.getMany(keys);
+    }
+    const now = this.now();
+    const values: unknown[] = [];
+    const missing: number[] = [];
+    keys.forEach((key, i) => {
+      const entry = this.entries.get(key);
+      if (entry !== undefined) {
+        this.entries.delete(key);
+        if (entry.expiresAt > now) {
+          this.entries.set(key, entry);
+          this.stats.hits += 1;
+          values[i] = entry.value;
+          return;
+        }
+      }
+      this.stats.misses += 1;
+      missing.push(i);
+    });
+    if (missing.length === 0) return values;
+    const epoch = this.epoch;
+    const read = await this.shared.getMany(missing.map((i) => keys[i]!));
+    const keep = epoch === this.epoch && this.active;
+    const at = this.now();
+    missing.forEach((i, j) => {
+      values[i] = read[j];
+      if (keep) this.keep(keys[i]!, read[j], at);
+    });
+    return values;
+  }
+
   async set<T>(key: string, value: T, ttlSeconds: number): Promise<void> {
     await this.written({ keys: [key], prefixes: [] }, () => this.shared.set(key, value, ttlSeconds));
   }

@@ -117,14 +117,21 @@ class CountingCache extends InMemoryCache {
   private pending = false;
   down = false;
   override async get<T>(key: string): Promise<T | undefined> {
+    this.counted(1);
+    return super.get<T>(key);
+  }
+  override async getMany(keys: readonly string[]): Promise<unknown[]> {
+    this.counted(keys.length);
+    return super.getMany(keys);
+  }
+  private counted(reads: number): void {
     if (this.down) throw new Error('cache down');
-    this.gets += 1;
+    this.gets += reads;
     if (!this.pending) {
       this.pending = true;
       this.batches += 1;
       queueMicrotask(() => (this.pending = false));
     }
-    return super.get<T>(key);
   }
   override async set<T>(key: string, value: T, ttl: number): Promise<void> {
     if (this.down) throw new Error('cache down');

@@ -18,6 +18,7 @@ import { silentLogger } from '../../support/logger';
 /** A cache whose every call fails, as Redis does when it is down. */
 const brokenCache: Cache = {
   get: async () => Promise.reject(new Error('cache down')),
+  getMany: async () => Promise.reject(new Error('cache down')),
   set: async () => Promise.reject(new Error('cache down')),
   delete: async () => Promise.reject(new Error('cache down')),
   deleteByPrefix: async () => Promise.reject(new Error('cache down')),

@@ -34,7 +34,12 @@ meteredCacheContract(
   'InMemoryCache',
   async () => ({ cache: new InMemoryCache() }),
   // Memory cannot be unreachable: this one fails every read as a broken store would.
-  async () => ({ cache: Object.assign(new InMemoryCache(), { get: () => Promise.reject(new Error('store unreachable')) }) }),
+  async () => ({
+    cache: Object.assign(new InMemoryCache(), {
+      get: () => Promise.reject(new Error('store unreachable')),
+      getMany: () => Promise.reject(new Error('store unreachable')),
+    }),
+  }),
 );
 
 jobQueueContract('InProcessJobQueue', async ({ concurrency, retry }) => {

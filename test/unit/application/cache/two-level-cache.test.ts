@@ -21,6 +21,11 @@ class GatedCache extends CountingCache {
     if (this.gate) await this.gate;
     return value;
   }
+  override async getMany(keys: readonly string[]): Promise<unknown[]> {
+    const values = await super.getMany(keys);
+    if (this.gate) await this.gate;
+    return values;
+  }
 }
 
 describe('TwoLevelCache', () => {
@@ -44,6 +49,35 @@ describe('TwoLevelCache', () => {
     clock += 1;
     await l1.get('k');
     expect(shared.reads).to.equal(2);
+  });
+
+  it('answers a batch read from its copies, and reads only the keys it lacks from the shared cache, in one read', async () => {
+    const shared = new CountingCache(new InMemoryCache());
+    await shared.set('a', 1, 60);
+    await shared.set('c', 3, 60);
+    const { l1 } = make(shared, 1000);
+    await l1.get('a');
+    expect(shared.reads).to.equal(1);
+    expect(await l1.getMany(['a', 'b', 'c'])).to.deep.equal([1, undefined, 3]);
+    expect(shared.reads).to.equal(3); // b and c, in one getMany
+    expect(await l1.getMany(['c', 'b', 'a'])).to.deep.equal([3, undefined, 1]);
+    expect(shared.reads).to.equal(3); // all three kept, the miss of b too
+    clock += 1000;
+    expect(await l1.getMany(['a', 'b'])).to.deep.equal([1, undefined]);
+    expect(shared.reads).to.equal(5);
+  });
+
+  it('does not keep what a batch read in flight got when an invalidation came meanwhile', async () => {
+    const shared = new GatedCache(new InMemoryCache());
+    await shared.set('k', 'old', 60);
+    const { l1, other } = make(shared);
+    shared.hold();
+    const reading = l1.getMany(['k', 'j']);
+    await shared.set('k', 'new', 60);
+    await other.publish({ keys: ['k'], prefixes: [] });
+    shared.release();
+    expect(await reading).to.deep.equal(['old', undefined]);
+    expect(await l1.getMany(['k'])).to.deep.equal(['new']);
   });
 
   it('keeps at most maxEntries, the least recently used out first', async () => {
