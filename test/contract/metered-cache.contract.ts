@@ -76,7 +76,7 @@ export const meteredCacheContract = (name: string, inner: MakeCache, unreachable
           (e: unknown) => e,
         );
         expect(batchError).to.be.instanceOf(Error);
-        expect(await cacheLookups(metrics)).to.deep.equal({ error: 2 });
+        expect(await cacheLookups(metrics)).to.deep.equal({ error: 3 });
       } finally {
         await cleanup?.();
       }

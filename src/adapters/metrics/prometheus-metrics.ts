@@ -106,7 +106,8 @@ export class MeteredCache implements Cache {
     try {
       values = await this.inner.getMany(keys);
     } catch (err) {
-      this.metrics.cacheError();
+      // Each key's lookup failed, as when each was read on its own.
+      for (let i = 0; i < keys.length; i += 1) this.metrics.cacheError();
       throw err;
     }
     for (const value of values) this.metrics.cacheLookup(value !== undefined);
