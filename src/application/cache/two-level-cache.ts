@@ -86,18 +86,8 @@ export class TwoLevelCache implements Cache {
       this.stats.bypassed += 1;
       return this.shared.get<T>(key);
     }
-    const now = this.now();
-    const entry = this.entries.get(key);
-    if (entry !== undefined) {
-      this.entries.delete(key);
-      if (entry.expiresAt > now) {
-        // Re-inserted: the Map's order is the recency order.
-        this.entries.set(key, entry);
-        this.stats.hits += 1;
-        return entry.value as T | undefined;
-      }
-    }
-    this.stats.misses += 1;
+    const held = this.held(key, this.now());
+    if (held !== undefined) return held.value as T | undefined;
     const epoch = this.epoch;
     const value = await this.shared.get<T>(key);
     if (epoch === this.epoch && this.active) this.keep(key, value, this.now());
@@ -115,18 +105,9 @@ export class TwoLevelCache implements Cache {
     const values: unknown[] = [];
     const missing: number[] = [];
     keys.forEach((key, i) => {
-      const entry = this.entries.get(key);
-      if (entry !== undefined) {
-        this.entries.delete(key);
-        if (entry.expiresAt > now) {
-          this.entries.set(key, entry);
-          this.stats.hits += 1;
-          values[i] = entry.value;
-          return;
-        }
-      }
-      this.stats.misses += 1;
-      missing.push(i);
+      const held = this.held(key, now);
+      if (held !== undefined) values[i] = held.value;
+      else missing.push(i);
     });
     if (missing.length === 0) return values;
     const epoch = this.epoch;
@@ -181,6 +162,22 @@ export class TwoLevelCache implements Cache {
       failure ??= { error };
     }
     if (failure) throw failure.error;
+  }
+
+  /** A live copy of `key` (counted as a hit, and made the most recent), or undefined (counted as a miss). */
+  private held(key: string, now: number): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (entry !== undefined) {
+      this.entries.delete(key);
+      if (entry.expiresAt > now) {
+        // Re-inserted: the Map's order is the recency order.
+        this.entries.set(key, entry);
+        this.stats.hits += 1;
+        return entry;
+      }
+    }
+    this.stats.misses += 1;
+    return undefined;
   }
 
   private drop(inv: Invalidation): void {
