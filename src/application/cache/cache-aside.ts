@@ -22,8 +22,8 @@ export const cacheAside = async <T>(
  * failure is `undefined`. For callers that need entries of different kinds for one decision.
  */
 export const peek = async (cache: Cache, logger: Logger, ...keys: string[]): Promise<unknown[]> => {
-  // One read for all of them: a read is on every request's path, and a promise per key costs
-  // (with the request context's async hooks on Node 20, about a microsecond each).
+  // One read for all of them: this is on every authenticated request's path, where a get per key
+  // cost an async call, a metered wrapper and an allSettled record each (README, fourth pass).
   try {
     return await cache.getMany(keys);
   } catch (err) {
